@@ -1,0 +1,446 @@
+//! The adapters registry: built-in defaults shared globally, scopes derived
+//! from it copy-on-write.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, LazyLock, PoisonError, RwLock};
+
+use bytes::BytesMut;
+use postgres_types::{Oid, Type};
+
+use crate::{Ctx, Error, IsNull, Policy, Result, Value};
+
+/// A dumper registered for the Rust type `T`: overrides `T`'s own
+/// [`Dump`](crate::Dump) impl in the scope it is registered on.
+///
+/// ```
+/// use bytes::{BufMut, BytesMut};
+/// use pgcast_core::{Adapters, Ctx, Dumper, IsNull, Policy, Result};
+/// use postgres_types::Type;
+///
+/// /// Sends `bool` as the text `yes`/`no`, say for a legacy column.
+/// struct YesNo;
+///
+/// impl Dumper<bool> for YesNo {
+///     fn pg_type(&self, _: &bool, _: &Policy) -> Type {
+///         Type::TEXT
+///     }
+///     fn dump(&self, value: &bool, _: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+///         out.put_slice(if *value { b"yes" } else { b"no" });
+///         Ok(IsNull::No)
+///     }
+/// }
+///
+/// let mut scope = Adapters::global().scope();
+/// scope.register_dumper::<bool>(YesNo);
+/// let dumper = scope.dumper_for(&true).unwrap();
+/// let mut out = BytesMut::new();
+/// dumper.dump(&true, &Ctx::text(&Type::TEXT), &mut out).unwrap();
+/// assert_eq!(&out[..], b"yes");
+/// assert!(Adapters::global().dumper_for(&true).is_none());
+/// ```
+pub trait Dumper<T: ?Sized>: Send + Sync + 'static {
+    /// The PostgreSQL type `value` is sent as.
+    fn pg_type(&self, value: &T, policy: &Policy) -> Type;
+    /// Writes `value` as `ctx.ty` in `ctx.format`.
+    fn dump(&self, value: &T, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull>;
+}
+
+/// A loader registered for a PostgreSQL type (by OID or by name): turns its
+/// values into the dynamic [`Value`].
+///
+/// ```
+/// use pgcast_core::{Adapters, Ctx, Loader, Result, Value};
+/// use postgres_types::{Kind, Type};
+///
+/// /// Loads the `ltree` extension type as its text.
+/// struct LtreeAsText;
+///
+/// impl Loader for LtreeAsText {
+///     fn load(&self, ctx: &Ctx<'_>, raw: &[u8]) -> Result<Value> {
+///         // binary ltree is a version byte then the text
+///         let text = if ctx.format == pgcast_core::Format::Binary { &raw[1.min(raw.len())..] } else { raw };
+///         Ok(Value::Text(String::from_utf8_lossy(text).into_owned()))
+///     }
+/// }
+///
+/// let mut scope = Adapters::global().scope();
+/// scope.register_loader_by_name("ltree", LtreeAsText);
+/// let ltree = Type::new("ltree".into(), 91_234, Kind::Simple, "public".into());
+/// let loader = scope.value_loader(&ltree);
+/// let v = loader.load(&Ctx::text(&ltree), Some(b"a.b.c")).unwrap();
+/// assert_eq!(v, Value::Text("a.b.c".into()));
+/// ```
+pub trait Loader: Send + Sync + 'static {
+    /// Decodes one non-NULL value.
+    fn load(&self, ctx: &Ctx<'_>, raw: &[u8]) -> Result<Value>;
+}
+
+trait ErasedDumper: Send + Sync {
+    fn pg_type(&self, value: &dyn Any, policy: &Policy) -> Option<Type>;
+    fn dump(&self, value: &dyn Any, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull>;
+}
+
+struct Typed<T: ?Sized, D>(D, std::marker::PhantomData<fn(&T)>);
+
+impl<T: 'static, D: Dumper<T>> ErasedDumper for Typed<T, D> {
+    fn pg_type(&self, value: &dyn Any, policy: &Policy) -> Option<Type> {
+        value.downcast_ref::<T>().map(|v| self.0.pg_type(v, policy))
+    }
+
+    fn dump(&self, value: &dyn Any, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        match value.downcast_ref::<T>() {
+            Some(v) => self.0.dump(v, ctx, out),
+            None => Err(Error::wrong_type::<T>(ctx.ty)),
+        }
+    }
+}
+
+/// A registered dumper, found by the Rust type of the value.
+#[derive(Clone)]
+pub struct DynDumper(Arc<dyn ErasedDumper>);
+
+impl DynDumper {
+    /// The PostgreSQL type `value` is sent as; `None` if `value` is not of the
+    /// Rust type the dumper was registered for.
+    pub fn pg_type(&self, value: &dyn Any, policy: &Policy) -> Option<Type> {
+        self.0.pg_type(value, policy)
+    }
+
+    /// Writes `value`; a [`WrongType`](crate::ErrorKind::WrongType) error if it
+    /// is not of the Rust type the dumper was registered for.
+    pub fn dump(&self, value: &dyn Any, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        self.0.dump(value, ctx, out)
+    }
+}
+
+impl fmt::Debug for DynDumper {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DynDumper")
+    }
+}
+
+/// A `schema.name` or bare `name` key for types found by name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct TypeName {
+    schema: Option<String>,
+    name: String,
+}
+
+impl TypeName {
+    /// `"name"`, `"schema.name"`, or either part double-quoted (`"My Schema"."My Type"`).
+    fn parse(spec: &str) -> TypeName {
+        let parts = split_qualified(spec);
+        match parts.as_slice() {
+            [schema, name] => TypeName {
+                schema: Some(schema.clone()),
+                name: name.clone(),
+            },
+            _ => TypeName {
+                schema: None,
+                name: parts.into_iter().next().unwrap_or_default(),
+            },
+        }
+    }
+}
+
+/// Splits `a.b`, `"a.x"."b"` into unquoted parts; `""` inside quotes is one `"`.
+fn split_qualified(spec: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = spec.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    parts.push(cur);
+    parts
+}
+
+#[derive(Clone, Default)]
+struct Registry {
+    policy: Policy,
+    dumpers: HashMap<TypeId, DynDumper>,
+    loaders_by_oid: HashMap<Oid, Arc<dyn Loader>>,
+    loaders_by_name: HashMap<TypeName, Arc<dyn Loader>>,
+    types_by_oid: HashMap<Oid, Type>,
+    types_by_name: HashMap<TypeName, Type>,
+}
+
+/// The adapters registry: policies, dumpers for Rust types, loaders and type
+/// descriptions for PostgreSQL types.
+///
+/// Scopes nest global → connection → query. Each scope is an `Arc` snapshot:
+/// [`scope`](Adapters::scope) is a cheap clone, reads take no lock, and the
+/// first registration on a scope copies it, so a parent never sees what its
+/// children register.
+///
+/// Built-in Rust types need no registration: their [`Dump`](crate::Dump) and
+/// [`Load`](crate::Load) impls are static and inlined. The registry holds what
+/// a type cannot decide alone: the [`Policy`], overrides, and custom or
+/// extension types whose OIDs differ per database.
+///
+/// ```
+/// use pgcast_core::{Adapters, Policy};
+///
+/// let conn = Adapters::global().scope();
+/// let mut query = conn.scope();
+/// query.set_policy(Policy { lossy: true, ..Policy::DEFAULT });
+/// assert!(query.policy().lossy);
+/// assert!(!conn.policy().lossy);
+/// ```
+#[derive(Clone)]
+pub struct Adapters(Arc<Registry>);
+
+static GLOBAL: LazyLock<RwLock<Adapters>> = LazyLock::new(|| RwLock::new(Adapters::new()));
+
+impl Adapters {
+    /// A registry with the built-in defaults only, independent of the global one.
+    pub fn new() -> Adapters {
+        Adapters(Arc::new(Registry::default()))
+    }
+
+    /// A snapshot of the global registry. Later changes to the global
+    /// registry do not reach snapshots already taken.
+    pub fn global() -> Adapters {
+        GLOBAL
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Changes the global registry; scopes taken afterwards see the change.
+    ///
+    /// ```
+    /// use pgcast_core::{Adapters, InfinityPolicy, Policy};
+    ///
+    /// Adapters::configure_global(|global| {
+    ///     global.set_policy(Policy { infinity: InfinityPolicy::Saturate, ..*global.policy() });
+    /// });
+    /// assert_eq!(Adapters::global().policy().infinity, InfinityPolicy::Saturate);
+    /// # Adapters::configure_global(|g| { g.set_policy(pgcast_core::Policy::DEFAULT); });
+    /// ```
+    pub fn configure_global(change: impl FnOnce(&mut Adapters)) {
+        let mut global = GLOBAL.write().unwrap_or_else(PoisonError::into_inner);
+        change(&mut global);
+    }
+
+    /// A child scope: shares everything until something is registered on it.
+    pub fn scope(&self) -> Adapters {
+        self.clone()
+    }
+
+    fn registry_mut(&mut self) -> &mut Registry {
+        Arc::make_mut(&mut self.0)
+    }
+
+    /// The conversion policy of this scope.
+    pub fn policy(&self) -> &Policy {
+        &self.0.policy
+    }
+
+    /// Sets the conversion policy of this scope.
+    pub fn set_policy(&mut self, policy: Policy) -> &mut Adapters {
+        self.registry_mut().policy = policy;
+        self
+    }
+
+    /// This scope with another policy (builder form of [`set_policy`](Self::set_policy)).
+    pub fn with_policy(mut self, policy: Policy) -> Adapters {
+        self.set_policy(policy);
+        self
+    }
+
+    /// Registers a dumper for the Rust type `T`, overriding `T`'s own
+    /// [`Dump`](crate::Dump) in this scope.
+    pub fn register_dumper<T: 'static>(&mut self, dumper: impl Dumper<T>) -> &mut Adapters {
+        let erased = DynDumper(Arc::new(Typed::<T, _>(dumper, std::marker::PhantomData)));
+        self.registry_mut()
+            .dumpers
+            .insert(TypeId::of::<T>(), erased);
+        self
+    }
+
+    /// The dumper registered for the Rust type with this id, if any.
+    pub fn dumper(&self, id: TypeId) -> Option<&DynDumper> {
+        if self.0.dumpers.is_empty() {
+            return None;
+        }
+        self.0.dumpers.get(&id)
+    }
+
+    /// The dumper registered for `value`'s Rust type, if any.
+    pub fn dumper_for<T: 'static>(&self, _value: &T) -> Option<&DynDumper> {
+        self.dumper(TypeId::of::<T>())
+    }
+
+    /// Registers a loader for the type with this OID (for the dynamic [`Value`]).
+    pub fn register_loader(&mut self, oid: Oid, loader: impl Loader) -> &mut Adapters {
+        self.registry_mut()
+            .loaders_by_oid
+            .insert(oid, Arc::new(loader));
+        self
+    }
+
+    /// Registers a loader for a type found by name: `"hstore"` matches in any
+    /// schema, `"app.money2"` or `"\"My Schema\".\"My Type\""` only there.
+    /// The OID is resolved when a result with that type is planned.
+    pub fn register_loader_by_name(&mut self, name: &str, loader: impl Loader) -> &mut Adapters {
+        self.registry_mut()
+            .loaders_by_name
+            .insert(TypeName::parse(name), Arc::new(loader));
+        self
+    }
+
+    /// Registers a type description (fetched from the catalogue), so that its
+    /// OID and name resolve in this scope.
+    pub fn register_type(&mut self, ty: Type) -> &mut Adapters {
+        let reg = self.registry_mut();
+        let name = TypeName {
+            schema: Some(ty.schema().to_owned()),
+            name: ty.name().to_owned(),
+        };
+        let bare = TypeName {
+            schema: None,
+            name: ty.name().to_owned(),
+        };
+        reg.types_by_oid.insert(ty.oid(), ty.clone());
+        reg.types_by_name.insert(name, ty.clone());
+        reg.types_by_name.insert(bare, ty);
+        self
+    }
+
+    /// The type with this OID: a built-in one, or one registered here.
+    pub fn type_by_oid(&self, oid: Oid) -> Option<Type> {
+        Type::from_oid(oid).or_else(|| self.0.types_by_oid.get(&oid).cloned())
+    }
+
+    /// A type registered here by `"name"` or `"schema.name"`.
+    pub fn type_by_name(&self, name: &str) -> Option<Type> {
+        self.0.types_by_name.get(&TypeName::parse(name)).cloned()
+    }
+
+    /// Resolves, once per column, how values of `ty` load into [`Value`]:
+    /// a loader registered by OID, else by `schema.name`, else by bare name,
+    /// else the built-in one.
+    pub fn value_loader(&self, ty: &Type) -> ValueLoader {
+        let reg = &*self.0;
+        let custom = reg.loaders_by_oid.get(&ty.oid()).or_else(|| {
+            if reg.loaders_by_name.is_empty() {
+                return None;
+            }
+            let qualified = TypeName {
+                schema: Some(ty.schema().to_owned()),
+                name: ty.name().to_owned(),
+            };
+            reg.loaders_by_name.get(&qualified).or_else(|| {
+                reg.loaders_by_name.get(&TypeName {
+                    schema: None,
+                    name: ty.name().to_owned(),
+                })
+            })
+        });
+        ValueLoader(custom.cloned())
+    }
+}
+
+impl Default for Adapters {
+    fn default() -> Self {
+        Adapters::new()
+    }
+}
+
+impl fmt::Debug for Adapters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Adapters")
+            .field("policy", &self.0.policy)
+            .field("dumpers", &self.0.dumpers.len())
+            .field("loaders_by_oid", &self.0.loaders_by_oid.len())
+            .field("loaders_by_name", &self.0.loaders_by_name.len())
+            .field("types", &self.0.types_by_oid.len())
+            .finish()
+    }
+}
+
+/// How one column's values load into [`Value`], resolved once by
+/// [`Adapters::value_loader`].
+#[derive(Clone)]
+pub struct ValueLoader(Option<Arc<dyn Loader>>);
+
+impl ValueLoader {
+    /// Decodes one value (NULL gives [`Value::Null`]).
+    #[inline]
+    pub fn load(&self, ctx: &Ctx<'_>, raw: Option<&[u8]>) -> Result<Value> {
+        match (raw, &self.0) {
+            (None, _) => Ok(Value::Null),
+            (Some(raw), Some(custom)) => custom.load(ctx, raw),
+            (Some(raw), None) => Value::load_builtin(ctx, raw),
+        }
+    }
+
+    /// Whether a registered loader (rather than the built-in one) is used.
+    pub fn is_custom(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+impl fmt::Debug for ValueLoader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ValueLoader(custom)"
+        } else {
+            "ValueLoader(builtin)"
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qualified_names() {
+        assert_eq!(split_qualified("a.b"), ["a", "b"]);
+        assert_eq!(
+            split_qualified("\"My Schema\".\"My \"\"T\"\"\""),
+            ["My Schema", "My \"T\""]
+        );
+        assert_eq!(split_qualified("\"a.b\""), ["a.b"]);
+    }
+
+    #[test]
+    fn scopes_copy_on_write() {
+        let parent = Adapters::new();
+        let mut child = parent.scope();
+        assert!(Arc::ptr_eq(&parent.0, &child.0));
+        let ty = Type::new(
+            "thing".into(),
+            99_999,
+            postgres_types::Kind::Simple,
+            "app".into(),
+        );
+        child.register_type(ty.clone());
+        assert!(!Arc::ptr_eq(&parent.0, &child.0));
+        assert_eq!(child.type_by_oid(99_999), Some(ty.clone()));
+        assert_eq!(child.type_by_name("app.thing"), Some(ty.clone()));
+        assert_eq!(child.type_by_name("thing"), Some(ty));
+        assert_eq!(parent.type_by_oid(99_999), None);
+        assert_eq!(parent.type_by_oid(23), Some(Type::INT4));
+    }
+
+    #[test]
+    fn adapters_are_send_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Adapters>();
+        check::<ValueLoader>();
+    }
+}

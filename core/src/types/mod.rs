@@ -1,0 +1,7 @@
+//! The built-in codecs, one module per PostgreSQL type family.
+
+mod bool;
+mod bytea;
+pub(crate) mod int;
+pub(crate) mod numeric;
+pub(crate) mod text;

@@ -1,0 +1,198 @@
+//! The text family: `text`, `varchar`, `bpchar`, `name`, `unknown`, `citext`,
+//! and enum labels, as `String`, `&str`, `Box<str>` and `char`.
+
+use bytes::{BufMut, BytesMut};
+use postgres_types::{Kind, Type};
+
+use crate::{Ctx, Dump, Error, ErrorKind, Format, IsNull, Load, Policy, Result, StaticType};
+
+/// Types whose binary and text forms are both plain UTF-8 text.
+pub(crate) fn is_text_like(ty: &Type) -> bool {
+    match *ty {
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => true,
+        _ => matches!(ty.kind(), Kind::Enum(_)) || ty.name() == "citext",
+    }
+}
+
+/// The UTF-8 text of a text-like value, borrowed.
+#[inline]
+pub(crate) fn load_str<'a, T: ?Sized>(ctx: &Ctx<'_>, raw: &'a [u8]) -> Result<&'a str> {
+    if !is_text_like(ctx.ty) {
+        return Err(Error::wrong_type::<T>(ctx.ty));
+    }
+    std::str::from_utf8(raw).map_err(|e| {
+        Error::malformed(ctx.ty, format!("invalid UTF-8 at byte {}", e.valid_up_to()))
+            .with_rust_type::<T>()
+    })
+}
+
+/// Writes text for any text-like type; in text format for any type at all,
+/// since the server parses text parameters by their declared type.
+#[inline]
+pub(crate) fn dump_str<T: ?Sized>(s: &str, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+    if ctx.format == Format::Binary && !is_text_like(ctx.ty) {
+        return Err(Error::wrong_type::<T>(ctx.ty));
+    }
+    if let Some(pos) = s.bytes().position(|b| b == 0) {
+        return Err(Error::new(
+            ErrorKind::Nul,
+            format!("text has a NUL byte at position {pos}; PostgreSQL cannot store it"),
+        )
+        .with_pg_type(ctx.ty)
+        .with_rust_type::<T>());
+    }
+    out.put_slice(s.as_bytes());
+    Ok(IsNull::No)
+}
+
+fn check_text<T: ?Sized>(ctx: &Ctx<'_>) -> Result<()> {
+    if is_text_like(ctx.ty) {
+        Ok(())
+    } else {
+        Err(Error::wrong_type::<T>(ctx.ty))
+    }
+}
+
+impl<'a> Load<'a> for &'a str {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        check_text::<str>(ctx)
+    }
+
+    #[inline]
+    fn load(ctx: &Ctx<'_>, raw: &'a [u8]) -> Result<&'a str> {
+        load_str::<str>(ctx, raw)
+    }
+}
+
+impl Load<'_> for String {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        check_text::<String>(ctx)
+    }
+
+    #[inline]
+    fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<String> {
+        load_str::<String>(ctx, raw).map(str::to_owned)
+    }
+}
+
+impl Load<'_> for Box<str> {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        check_text::<Box<str>>(ctx)
+    }
+
+    fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Box<str>> {
+        load_str::<Box<str>>(ctx, raw).map(Box::from)
+    }
+}
+
+impl Load<'_> for char {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        check_text::<char>(ctx)
+    }
+
+    fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<char> {
+        let s = load_str::<char>(ctx, raw)?;
+        // bpchar(1) pads with a space; a lone space is still the character.
+        let trimmed = if *ctx.ty == Type::BPCHAR && s.len() > 1 {
+            s.trim_end_matches(' ')
+        } else {
+            s
+        };
+        let mut chars = trimmed.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(Error::out_of_range::<char>(
+                ctx.ty,
+                format!("{s:?} is not exactly one character"),
+            )),
+        }
+    }
+}
+
+impl Dump for str {
+    fn pg_type(&self, _: &Policy) -> Type {
+        Type::TEXT
+    }
+
+    #[inline]
+    fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        dump_str::<str>(self, ctx, out)
+    }
+}
+
+impl StaticType for str {
+    fn static_type(_: &Policy) -> Type {
+        Type::TEXT
+    }
+}
+
+impl Dump for String {
+    fn pg_type(&self, _: &Policy) -> Type {
+        Type::TEXT
+    }
+
+    #[inline]
+    fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        dump_str::<String>(self, ctx, out)
+    }
+}
+
+impl StaticType for String {
+    fn static_type(_: &Policy) -> Type {
+        Type::TEXT
+    }
+}
+
+impl Dump for char {
+    fn pg_type(&self, _: &Policy) -> Type {
+        Type::TEXT
+    }
+
+    fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        dump_str::<char>(self.encode_utf8(&mut [0; 4]), ctx, out)
+    }
+}
+
+impl StaticType for char {
+    fn static_type(_: &Policy) -> Type {
+        Type::TEXT
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_family() {
+        for ty in [
+            Type::TEXT,
+            Type::VARCHAR,
+            Type::NAME,
+            Type::BPCHAR,
+            Type::UNKNOWN,
+        ] {
+            for fmt in [Format::Binary, Format::Text] {
+                let ctx = Ctx::new(&ty, fmt);
+                assert_eq!(String::load(&ctx, "héllo".as_bytes()).unwrap(), "héllo");
+            }
+        }
+        let bad = String::load(&Ctx::binary(&Type::TEXT), &[0xff, 0xfe]).unwrap_err();
+        assert_eq!(bad.kind(), ErrorKind::Malformed);
+        assert!(String::load(&Ctx::binary(&Type::INT4), b"1").is_err());
+        assert_eq!(char::load(&Ctx::text(&Type::BPCHAR), b"x  ").unwrap(), 'x');
+        assert_eq!(char::load(&Ctx::text(&Type::BPCHAR), b" ").unwrap(), ' ');
+    }
+
+    #[test]
+    fn nul_is_an_error() {
+        let mut out = BytesMut::new();
+        let err = "a\0b"
+            .dump(&Ctx::binary(&Type::TEXT), &mut out)
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Nul);
+        // text format goes to any type: the server parses it
+        "42".dump(&Ctx::text(&Type::INT4), &mut out).unwrap();
+        assert!("42".dump(&Ctx::binary(&Type::INT4), &mut out).is_err());
+    }
+}
