@@ -1,8 +1,8 @@
 //! pgcast: compose SQL safely and move typed values between Rust and
 //! PostgreSQL, over the driver you already use.
 //!
-//! This facade re-exports [`pgcast_core`]; driver adapters and derive macros
-//! join it behind features as they land.
+//! This facade re-exports [`pgcast_core`] and the [`sql!`] macro; driver
+//! adapters and derive macros join it behind features as they land.
 //!
 //! ```
 //! use pgcast::{Ctx, Load};
@@ -14,3 +14,4 @@
 #![deny(missing_docs)]
 
 pub use pgcast_core::*;
+pub use pgcast_macros::sql;

@@ -1,0 +1,41 @@
+//! Procedural macros of pgcast: `sql!`, a format macro for SQL whose format
+//! string is checked at compile time.
+//!
+//! Use them through the `pgcast` crate, which re-exports them; the generated
+//! code names `::pgcast::…` paths.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod expand;
+mod format;
+mod input;
+
+use proc_macro::TokenStream;
+
+/// Composes a query from a format string checked at compile time.
+///
+/// Holes: `{}` (next positional argument), `{0}` (by index), `{name}` (a
+/// named argument, or else the variable `name` in scope, like `format!`),
+/// each with an optional kind:
+///
+/// | hole        | the argument                                  | renders          |
+/// |-------------|-----------------------------------------------|------------------|
+/// | `{x}`       | a value (bound) or any composable (as it is)  | `$n`             |
+/// | `{x:i}`     | `&str`, `String` or `Identifier`              | `"x"`            |
+/// | `{x:l}`     | a value or a `Literal`                        | `'…'`            |
+/// | `{x:q}`     | a composable (`Sql`, `Composed`, …)           | its own text     |
+///
+/// `{{` and `}}` are literal braces. Unbalanced braces, mixing `{}` with
+/// `{0}`, a missing or unused argument and an unknown kind are compile errors.
+///
+/// Values for `{x}` and `{x:l}` are moved in when passed as arguments and
+/// cloned when captured from scope; names and composables are borrowed and
+/// copied. The result is a `pgcast::sql::Composed`; an invalid identifier
+/// (empty, over 63 bytes, NUL) is reported when it is rendered.
+#[proc_macro]
+pub fn sql(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as input::Input);
+    expand::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
