@@ -127,7 +127,7 @@ impl std::fmt::Write for BytesWriter<'_> {
 }
 
 macro_rules! int_impls {
-    ($($t:ty => $pg:ident, [$($accepts:ident),*];)*) => {$(
+    ($($t:ty => $pg:ident, $width:literal, [$($accepts:ident),*];)*) => {$(
         impl Load<'_> for $t {
             fn check(ctx: &Ctx<'_>) -> Result<()> {
                 match *ctx.ty {
@@ -138,6 +138,12 @@ macro_rules! int_impls {
 
             #[inline]
             fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<$t> {
+                // The common case, the type's own binary form, in one test.
+                if ctx.format == Format::Binary && *ctx.ty == Type::$pg {
+                    if let Ok(bytes) = <[u8; $width]>::try_from(raw) {
+                        return Ok(<$t>::from_be_bytes(bytes));
+                    }
+                }
                 Self::check(ctx)?;
                 let v = read_int(ctx, raw)?;
                 <$t>::try_from(v).map_err(|_| {
@@ -153,6 +159,10 @@ macro_rules! int_impls {
 
             #[inline]
             fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+                if ctx.format == Format::Binary && *ctx.ty == Type::$pg {
+                    out.put_slice(&self.to_be_bytes());
+                    return Ok(IsNull::No);
+                }
                 write_int::<$t>(*self as i64, ctx, out)
             }
         }
@@ -166,11 +176,11 @@ macro_rules! int_impls {
 }
 
 int_impls! {
-    i8 => CHAR, [CHAR];
-    i16 => INT2, [INT2, INT4, INT8];
-    i32 => INT4, [INT2, INT4, INT8];
-    i64 => INT8, [INT2, INT4, INT8, OID];
-    u32 => OID, [OID, INT2, INT4, INT8];
+    i8 => CHAR, 1, [CHAR];
+    i16 => INT2, 2, [INT2, INT4, INT8];
+    i32 => INT4, 4, [INT2, INT4, INT8];
+    i64 => INT8, 8, [INT2, INT4, INT8, OID];
+    u32 => OID, 4, [OID, INT2, INT4, INT8];
 }
 
 #[cfg(test)]
