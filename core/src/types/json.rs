@@ -35,7 +35,15 @@ const JSONB_VERSION: u8 = 1;
 /// A serde value stored as `json` or `jsonb`.
 ///
 /// Dumping serializes `T` with serde_json; loading deserializes, borrowing
-/// from the row's buffer where `T` borrows (`&'a str` fields, say).
+/// from the row's buffer where `T` borrows (`&'a str` fields, say). The
+/// default type is the policy's ([`JsonPolicy`](crate::JsonPolicy)); `json`,
+/// `jsonb`, `text` and `varchar` parameters and columns all work.
+///
+/// Errors: JSON that does not parse is [`Malformed`](crate::ErrorKind::Malformed);
+/// JSON that does not fit `T`, or a `T` serde cannot serialize, is
+/// [`Custom`](crate::ErrorKind::Custom) with the serde error as its source; a
+/// string holding U+0000 sent to `jsonb` (which cannot store it) is
+/// [`Nul`](crate::ErrorKind::Nul).
 ///
 /// ```
 /// use bytes::BytesMut;
@@ -655,8 +663,10 @@ mod tests {
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(Value::from),
             any::<u64>().prop_map(Value::from),
-            // floats serde_json prints and parses back exactly
-            (any::<i32>(), 0..12u32).prop_map(|(m, e)| Value::from(m as f64 / 2f64.powi(e as i32))),
+            // floats serde_json prints and parses back exactly (at most 15
+            // significant digits: without its `float_roundtrip` feature,
+            // longer ones may come back one ULP off)
+            (any::<i32>(), 0..4u32).prop_map(|(m, e)| Value::from(m as f64 / 2f64.powi(e as i32))),
             text.clone().prop_map(Value::String),
         ];
         leaf.prop_recursive(4, 48, 6, move |inner| {

@@ -32,6 +32,11 @@ const AF_INET6: u8 = 3;
 /// (`192.168.0.1/24`, a host in its network) or `cidr` (`192.168.0.0/24`,
 /// a network, with no bits set right of the prefix).
 ///
+/// Its text form is the server's output for `inet` (`Display`, `FromStr`);
+/// as a `cidr` parameter the prefix is always written, and a value with bits
+/// set right of it is refused. Note that the cast `inet::text` differs from
+/// the output: it always shows the prefix (`127.0.0.1/32`).
+///
 /// ```
 /// use pgcast_core::types::Inet;
 /// use std::net::{IpAddr, Ipv4Addr};
