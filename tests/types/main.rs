@@ -6,3 +6,5 @@
 mod support;
 
 mod basic;
+mod json;
+mod network;
