@@ -1,4 +1,5 @@
-//! `bytea` as `Vec<u8>`, `&[u8]`, `Box<[u8]>` and `[u8; N]`.
+//! `bytea` as `Vec<u8>`, `&[u8]`, `Box<[u8]>` and `[u8; N]` (while `Vec<T>`
+//! and `[T]` of other element types are arrays).
 //!
 //! The binary form is the bytes themselves; the text form is hex (`\x0102`),
 //! and the older escape form (`bytea_output = escape`) loads too.
@@ -161,6 +162,23 @@ impl Dump for [u8] {
 }
 
 impl StaticType for [u8] {
+    fn static_type(_: &Policy) -> Type {
+        Type::BYTEA
+    }
+}
+
+impl Dump for Vec<u8> {
+    fn pg_type(&self, _: &Policy) -> Type {
+        Type::BYTEA
+    }
+
+    #[inline]
+    fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        dump_bytes::<Vec<u8>>(self, ctx, out)
+    }
+}
+
+impl StaticType for Vec<u8> {
     fn static_type(_: &Policy) -> Type {
         Type::BYTEA
     }

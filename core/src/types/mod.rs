@@ -1,7 +1,13 @@
 //! The built-in codecs, one module per PostgreSQL type family.
 
+pub(crate) mod array;
+pub(crate) mod array_text;
+pub(crate) mod array_type;
 mod bool;
 mod bytea;
 pub(crate) mod int;
 pub(crate) mod numeric;
 pub(crate) mod text;
+
+pub use array::{Array, Dimension};
+pub use array_type::{array_delimiter, array_type_of};
