@@ -30,7 +30,13 @@ pub(crate) fn read_int(ctx: &Ctx<'_>, raw: &[u8]) -> Result<i64> {
         Format::Text if *ctx.ty == Type::CHAR => match raw {
             [b] => Ok(*b as i8 as i64),
             [] => Ok(0),
-            _ => Err(Error::malformed(ctx.ty, "expected one byte")),
+            // PostgreSQL 15+ prints bytes with the high bit set as \ooo.
+            [b'\\', d @ ..]
+                if d.len() == 3 && d[0] <= b'3' && d.iter().all(|b| (b'0'..=b'7').contains(b)) =>
+            {
+                Ok((((d[0] - b'0') << 6 | (d[1] - b'0') << 3 | (d[2] - b'0')) as i8) as i64)
+            }
+            _ => Err(Error::malformed(ctx.ty, "expected one byte or \\ooo")),
         },
         Format::Text => parse_int(ctx.ty, raw),
     }
@@ -80,7 +86,17 @@ pub(crate) fn write_int<T: ?Sized>(v: i64, ctx: &Ctx<'_>, out: &mut BytesMut) ->
         }
         Type::CHAR => {
             let v = i8::try_from(v).map_err(|_| range::<T>(ctx.ty, v))?;
-            out.put_i8(v);
+            match ctx.format {
+                // Text must stay UTF-8: bytes with the high bit set go as \ooo,
+                // which PostgreSQL 15+ reads back as that byte.
+                // NUL cannot travel in text; the server prints it as ''.
+                Format::Text if v == 0 => {}
+                Format::Text if v < 0 => {
+                    let b = v as u8;
+                    out.put_slice(&[b'\\', b'0' + (b >> 6), b'0' + (b >> 3 & 7), b'0' + (b & 7)]);
+                }
+                _ => out.put_i8(v),
+            }
         }
         Type::INT8 => match ctx.format {
             Format::Binary => out.put_i64(v),
