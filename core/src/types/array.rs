@@ -9,7 +9,15 @@
 //! The binary form is a header (number of dimensions, a has-NULL flag, the
 //! element type's OID, then a length and lower bound per dimension) followed
 //! by each element as a 4-byte length (-1 for NULL) and its bytes; the text
-//! form is in [`array_text`](super::array_text).
+//! form is in `array_text`.
+//!
+//! The PostgreSQL type of `Vec<T>`, `[T]` and `Array<T>` is the array type
+//! of `T`'s own type ([`array_type_of`](super::array_type_of)). A
+//! statement's declared type always wins: a prepared parameter's type is
+//! what [`Dump::dump`] writes, elements included. Element types with no
+//! built-in array type (enums, composites, extension types) give a type with
+//! OID 0, which lets the server infer the array type from the statement;
+//! register the type or cast the parameter (`$1::mood[]`) to be explicit.
 
 use std::fmt;
 
