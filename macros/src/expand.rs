@@ -65,10 +65,10 @@ pub fn expand(input: &Input) -> syn::Result<TokenStream> {
     let total = n_pos + input.named.len();
     let mut uses = vec![0usize; total];
     for (source, _) in &holes {
-        if let Source::Explicit(i) = source {
-            if let Some(u) = uses.get_mut(*i) {
-                *u += 1;
-            }
+        if let Source::Explicit(i) = source
+            && let Some(u) = uses.get_mut(*i)
+        {
+            *u += 1;
         }
     }
     for (i, expr) in input.positional.iter().enumerate() {
@@ -192,10 +192,11 @@ fn span_of(lit: &LitStr, range: &std::ops::Range<usize>) -> Span {
     let repr = token.to_string();
     // Offsets into the value equal offsets into the source only for plain
     // strings without escapes: `"` + value + `"`.
-    if repr.starts_with('"') && !repr.contains('\\') {
-        if let Some(span) = token.subspan(range.start + 1..range.end + 1) {
-            return span;
-        }
+    if repr.starts_with('"')
+        && !repr.contains('\\')
+        && let Some(span) = token.subspan(range.start + 1..range.end + 1)
+    {
+        return span;
     }
     lit.span()
 }

@@ -147,8 +147,8 @@ pub fn parse(s: &str) -> Result<Vec<Part>, Vec<FormatError>> {
                     ));
                     continue;
                 };
-                if let (Some(_), Some(_)) = (&first_auto, &first_index) {
-                    if !mixed_reported {
+                if first_auto.is_some() && first_index.is_some() && !mixed_reported {
+                    {
                         mixed_reported = true;
                         errors.push(err(
                             "cannot mix automatic `{}` and numbered `{0}` holes",

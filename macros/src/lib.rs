@@ -36,6 +36,11 @@ use proc_macro::TokenStream;
 pub fn sql(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as input::Input);
     expand::expand(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(|e| {
+            // Every error at once, in a block of the type `sql!` has, so the
+            // compiler adds no follow-up errors of its own.
+            let errors = e.into_compile_error();
+            quote::quote! {{ #errors ::pgcast::sql::Composed::new() }}
+        })
         .into()
 }

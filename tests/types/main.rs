@@ -5,4 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod array;
 mod basic;
+mod json;
+mod network;

@@ -5,6 +5,11 @@ use std::borrow::Cow;
 use super::{Bound, Composable, Composed, Identifier, Literal, Placeholder, Sql, SqlValue, bind};
 
 /// `{x}`: a value is bound as a parameter; a composable goes in as it is.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot fill a `{{x}}` hole of `sql!`",
+    label = "not a value to bind nor a composable",
+    note = "a `{{x}}` hole takes a value with a `Dump` impl (bound as `$n`) or a composable (`Sql`, `Identifier`, `Literal`, `Placeholder`, `Bound`, `Composed`); values must be owned (`'static`)"
+)]
 pub trait BindHole {
     /// Appends `self` to the query.
     fn push_bind(self, q: &mut Composed);
@@ -31,6 +36,11 @@ macro_rules! as_is {
 as_is!(BindHole::push_bind for Sql, Identifier, Literal, Placeholder, Bound, Composed);
 
 /// `{x:l}`: a value written as a literal.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot fill a `{{x:l}}` hole of `sql!`",
+    label = "not a value with a text dumper",
+    note = "a `{{x:l}}` hole takes a value with a `Dump` impl or a `Literal`; values must be owned (`'static`)"
+)]
 pub trait LiteralHole {
     /// Appends `self` to the query.
     fn push_literal(self, q: &mut Composed);

@@ -1,0 +1,4 @@
+fn main() {
+    let v = std::time::Instant::now();
+    let _ = pgcast::sql!("SELECT {v:l}");
+}
