@@ -7,7 +7,7 @@ use crate::{Error, ErrorKind, Result};
 /// `= ANY(…)` in the query. One parameter whatever the list's length, one
 /// plan for every length, and an empty list simply matches nothing.
 ///
-/// ```ignore
+/// ```
 /// use pgcast_core::sql::{any, Composable, Sql};
 ///
 /// let q = Sql::new("SELECT * FROM t WHERE id = ") + any(vec![1_i64, 2, 3]);

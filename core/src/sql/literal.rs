@@ -73,6 +73,8 @@ pub(crate) fn same_value(a: &Arc<dyn SqlValue>, b: &Arc<dyn SqlValue>) -> bool {
     if Arc::ptr_eq(a, b) {
         return true;
     }
+    // `(**a)`: the value inside the `Arc`, not the `Arc` (itself a SqlValue).
+    let (a, b): (&dyn SqlValue, &dyn SqlValue) = (&**a, &**b);
     if Any::type_id(a.as_any()) != Any::type_id(b.as_any()) {
         return false;
     }
