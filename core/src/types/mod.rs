@@ -10,5 +10,9 @@ pub(crate) mod numeric;
 mod rust_decimal;
 pub(crate) mod text;
 
+/// `rust_decimal::Decimal`, re-exported so that its codecs are usable
+/// without naming the crate (feature `rust_decimal`).
+#[cfg(feature = "rust_decimal")]
+pub use ::rust_decimal::Decimal;
 pub use money::Money;
 pub use numeric::Numeric;
