@@ -9,3 +9,4 @@ mod array;
 mod basic;
 mod json;
 mod network;
+mod numeric;
