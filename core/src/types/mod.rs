@@ -2,6 +2,9 @@
 
 mod bool;
 mod bytea;
+pub(crate) mod datetime;
 pub(crate) mod int;
 pub(crate) mod numeric;
 pub(crate) mod text;
+
+pub use datetime::{Infinite, Interval, TimeTz};
