@@ -49,25 +49,36 @@ pub enum Value {
     },
 }
 
+/// Decodes one non-NULL value of a known type into a [`Value`].
+pub(crate) type LoadFn = fn(&Ctx<'_>, &[u8]) -> Result<Value>;
+
 impl Value {
     /// Loads a value of a built-in type; types without a built-in loader
     /// become [`Value::Other`] with their bytes.
     pub fn load_builtin(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Value> {
-        Ok(match *ctx.ty {
-            Type::BOOL => Value::Bool(bool::load(ctx, raw)?),
-            Type::CHAR => Value::Char(i8::load(ctx, raw)?),
-            Type::INT2 => Value::Int2(i16::load(ctx, raw)?),
-            Type::INT4 => Value::Int4(i32::load(ctx, raw)?),
-            Type::INT8 => Value::Int8(i64::load(ctx, raw)?),
-            Type::OID => Value::Oid(u32::load(ctx, raw)?),
-            Type::BYTEA => Value::Bytea(Vec::<u8>::load(ctx, raw)?),
-            _ if crate::types::text::is_text_like(ctx.ty) => Value::Text(String::load(ctx, raw)?),
-            _ => Value::Other {
-                ty: ctx.ty.clone(),
-                format: ctx.format,
-                bytes: raw.to_vec(),
+        Value::builtin_loader(ctx.ty)(ctx, raw)
+    }
+
+    /// The built-in loader for `ty`, chosen once so that each value then
+    /// costs one direct call.
+    pub(crate) fn builtin_loader(ty: &Type) -> LoadFn {
+        match *ty {
+            Type::BOOL => |c, r| bool::load(c, r).map(Value::Bool),
+            Type::CHAR => |c, r| i8::load(c, r).map(Value::Char),
+            Type::INT2 => |c, r| i16::load(c, r).map(Value::Int2),
+            Type::INT4 => |c, r| i32::load(c, r).map(Value::Int4),
+            Type::INT8 => |c, r| i64::load(c, r).map(Value::Int8),
+            Type::OID => |c, r| u32::load(c, r).map(Value::Oid),
+            Type::BYTEA => |c, r| Vec::<u8>::load(c, r).map(Value::Bytea),
+            _ if crate::types::text::is_text_like(ty) => |c, r| String::load(c, r).map(Value::Text),
+            _ => |c, r| {
+                Ok(Value::Other {
+                    ty: c.ty.clone(),
+                    format: c.format,
+                    bytes: r.to_vec(),
+                })
             },
-        })
+        }
     }
 }
 

@@ -349,7 +349,10 @@ impl Adapters {
                 })
             })
         });
-        ValueLoader(custom.cloned())
+        match custom {
+            Some(loader) => ValueLoader(Resolved::Custom(loader.clone())),
+            None => ValueLoader(Resolved::Builtin(Value::builtin_loader(ty))),
+        }
     }
 }
 
@@ -374,7 +377,13 @@ impl fmt::Debug for Adapters {
 /// How one column's values load into [`Value`], resolved once by
 /// [`Adapters::value_loader`].
 #[derive(Clone)]
-pub struct ValueLoader(Option<Arc<dyn Loader>>);
+pub struct ValueLoader(Resolved);
+
+#[derive(Clone)]
+enum Resolved {
+    Builtin(crate::value::LoadFn),
+    Custom(Arc<dyn Loader>),
+}
 
 impl ValueLoader {
     /// Decodes one value (NULL gives [`Value::Null`]).
@@ -382,20 +391,20 @@ impl ValueLoader {
     pub fn load(&self, ctx: &Ctx<'_>, raw: Option<&[u8]>) -> Result<Value> {
         match (raw, &self.0) {
             (None, _) => Ok(Value::Null),
-            (Some(raw), Some(custom)) => custom.load(ctx, raw),
-            (Some(raw), None) => Value::load_builtin(ctx, raw),
+            (Some(raw), Resolved::Builtin(load)) => load(ctx, raw),
+            (Some(raw), Resolved::Custom(custom)) => custom.load(ctx, raw),
         }
     }
 
     /// Whether a registered loader (rather than the built-in one) is used.
     pub fn is_custom(&self) -> bool {
-        self.0.is_some()
+        matches!(self.0, Resolved::Custom(_))
     }
 }
 
 impl fmt::Debug for ValueLoader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_some() {
+        f.write_str(if self.is_custom() {
             "ValueLoader(custom)"
         } else {
             "ValueLoader(builtin)"

@@ -166,6 +166,23 @@ impl StaticType for [u8] {
     }
 }
 
+impl Dump for Vec<u8> {
+    fn pg_type(&self, _: &Policy) -> Type {
+        Type::BYTEA
+    }
+
+    #[inline]
+    fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        dump_bytes::<Vec<u8>>(self, ctx, out)
+    }
+}
+
+impl StaticType for Vec<u8> {
+    fn static_type(_: &Policy) -> Type {
+        Type::BYTEA
+    }
+}
+
 impl<const N: usize> Dump for [u8; N] {
     fn pg_type(&self, _: &Policy) -> Type {
         Type::BYTEA

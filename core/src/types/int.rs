@@ -30,7 +30,13 @@ pub(crate) fn read_int(ctx: &Ctx<'_>, raw: &[u8]) -> Result<i64> {
         Format::Text if *ctx.ty == Type::CHAR => match raw {
             [b] => Ok(*b as i8 as i64),
             [] => Ok(0),
-            _ => Err(Error::malformed(ctx.ty, "expected one byte")),
+            // PostgreSQL 15+ prints bytes with the high bit set as \ooo.
+            [b'\\', d @ ..]
+                if d.len() == 3 && d[0] <= b'3' && d.iter().all(|b| (b'0'..=b'7').contains(b)) =>
+            {
+                Ok((((d[0] - b'0') << 6 | (d[1] - b'0') << 3 | (d[2] - b'0')) as i8) as i64)
+            }
+            _ => Err(Error::malformed(ctx.ty, "expected one byte or \\ooo")),
         },
         Format::Text => parse_int(ctx.ty, raw),
     }
@@ -80,7 +86,17 @@ pub(crate) fn write_int<T: ?Sized>(v: i64, ctx: &Ctx<'_>, out: &mut BytesMut) ->
         }
         Type::CHAR => {
             let v = i8::try_from(v).map_err(|_| range::<T>(ctx.ty, v))?;
-            out.put_i8(v);
+            match ctx.format {
+                // Text must stay UTF-8: bytes with the high bit set go as \ooo,
+                // which PostgreSQL 15+ reads back as that byte.
+                // NUL cannot travel in text; the server prints it as ''.
+                Format::Text if v == 0 => {}
+                Format::Text if v < 0 => {
+                    let b = v as u8;
+                    out.put_slice(&[b'\\', b'0' + (b >> 6), b'0' + (b >> 3 & 7), b'0' + (b & 7)]);
+                }
+                _ => out.put_i8(v),
+            }
         }
         Type::INT8 => match ctx.format {
             Format::Binary => out.put_i64(v),
@@ -111,7 +127,7 @@ impl std::fmt::Write for BytesWriter<'_> {
 }
 
 macro_rules! int_impls {
-    ($($t:ty => $pg:ident, [$($accepts:ident),*];)*) => {$(
+    ($($t:ty => $pg:ident, $width:literal, [$($accepts:ident),*];)*) => {$(
         impl Load<'_> for $t {
             fn check(ctx: &Ctx<'_>) -> Result<()> {
                 match *ctx.ty {
@@ -122,6 +138,12 @@ macro_rules! int_impls {
 
             #[inline]
             fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<$t> {
+                // The common case, the type's own binary form, in one test.
+                if ctx.format == Format::Binary && *ctx.ty == Type::$pg {
+                    if let Ok(bytes) = <[u8; $width]>::try_from(raw) {
+                        return Ok(<$t>::from_be_bytes(bytes));
+                    }
+                }
                 Self::check(ctx)?;
                 let v = read_int(ctx, raw)?;
                 <$t>::try_from(v).map_err(|_| {
@@ -137,6 +159,10 @@ macro_rules! int_impls {
 
             #[inline]
             fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+                if ctx.format == Format::Binary && *ctx.ty == Type::$pg {
+                    out.put_slice(&self.to_be_bytes());
+                    return Ok(IsNull::No);
+                }
                 write_int::<$t>(*self as i64, ctx, out)
             }
         }
@@ -150,11 +176,11 @@ macro_rules! int_impls {
 }
 
 int_impls! {
-    i8 => CHAR, [CHAR];
-    i16 => INT2, [INT2, INT4, INT8];
-    i32 => INT4, [INT2, INT4, INT8];
-    i64 => INT8, [INT2, INT4, INT8, OID];
-    u32 => OID, [OID, INT2, INT4, INT8];
+    i8 => CHAR, 1, [CHAR];
+    i16 => INT2, 2, [INT2, INT4, INT8];
+    i32 => INT4, 4, [INT2, INT4, INT8];
+    i64 => INT8, 8, [INT2, INT4, INT8, OID];
+    u32 => OID, 4, [OID, INT2, INT4, INT8];
 }
 
 #[cfg(test)]

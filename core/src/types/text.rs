@@ -33,7 +33,9 @@ pub(crate) fn dump_str<T: ?Sized>(s: &str, ctx: &Ctx<'_>, out: &mut BytesMut) ->
     if ctx.format == Format::Binary && !is_text_like(ctx.ty) {
         return Err(Error::wrong_type::<T>(ctx.ty));
     }
-    if let Some(pos) = s.bytes().position(|b| b == 0) {
+    // `contains` on bytes is a memchr; the position is only wanted for the error.
+    if s.as_bytes().contains(&0) {
+        let pos = s.bytes().position(|b| b == 0).unwrap_or(0);
         return Err(Error::new(
             ErrorKind::Nul,
             format!("text has a NUL byte at position {pos}; PostgreSQL cannot store it"),

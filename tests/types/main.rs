@@ -1,0 +1,8 @@
+//! Every codec round-trips through a real PostgreSQL server, in both wire
+//! formats. One module per type family; `support` (shared with the other
+//! test binaries) starts the server and offers `test_type`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod basic;
