@@ -44,6 +44,10 @@ impl Interval {
     /// The empty interval, `00:00:00`.
     pub const ZERO: Interval = Interval::new(0, 0, 0);
     /// PostgreSQL 17's `infinity` interval: every field at its maximum.
+    ///
+    /// Before PostgreSQL 17 the same fields are an ordinary (huge) interval,
+    /// which loads and dumps in binary but whose text, `infinity`, those
+    /// servers do not read.
     pub const INFINITY: Interval = Interval::new(i32::MAX, i32::MAX, i64::MAX);
     /// PostgreSQL 17's `-infinity` interval: every field at its minimum.
     pub const NEG_INFINITY: Interval = Interval::new(i32::MIN, i32::MIN, i64::MIN);
