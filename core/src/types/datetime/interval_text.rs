@@ -155,7 +155,14 @@ fn sql_standard(text: &str) -> Option<Interval> {
     };
     let signed = |s: &str| s.starts_with(['+', '-']);
     let mut sum = Sum::default();
-    match *text.split(' ').collect::<Vec<_>>() {
+    // At most three fields: no allocation.
+    let mut fields = [""; 3];
+    let mut n = 0;
+    for field in text.split(' ') {
+        *fields.get_mut(n)? = field;
+        n += 1;
+    }
+    match fields[..n] {
         ["0"] => {}
         [t] if t.contains(':') => sum.us = clock(t)?,
         [ym] => sum.months = year_month(ym)?,
