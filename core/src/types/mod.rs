@@ -5,6 +5,7 @@ pub(crate) mod array_text;
 pub(crate) mod array_type;
 mod bool;
 mod bytea;
+pub(crate) mod datetime;
 pub(crate) mod float;
 pub(crate) mod int;
 mod json;
@@ -19,6 +20,7 @@ mod uuid;
 
 pub use array::{Array, Dimension};
 pub use array_type::{array_delimiter, array_type_of};
+pub use datetime::{Infinite, Interval, TimeTz};
 pub use json::{Json, RawJson, RawJsonBuf};
 pub use macaddr::{MacAddr, MacAddr8};
 pub use network::Inet;
