@@ -7,5 +7,7 @@ mod support;
 
 mod array;
 mod basic;
+mod datetime;
 mod json;
 mod network;
+mod numeric;
