@@ -486,3 +486,58 @@ fn debug_and_equality() {
         Literal::new("x").into_composed()
     );
 }
+
+#[test]
+fn literal_numbers() {
+    use pgcast_core::types::Numeric;
+    assert_eq!(lit(1.5_f64), "1.5");
+    assert_eq!(lit(-0.25_f64), " -0.25");
+    assert_eq!(lit(-0.0_f64), " -0");
+    assert_eq!(lit(0.1_f32), "0.1");
+    assert_eq!(lit(1e300_f64), "1e+300");
+    assert_eq!(lit(-1.5e-300_f64), " -1.5e-300");
+    assert_eq!(lit(f64::NAN), "'NaN'::float8");
+    assert_eq!(lit(f64::INFINITY), "'Infinity'::float8");
+    assert_eq!(lit(f64::NEG_INFINITY), "'-Infinity'::float8");
+    assert_eq!(lit(f32::NEG_INFINITY), "'-Infinity'::float4");
+    let n = |s: &str| s.parse::<Numeric>().unwrap();
+    assert_eq!(lit(n("123.4500")), "123.4500");
+    assert_eq!(lit(n("-0.001")), " -0.001");
+    assert_eq!(lit(n("NaN")), "'NaN'::numeric");
+    assert_eq!(lit(n("-Infinity")), "'-Infinity'::numeric");
+    assert_eq!(
+        lit(vec![1.5_f64, f64::NAN, -2.0]),
+        "'{1.5,NaN,-2}'::float8[]"
+    );
+    assert_eq!(lit(pgcast_core::types::Money(-12_345)), "'-$123.45'::money");
+}
+
+#[test]
+fn literal_dates_and_times() {
+    use pgcast_core::types::{Infinite, Interval, TimeTz};
+    use time::macros::{date, datetime, offset, time};
+    assert_eq!(lit(date!(2016 - 12 - 31)), "'2016-12-31'::date");
+    assert_eq!(lit(date!(-0044 - 03 - 15)), "'0045-03-15 BC'::date");
+    assert_eq!(
+        lit(datetime!(2016-12-31 23:59:59.5)),
+        "'2016-12-31 23:59:59.5'::timestamp"
+    );
+    assert_eq!(
+        lit(datetime!(2016-12-31 23:59:59 +05:30)),
+        "'2016-12-31 18:29:59+00'::timestamptz"
+    );
+    assert_eq!(lit(time!(12:34:56.000001)), "'12:34:56.000001'::time");
+    assert_eq!(
+        lit(TimeTz::new(time!(01:02:03), offset!(-03:30))),
+        "'01:02:03-03:30'::timetz"
+    );
+    assert_eq!(
+        lit(Interval::new(14, -3, 4_500_000)),
+        "'1 year 2 mons -3 days +00:00:04.5'::interval"
+    );
+    assert_eq!(lit(Infinite::<time::Date>::Infinity), "'infinity'::date");
+    assert_eq!(
+        lit(vec![date!(2000 - 02 - 29), date!(1999 - 12 - 31)]),
+        "'{2000-02-29,1999-12-31}'::date[]"
+    );
+}
