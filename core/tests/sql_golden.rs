@@ -492,8 +492,9 @@ fn literal_numbers() {
     use pgcast_core::types::Numeric;
     assert_eq!(lit(1.5_f64), "1.5");
     assert_eq!(lit(-0.25_f64), " -0.25");
-    assert_eq!(lit(-0.0_f64), " -0");
-    assert_eq!(lit(0.1_f32), "0.1");
+    assert_eq!(lit(-0.0_f64), "'-0'::float8");
+    assert_eq!(lit(0.1_f32), "'0.1'::float4");
+    assert_eq!(lit(-1.5_f32), "'-1.5'::float4");
     assert_eq!(lit(1e300_f64), "1e+300");
     assert_eq!(lit(-1.5e-300_f64), " -1.5e-300");
     assert_eq!(lit(f64::NAN), "'NaN'::float8");

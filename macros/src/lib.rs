@@ -29,8 +29,9 @@ use proc_macro::TokenStream;
 /// `{0}`, a missing or unused argument and an unknown kind are compile errors.
 ///
 /// Values for `{x}` and `{x:l}` are moved in when passed as arguments and
-/// cloned when captured from scope; names and composables are borrowed and
-/// copied. The result is a `pgcast::sql::Composed`; an invalid identifier
+/// cloned when captured from scope; they must be owned (`'static`), so a
+/// borrowed `s: &str` goes in as `v = s.to_owned()`. Names and composables
+/// are borrowed and copied. The result is a `pgcast::sql::Composed`; an invalid identifier
 /// (empty, over 63 bytes, NUL) is reported when it is rendered.
 #[proc_macro]
 pub fn sql(input: TokenStream) -> TokenStream {

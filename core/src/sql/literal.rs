@@ -19,8 +19,11 @@ use crate::{Adapters, Ctx, Error, ErrorKind, Format, IsNull, Result};
 /// - strings are `'…'` with `'` doubled; any backslash switches to ` E'…'`
 ///   with backslashes doubled, so the text means the same whatever
 ///   `standard_conforming_strings` says; a NUL is an [`ErrorKind::Nul`] error;
-/// - numbers are bare, with a leading space when negative (`- -1`, never a
-///   `--` comment); NaN and ±Infinity are quoted and cast (`'NaN'::float8`);
+/// - numbers (`int2`, `int4`, `int8`, `numeric`, `float8`) are bare, with a
+///   leading space when negative (`- -1`, never a `--` comment); NaN,
+///   ±Infinity and float8's `-0` are quoted and cast (`'NaN'::float8`), and so
+///   is every `float4`, since a bare constant would be read as `numeric` and
+///   compare as `float8` (`0.1 <> 0.1::float4`);
 /// - `NULL`, `true` and `false` are bare;
 /// - any other quoted value gets a cast to its type: built-in types by their
 ///   SQL name (`'2016-12-31'::date`, `'{1,2}'::int4[]`), user types (enums,
@@ -160,8 +163,11 @@ pub(crate) fn write_text_literal(text: &str, ty: &Type, out: &mut String) -> Res
             out.push_str("false");
             return Ok(());
         }
-        Type::INT2 | Type::INT4 | Type::INT8 | Type::NUMERIC | Type::FLOAT4 | Type::FLOAT8
-            if is_bare_number(text) =>
+        // float4 is not bare: the lexer would read a numeric constant, which
+        // compares as float8 (0.1 ≠ 0.1::float4); -0 is not bare either, a
+        // numeric constant has no negative zero.
+        Type::INT2 | Type::INT4 | Type::INT8 | Type::NUMERIC | Type::FLOAT8
+            if is_bare_number(text) && !is_negative_zero(ty, text) =>
         {
             if text.starts_with('-') {
                 out.push(' ');
@@ -227,6 +233,14 @@ fn is_bare_number(text: &str) -> bool {
         }
     }
     i == b.len()
+}
+
+/// `-0` of a float type (numeric has no negative zero and prints it as `0`).
+fn is_negative_zero(ty: &Type, text: &str) -> bool {
+    *ty == Type::FLOAT8
+        && text
+            .strip_prefix('-')
+            .is_some_and(|t| t.bytes().all(|b| b == b'0' || b == b'.'))
 }
 
 /// Whether `ty` is a built-in type, named bare in casts.
