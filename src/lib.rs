@@ -10,6 +10,21 @@
 //!
 //! assert_eq!(i64::load(&Ctx::text(&Type::INT8), b"7").unwrap(), 7);
 //! ```
+//!
+//! Queries are composed, never spliced; `sql!` checks its format string at
+//! compile time:
+//!
+//! ```
+//! use pgcast::sql;
+//!
+//! let table = "users";
+//! let column = String::from("e-mail");
+//! let id = 42_i64;
+//! let q = sql!("SELECT * FROM {table:i} WHERE {column:i} = {id} AND name <> {:l}", "O'Brien");
+//! let r = q.render().unwrap();
+//! assert_eq!(r.text(), r#"SELECT * FROM "users" WHERE "e-mail" = $1 AND name <> 'O''Brien'"#);
+//! assert_eq!(r.params().len(), 1);
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
