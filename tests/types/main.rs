@@ -11,3 +11,4 @@ mod datetime;
 mod json;
 mod network;
 mod numeric;
+mod value;
