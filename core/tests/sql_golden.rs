@@ -542,3 +542,16 @@ fn literal_dates_and_times() {
         "'{2000-02-29,1999-12-31}'::date[]"
     );
 }
+
+#[test]
+fn literal_dynamic_values() {
+    use pgcast_core::Value;
+    assert_eq!(lit(Value::Null), "NULL");
+    assert_eq!(lit(Value::Bool(true)), "true");
+    assert_eq!(lit(Value::Text("it's".into())), "'it''s'");
+    assert_eq!(lit(Value::Bytea(vec![1])), r" E'\\x01'::bytea");
+    assert_eq!(
+        lit(Value::Date(time::macros::date!(2016 - 12 - 31))),
+        "'2016-12-31'::date"
+    );
+}
