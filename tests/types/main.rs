@@ -6,5 +6,7 @@
 mod support;
 
 mod basic;
+mod extension;
 mod json;
 mod network;
+mod range;
