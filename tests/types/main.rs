@@ -5,8 +5,11 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod array;
 mod basic;
+mod datetime;
 mod extension;
 mod json;
 mod network;
+mod numeric;
 mod range;

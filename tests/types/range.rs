@@ -224,3 +224,143 @@ async fn element_types_have_their_range_types() {
         .unwrap();
     assert!(row.get::<_, bool>(0));
 }
+
+fn num(s: &str) -> pgcast::types::Numeric {
+    s.parse().unwrap()
+}
+
+#[tokio::test]
+async fn numrange_round_trips() {
+    let c = connect().await;
+    check(
+        &c,
+        "numrange",
+        &Type::NUM_RANGE,
+        &[
+            (Range::closed_open(num("1.5"), num("2.25")), "'[1.5,2.25)'"),
+            (
+                Range::inclusive(num("-0.001"), num("1e20")),
+                "'[-0.001,1e20]'",
+            ),
+            (
+                Range::new(Bound::Exclusive(num("0")), Bound::Unbounded),
+                "'(0,)'",
+            ),
+            (Range::empty(), "'empty'"),
+        ],
+    )
+    .await;
+    check(
+        &c,
+        "nummultirange",
+        &Type::NUMMULTI_RANGE,
+        &[(
+            Multirange(vec![
+                Range::closed_open(num("1"), num("2")),
+                Range::inclusive(num("3.5"), num("4")),
+            ]),
+            "'{[1,2), [3.5,4]}'",
+        )],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn daterange_round_trips() {
+    use pgcast::types::Infinite;
+    use time::macros::date;
+    let c = connect().await;
+    check(
+        &c,
+        "daterange",
+        &Type::DATE_RANGE,
+        &[
+            (
+                Range::from(date!(2020 - 01 - 01)..date!(2020 - 02 - 01)),
+                "'[2020-01-01,2020-01-31]'",
+            ),
+            (Range::from(date!(2024 - 02 - 29)..), "'[2024-02-29,)'"),
+            (Range::empty(), "'empty'"),
+        ],
+    )
+    .await;
+    // infinity as a bound value is not the same as no bound
+    check(
+        &c,
+        "daterange",
+        &Type::DATE_RANGE,
+        &[(
+            Range::closed_open(Infinite::Finite(date!(2020 - 01 - 01)), Infinite::Infinity),
+            "'[2020-01-01,infinity)'",
+        )],
+    )
+    .await;
+    check(
+        &c,
+        "datemultirange",
+        &Type::DATEMULTI_RANGE,
+        &[(
+            Multirange(vec![Range::from(
+                date!(2020 - 01 - 01)..date!(2020 - 01 - 05),
+            )]),
+            "'{[2020-01-01,2020-01-05)}'",
+        )],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn timestamp_ranges_round_trip() {
+    use time::macros::datetime;
+    let c = connect().await;
+    c.batch_execute("SET TimeZone = 'UTC'").await.unwrap();
+    check(
+        &c,
+        "tsrange",
+        &Type::TS_RANGE,
+        &[
+            (
+                Range::from(datetime!(2020-01-01 00:00:00)..datetime!(2020-02-01 12:30:00.5)),
+                "'[\"2020-01-01 00:00:00\",\"2020-02-01 12:30:00.5\")'",
+            ),
+            (
+                Range::from(..=datetime!(1999-12-31 23:59:59.999999)),
+                "'(,\"1999-12-31 23:59:59.999999\"]'",
+            ),
+        ],
+    )
+    .await;
+    check(
+        &c,
+        "tstzrange",
+        &Type::TSTZ_RANGE,
+        &[(
+            Range::from(datetime!(2020-01-01 00:00:00 UTC)..datetime!(2020-02-01 00:00:00 UTC)),
+            "'[\"2020-01-01 00:00:00+00\",\"2020-02-01 00:00:00+00\")'",
+        )],
+    )
+    .await;
+    check(
+        &c,
+        "tstzmultirange",
+        &Type::TSTZMULTI_RANGE,
+        &[(
+            Multirange(vec![Range::from(datetime!(2020-01-01 00:00:00 UTC)..)]),
+            "'{[\"2020-01-01 00:00:00+00\",)}'",
+        )],
+    )
+    .await;
+    // another session zone: the server prints other offsets, same instants
+    c.batch_execute("SET TimeZone = 'Asia/Kolkata'")
+        .await
+        .unwrap();
+    let [b, t] = load_both::<Range<time::OffsetDateTime>>(
+        &c,
+        "SELECT '[2020-01-01 00:00:00+00,2020-01-02 00:00:00+00)'::tstzrange",
+        &Policy::DEFAULT,
+    )
+    .await;
+    let want = Range::from(datetime!(2020-01-01 00:00:00 UTC)..datetime!(2020-01-02 00:00:00 UTC));
+    assert_eq!(b.unwrap(), want);
+    assert_eq!(t.unwrap(), want);
+}

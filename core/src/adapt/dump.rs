@@ -63,7 +63,7 @@ pub trait Dump {
 /// use pgcast_core::{Policy, StaticType};
 /// use postgres_types::Type;
 ///
-/// assert_eq!(<Option<i32>>::static_type(&Policy::DEFAULT), Type::INT4);
+/// assert_eq!(<Vec<Option<i32>>>::static_type(&Policy::DEFAULT), Type::INT4_ARRAY);
 /// ```
 pub trait StaticType {
     /// The PostgreSQL type values of this Rust type are sent as.

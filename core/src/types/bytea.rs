@@ -1,4 +1,5 @@
-//! `bytea` as `Vec<u8>`, `&[u8]`, `Box<[u8]>` and `[u8; N]`.
+//! `bytea` as `Vec<u8>`, `&[u8]`, `Box<[u8]>` and `[u8; N]` (while `Vec<T>`
+//! and `[T]` of other element types are arrays).
 //!
 //! The binary form is the bytes themselves; the text form is hex (`\x0102`),
 //! and the older escape form (`bytea_output = escape`) loads too.
