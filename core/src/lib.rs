@@ -26,6 +26,7 @@
 pub mod adapt;
 pub mod bridge;
 mod error;
+pub mod typeinfo;
 pub mod types;
 mod value;
 

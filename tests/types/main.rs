@@ -13,3 +13,4 @@ mod json;
 mod network;
 mod numeric;
 mod range;
+mod typeinfo;
