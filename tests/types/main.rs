@@ -14,3 +14,4 @@ mod network;
 mod numeric;
 mod range;
 mod typeinfo;
+mod value;

@@ -130,7 +130,9 @@ impl<T> From<Bound<T>> for ops::Bound<T> {
 /// are sent with OID 0 (the server infers the type from the statement); use
 /// the catalogue ([`typeinfo`](crate::typeinfo)) for a custom range type.
 ///
-/// Ranges are not canonicalised: see the [module docs](self).
+/// Ranges travel as written, not canonicalised: the server canonicalises
+/// discrete ranges on input (`int4range` `[1,5]` reads back as `[1,6)`,
+/// `(1,2)` as `empty`) and rejects a lower bound above the upper one.
 ///
 /// ```
 /// use bytes::BytesMut;
