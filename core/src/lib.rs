@@ -31,6 +31,7 @@ pub mod adapt;
 pub mod bridge;
 mod error;
 pub mod sql;
+pub mod typeinfo;
 pub mod types;
 mod value;
 

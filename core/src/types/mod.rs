@@ -7,12 +7,16 @@ mod bool;
 mod bytea;
 pub(crate) mod datetime;
 pub(crate) mod float;
+mod hstore;
 pub(crate) mod int;
 mod json;
+mod ltree;
 mod macaddr;
 mod money;
+mod multirange;
 mod network;
 pub(crate) mod numeric;
+pub(crate) mod range;
 #[cfg(feature = "rust_decimal")]
 mod rust_decimal;
 pub(crate) mod text;
@@ -22,8 +26,11 @@ pub use array::{Array, Dimension};
 pub use array_type::{array_delimiter, array_type_of};
 pub use datetime::{Infinite, Interval, TimeTz};
 pub use json::{Json, RawJson, RawJsonBuf};
+pub use ltree::{Lquery, Ltree};
 pub use macaddr::{MacAddr, MacAddr8};
+pub use multirange::Multirange;
 pub use network::Inet;
+pub use range::{Bound, Range};
 
 /// `rust_decimal::Decimal`, re-exported so that its codecs are usable
 /// without naming the crate (feature `rust_decimal`).
