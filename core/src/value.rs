@@ -6,7 +6,11 @@ use serde::ser::{Serialize, SerializeSeq, Serializer};
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 use uuid::Uuid;
 
-use crate::types::{Array, Inet, Interval, MacAddr, MacAddr8, Money, Numeric, TimeTz};
+use std::collections::BTreeMap;
+
+use crate::types::{
+    Array, Inet, Interval, MacAddr, MacAddr8, Money, Multirange, Numeric, Range, TimeTz,
+};
 use crate::{Ctx, Dump, Error, Format, IsNull, Load, NumericPolicy, Policy, Result, StaticType};
 
 /// Any PostgreSQL value, loaded by its type through the registry: for
@@ -92,6 +96,12 @@ pub enum Value {
     MacAddr8(MacAddr8),
     /// An array of any element type, with its dimensions and lower bounds.
     Array(Array<Value>),
+    /// A range of any subtype.
+    Range(Box<Range<Value>>),
+    /// A multirange of any subtype.
+    Multirange(Multirange<Value>),
+    /// The `hstore` extension type (found by name).
+    Hstore(BTreeMap<String, Option<String>>),
     /// A type with no built-in loader and none registered: its raw bytes.
     Other {
         /// The PostgreSQL type.
@@ -155,8 +165,17 @@ impl Value {
             Type::MACADDR => |c, r| MacAddr::load(c, r).map(Value::MacAddr),
             Type::MACADDR8 => |c, r| MacAddr8::load(c, r).map(Value::MacAddr8),
             _ if crate::types::text::is_text_like(ty) => |c, r| String::load(c, r).map(Value::Text),
+            _ if ty.name() == "hstore" => {
+                |c, r| BTreeMap::<String, Option<String>>::load(c, r).map(Value::Hstore)
+            }
             _ => match ty.kind() {
                 Kind::Array(_) => |c, r| Array::<Value>::load(c, r).map(Value::Array),
+                Kind::Range(_) => {
+                    |c, r| Range::<Value>::load(c, r).map(|v| Value::Range(Box::new(v)))
+                }
+                Kind::Multirange(_) => {
+                    |c, r| Multirange::<Value>::load(c, r).map(Value::Multirange)
+                }
                 // A domain travels as its base type.
                 Kind::Domain(_) => |c, r| match c.ty.kind() {
                     Kind::Domain(base) => Value::load_builtin(&c.with_type(base), r),
@@ -182,6 +201,9 @@ impl Value {
     fn inner(&self) -> Option<&dyn Dump> {
         Some(match self {
             Value::Null | Value::Other { .. } | Value::Array(_) => return None,
+            Value::Range(v) => &**v,
+            Value::Multirange(v) => v,
+            Value::Hstore(v) => v,
             Value::Bool(v) => v,
             Value::Char(v) => v,
             Value::Int2(v) => v,
@@ -299,6 +321,8 @@ impl Serialize for Value {
             Value::Float8(v) => float(s, *v),
             Value::Text(v) => s.serialize_str(v),
             Value::Json(v) => v.serialize(s),
+            // hstore_to_json: an object of strings and nulls.
+            Value::Hstore(v) => v.serialize(s),
             Value::Array(a) => {
                 // Nested JSON arrays, one level per dimension, as to_json does.
                 let dims: Vec<usize> = a
@@ -420,6 +444,13 @@ mod tests {
             let v = load(&ty, text, Policy::DEFAULT);
             assert_eq!(serde_json::to_string(&v).unwrap(), json, "{text}");
         }
+    }
+
+    #[test]
+    fn hstore_by_name() {
+        let hstore = Type::new("hstore".into(), 91_111, Kind::Simple, "ext".into());
+        let v = load(&hstore, r#""a"=>"1", "b"=>NULL"#, Policy::DEFAULT);
+        assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"a":"1","b":null}"#);
     }
 
     #[test]

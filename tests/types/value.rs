@@ -28,6 +28,10 @@ const EXPRESSIONS: &[&str] = &[
     "'{{1,2},{3,NULL}}'::int4[]",
     "'{\"a b\",NULL,\"\"}'::text[]",
     "ARRAY['2024-01-01'::date]",
+    "'[1,5)'::int4range",
+    "'{[1,3), [5,7)}'::int4multirange",
+    "'[2024-01-01,2024-02-01)'::daterange",
+    "'empty'::numrange",
 ];
 
 #[tokio::test]

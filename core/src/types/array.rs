@@ -25,7 +25,7 @@ use bytes::{BufMut, BytesMut};
 use postgres_types::Type;
 
 use super::array_text;
-use super::array_type::{array_delimiter, array_type_or_unspecified, element_type};
+use super::array_type::{array_delimiter, array_type_or_unspecified, element_type, elements_type};
 use crate::{
     Ctx, Dump, Error, ErrorKind, Format, IsNull, Load, LoadOwned, Policy, Result, StaticType,
 };
@@ -578,7 +578,7 @@ fn dump_shaped<T: Dump + StaticType, R: ?Sized>(
     let elem = match element_type(ctx.ty) {
         Some(elem) => elem,
         None if ctx.format == Format::Text || ctx.ty.oid() == 0 || *ctx.ty == Type::UNKNOWN => {
-            own_type = T::static_type(ctx.policy);
+            own_type = elements_type(elements, ctx.policy);
             &own_type
         }
         None => return Err(Error::wrong_type::<R>(ctx.ty)),
@@ -699,7 +699,7 @@ fn dump_list<T: Dump + StaticType, R: ?Sized>(
 /// ```
 impl<T: Dump + StaticType> Dump for [T] {
     fn pg_type(&self, policy: &Policy) -> Type {
-        array_static_type::<T>(policy)
+        array_type_or_unspecified(elements_type(self.iter(), policy))
     }
 
     fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
@@ -715,7 +715,7 @@ impl<T: StaticType> StaticType for [T] {
 
 impl<T: Dump + StaticType> Dump for Vec<T> {
     fn pg_type(&self, policy: &Policy) -> Type {
-        array_static_type::<T>(policy)
+        array_type_or_unspecified(elements_type(self.iter(), policy))
     }
 
     fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
@@ -731,7 +731,7 @@ impl<T: StaticType> StaticType for Vec<T> {
 
 impl<T: Dump + StaticType, const N: usize> Dump for [T; N] {
     fn pg_type(&self, policy: &Policy) -> Type {
-        array_static_type::<T>(policy)
+        array_type_or_unspecified(elements_type(self.iter(), policy))
     }
 
     fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
@@ -760,7 +760,7 @@ impl<T: StaticType, const N: usize> StaticType for [T; N] {
 /// ```
 impl<T: Dump + StaticType> Dump for Array<T> {
     fn pg_type(&self, policy: &Policy) -> Type {
-        array_static_type::<T>(policy)
+        array_type_or_unspecified(elements_type(self.elements.iter(), policy))
     }
 
     fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {

@@ -5,6 +5,7 @@
 //! (enums, composites, domains, extension types) have per-database OIDs and
 //! are not in it.
 
+use crate::{Dump, Policy, StaticType};
 use postgres_types::{Kind, Type};
 
 /// The built-in array type whose elements are `elem`: `int4` → `int4[]`
@@ -144,6 +145,25 @@ pub(crate) fn array_type_or_unspecified(elem: Type) -> Type {
             Type::new(name, 0, Kind::Array(elem), schema)
         }
     }
+}
+
+/// The PostgreSQL type of a collection's elements: `T`'s static type, or,
+/// for element types with none (the dynamic `Value`), the type of the first
+/// element that has one.
+pub(crate) fn elements_type<'a, T: Dump + StaticType + 'a>(
+    elements: impl IntoIterator<Item = &'a T>,
+    policy: &Policy,
+) -> Type {
+    let known = |t: &Type| t.oid() != 0 && *t != Type::UNKNOWN;
+    let own = T::static_type(policy);
+    if known(&own) {
+        return own;
+    }
+    elements
+        .into_iter()
+        .map(|e| e.pg_type(policy))
+        .find(known)
+        .unwrap_or(own)
 }
 
 #[cfg(test)]

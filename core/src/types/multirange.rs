@@ -181,7 +181,13 @@ impl<T: LoadOwned> Load<'_> for Multirange<T> {
 
 impl<T: Dump + StaticType> Dump for Multirange<T> {
     fn pg_type(&self, policy: &Policy) -> Type {
-        Self::static_type(policy)
+        let bounds = self
+            .0
+            .iter()
+            .filter_map(Range::bounds)
+            .flat_map(|(l, u)| [l.value(), u.value()])
+            .flatten();
+        super::range::multirange_type_of(&super::array_type::elements_type(bounds, policy))
     }
 
     fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {

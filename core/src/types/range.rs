@@ -334,7 +334,11 @@ impl<T: LoadOwned> Load<'_> for Range<T> {
 
 impl<T: Dump + StaticType> Dump for Range<T> {
     fn pg_type(&self, policy: &Policy) -> Type {
-        Self::static_type(policy)
+        let bounds = self
+            .bounds()
+            .into_iter()
+            .flat_map(|(l, u)| [l.value(), u.value()]);
+        range_type_of(&super::array_type::elements_type(bounds.flatten(), policy))
     }
 
     fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
