@@ -26,6 +26,7 @@
 pub mod adapt;
 pub mod bridge;
 mod error;
+pub mod row;
 pub mod types;
 mod value;
 
@@ -35,4 +36,5 @@ pub use adapt::{
 };
 pub use error::{ColumnRef, Error, ErrorKind, Result};
 pub use postgres_types::{Kind, Oid, Type};
+pub use row::{FromRow, ToRow};
 pub use value::Value;
