@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use postgres_types::Type;
 
 use super::RawRow;
+use crate::types::Json;
 use crate::{Adapters, Ctx, Error, ErrorKind, Format, Load, Policy, Result};
 
 /// One column of a result, as the server describes it: what a driver hands
@@ -354,6 +355,44 @@ impl ColumnPlan {
     ) -> Result<T> {
         let raw = self.raw(row)?;
         load(&self.ctx(), raw).map_err(|e| self.context::<T>(e))
+    }
+
+    /// Loads a `json` field: the column's JSON deserialized into `T`
+    /// through [`Json`](crate::types::Json). SQL NULL is an
+    /// [`UnexpectedNull`](ErrorKind::UnexpectedNull) error (JSON `null` is a
+    /// value, which `Option<T>` takes as `None`).
+    #[inline]
+    pub fn load_json<'r, T, R>(&self, row: &'r R) -> Result<T>
+    where
+        Json<T>: Load<'r>,
+        R: RawRow + ?Sized,
+    {
+        match self.raw(row)? {
+            Some(raw) => Json::<T>::load(&self.ctx(), raw)
+                .map(|json| json.0)
+                .map_err(|e| self.context::<T>(e)),
+            None => Err(self.context::<T>(Error::new(
+                ErrorKind::UnexpectedNull,
+                "SQL NULL in a `json` field; use `json(nullable)` to accept it",
+            ))),
+        }
+    }
+
+    /// Loads a `json(nullable)` field: as [`load_json`](Self::load_json),
+    /// but SQL NULL gives `T::default()` (`None` for `Option<T>`).
+    #[inline]
+    pub fn load_json_nullable<'r, T, R>(&self, row: &'r R) -> Result<T>
+    where
+        Json<T>: Load<'r>,
+        T: Default,
+        R: RawRow + ?Sized,
+    {
+        match self.raw(row)? {
+            Some(raw) => Json::<T>::load(&self.ctx(), raw)
+                .map(|json| json.0)
+                .map_err(|e| self.context::<T>(e)),
+            None => Ok(T::default()),
+        }
     }
 
     /// Adds this column, its type and the Rust type `T` to an error.

@@ -242,19 +242,13 @@ impl<'c> Generator<'c> {
 
     /// The expression loading one field with the column plan `plan`.
     fn load(&self, how: &How<'_>, ty: &syn::Type, plan: TokenStream) -> TokenStream {
-        let k = &self.krate;
         let span = ty.span();
         match how {
             How::Plain => quote_spanned!(span=> #plan.load::<#ty, __R>(__row)?),
-            How::Json => {
-                quote_spanned!(span=> #plan.load::<#k::types::Json<#ty>, __R>(__row)?.0)
+            How::Json => quote_spanned!(span=> #plan.load_json::<#ty, __R>(__row)?),
+            How::JsonNullable => {
+                quote_spanned!(span=> #plan.load_json_nullable::<#ty, __R>(__row)?)
             }
-            How::JsonNullable => quote_spanned!(span=>
-                match #plan.load::<::core::option::Option<#k::types::Json<#ty>>, __R>(__row)? {
-                    ::core::option::Option::Some(__json) => __json.0,
-                    ::core::option::Option::None => ::core::default::Default::default(),
-                }
-            ),
             How::TryFrom(source) => {
                 quote_spanned!(span=> #plan.load_try_from::<#source, #ty, __R>(__row)?)
             }
