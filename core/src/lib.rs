@@ -8,6 +8,10 @@
 //!   each in text and binary format.
 //! - [`bridge`]: interoperation with `postgres-types` (`ToSql` / `FromSql`)
 //!   both ways, which is how rust-postgres drivers plug in.
+//! - [`sql`]: safe composition of dynamic SQL: [`Sql`](sql::Sql),
+//!   [`Identifier`](sql::Identifier), [`Literal`](sql::Literal),
+//!   [`Placeholder`](sql::Placeholder), [`bind`](sql::bind), rendered once into
+//!   the query text and its parameters.
 //! - [`Value`]: a dynamic value for schema-less work.
 //!
 //! ```
@@ -27,6 +31,8 @@ pub mod adapt;
 pub mod bridge;
 mod error;
 pub mod row;
+pub mod sql;
+pub mod typeinfo;
 pub mod types;
 mod value;
 

@@ -1,19 +1,59 @@
-//! The macros of pgcast: `#[derive(FromRow)]` and `#[derive(ToRow)]`.
+//! Procedural macros of pgcast: `sql!`, a format macro for SQL whose format
+//! string is checked at compile time, and the row derives
+//! `#[derive(FromRow)]` and `#[derive(ToRow)]`.
 //!
-//! Use them through the `pgcast` crate, which re-exports them next to the
-//! traits they implement and documents their attributes. This crate only
-//! dispatches: parsing, checks and code generation live in `derive/`.
+//! Use them through the `pgcast` crate, which re-exports them and documents
+//! the derives' attributes; the generated code names `::pgcast::…` paths.
+//! The derives' parsing, checks and code generation live in `derive/`; the
+//! functions here only dispatch.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+mod derive;
+mod expand;
+mod format;
+mod input;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
-mod derive;
+/// Composes a query from a format string checked at compile time.
+///
+/// Holes: `{}` (next positional argument), `{0}` (by index), `{name}` (a
+/// named argument, or else the variable `name` in scope, like `format!`),
+/// each with an optional kind:
+///
+/// | hole        | the argument                                  | renders          |
+/// |-------------|-----------------------------------------------|------------------|
+/// | `{x}`       | a value (bound) or any composable (as it is)  | `$n`             |
+/// | `{x:i}`     | `&str`, `String` or `Identifier`              | `"x"`            |
+/// | `{x:l}`     | a value or a `Literal`                        | `'…'`            |
+/// | `{x:q}`     | a composable (`Sql`, `Composed`, …)           | its own text     |
+///
+/// `{{` and `}}` are literal braces. Unbalanced braces, mixing `{}` with
+/// `{0}`, a missing or unused argument and an unknown kind are compile errors.
+///
+/// Values for `{x}` and `{x:l}` are moved in when passed as arguments and
+/// cloned when captured from scope; they must be owned (`'static`), so a
+/// borrowed `s: &str` goes in as `v = s.to_owned()`. Names and composables
+/// are borrowed and copied. The result is a `pgcast::sql::Composed`; an invalid identifier
+/// (empty, over 63 bytes, NUL) is reported when it is rendered.
+#[proc_macro]
+pub fn sql(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as input::Input);
+    expand::expand(&input)
+        .unwrap_or_else(|e| {
+            // Every error at once, in a block of the type `sql!` has, so the
+            // compiler adds no follow-up errors of its own.
+            let errors = e.into_compile_error();
+            quote::quote! {{ #errors ::pgcast::sql::Composed::new() }}
+        })
+        .into()
+}
 
 /// Implements `pgcast::row::FromRow`: a row decoded into the struct, named
 /// fields by column name, tuple fields by position. Attributes go under
-/// `#[pg(...)]`; see `pgcast::row`.
+/// `#[pg(...)]`; see `pgcast::FromRow`.
 #[proc_macro_derive(FromRow, attributes(pg))]
 pub fn derive_from_row(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
@@ -23,7 +63,8 @@ pub fn derive_from_row(input: TokenStream) -> TokenStream {
 }
 
 /// Implements `pgcast::row::ToRow`: the struct's column names and values,
-/// for multi-row `VALUES` and `COPY`. Attributes go under `#[pg(...)]`.
+/// for multi-row `VALUES` and `COPY`. Attributes go under `#[pg(...)]`; see
+/// `pgcast::ToRow`.
 #[proc_macro_derive(ToRow, attributes(pg))]
 pub fn derive_to_row(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

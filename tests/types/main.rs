@@ -7,5 +7,11 @@ mod support;
 
 mod array;
 mod basic;
+mod datetime;
+mod extension;
 mod json;
 mod network;
+mod numeric;
+mod range;
+mod typeinfo;
+mod value;

@@ -351,7 +351,7 @@ impl Adapters {
         });
         match custom {
             Some(loader) => ValueLoader(Resolved::Custom(loader.clone())),
-            None => ValueLoader(Resolved::Builtin(Value::builtin_loader(ty))),
+            None => ValueLoader(Resolved::Builtin(Value::builtin_loader(ty, &reg.policy))),
         }
     }
 }

@@ -1,14 +1,19 @@
 //! [`FromRow`]: a Rust type built from one row, through a plan made once per
 //! result; its impls for tuples and single scalars.
 
+use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time};
 use uuid::Uuid;
 
 use super::{ColumnPlan, Columns, RawRow};
 use crate::bridge::Pg;
-use crate::types::{Array, Inet, Json, MacAddr, MacAddr8, RawJson, RawJsonBuf};
-use crate::{Load, Result};
+use crate::types::{
+    Array, Inet, Infinite, Interval, Json, Lquery, Ltree, MacAddr, MacAddr8, Money, Multirange,
+    Numeric, Range, RawJson, RawJsonBuf, TimeTz,
+};
+use crate::{Load, Result, Value};
 
 /// A Rust type built from one row of a result.
 ///
@@ -131,6 +136,10 @@ scalars!(
     i32,
     i64,
     u32,
+    f32,
+    f64,
+    Numeric,
+    Money,
     char,
     String,
     Box<str>,
@@ -147,7 +156,25 @@ scalars!(
     Ipv6Addr,
     MacAddr,
     MacAddr8,
+    Date,
+    Time,
+    TimeTz,
+    PrimitiveDateTime,
+    OffsetDateTime,
+    Interval,
+    Duration,
+    Ltree,
+    Lquery,
+    BTreeMap<String, Option<String>>,
+    Value,
 );
+
+#[cfg(feature = "rust_decimal")]
+impl Scalar for rust_decimal::Decimal {}
+impl<S> Scalar for HashMap<String, Option<String>, S> {}
+impl<T> Scalar for Infinite<T> {}
+impl<T> Scalar for Range<T> {}
+impl<T> Scalar for Multirange<T> {}
 
 impl<const N: usize> Scalar for [u8; N] {}
 impl<T> Scalar for Vec<T> {}

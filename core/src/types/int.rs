@@ -2,6 +2,10 @@
 //!
 //! Loading widens freely (`int2` → `i64`) and narrows with a range check
 //! (`int8` → `i16`); dumping does the same towards the parameter's type.
+//! `i16`, `i32`, `i64` and `u32` also load `numeric` values that are whole
+//! numbers in range (`sum(int8)` is a numeric): a fraction is a
+//! [`Lossy`](crate::ErrorKind::Lossy) error, overflow, NaN and ±Infinity are
+//! [`OutOfRange`](crate::ErrorKind::OutOfRange).
 
 use bytes::{BufMut, BytesMut};
 use postgres_types::Type;
@@ -145,7 +149,11 @@ macro_rules! int_impls {
                     }
                 }
                 Self::check(ctx)?;
-                let v = read_int(ctx, raw)?;
+                let v = if *ctx.ty == Type::NUMERIC {
+                    crate::types::numeric::read_numeric_int::<$t>(ctx, raw)?
+                } else {
+                    i128::from(read_int(ctx, raw)?)
+                };
                 <$t>::try_from(v).map_err(|_| {
                     Error::out_of_range::<$t>(ctx.ty, format!("{v} does not fit in {}", stringify!($t)))
                 })
@@ -177,10 +185,10 @@ macro_rules! int_impls {
 
 int_impls! {
     i8 => CHAR, 1, [CHAR];
-    i16 => INT2, 2, [INT2, INT4, INT8];
-    i32 => INT4, 4, [INT2, INT4, INT8];
-    i64 => INT8, 8, [INT2, INT4, INT8, OID];
-    u32 => OID, 4, [OID, INT2, INT4, INT8];
+    i16 => INT2, 2, [INT2, INT4, INT8, NUMERIC];
+    i32 => INT4, 4, [INT2, INT4, INT8, NUMERIC];
+    i64 => INT8, 8, [INT2, INT4, INT8, OID, NUMERIC];
+    u32 => OID, 4, [OID, INT2, INT4, INT8, NUMERIC];
 }
 
 #[cfg(test)]

@@ -1,0 +1,440 @@
+//! Run-time format strings: [`parse_format`] and [`Sql::format`].
+//!
+//! The grammar is `format!`'s without specs: `{}` takes the next positional
+//! argument, `{0}` a positional argument by index, `{name}` a named one;
+//! `{{` and `}}` are literal braces. Mixing `{}` with `{0}`, a missing or
+//! unused argument, or a format spec (`{0:x}`) is an error.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use super::{Composable, Composed, Sql};
+use crate::{Error, ErrorKind, Result};
+
+/// A piece of a parsed format string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Segment<'a> {
+    /// Literal text (escaped braces arrive as their own one-brace segment).
+    Text(&'a str),
+    /// A hole to fill with an argument, at a byte offset of the format string.
+    Hole {
+        /// The argument it takes.
+        arg: HoleRef<'a>,
+        /// Where the hole's `{` is.
+        offset: usize,
+    },
+}
+
+/// Which argument a hole takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HoleRef<'a> {
+    /// `{}`: the next positional argument; the number is its index.
+    Auto(usize),
+    /// `{0}`: a positional argument by index.
+    Index(usize),
+    /// `{name}`: a named argument.
+    Named(&'a str),
+}
+
+/// What is wrong with a format string or its arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FormatErrorKind {
+    /// A `{` with no matching `}`.
+    UnclosedBrace,
+    /// A `}` that closes nothing (write `}}` for a literal brace).
+    UnmatchedClose,
+    /// `{}` and `{0}` in the same string.
+    MixedNumbering,
+    /// A format spec such as `{0:x}`, which SQL holes do not take.
+    Spec,
+    /// Hole contents that are neither empty, a number, nor a name.
+    InvalidHole,
+    /// A hole refers to an argument that was not given.
+    MissingArgument,
+    /// An argument that no hole uses.
+    UnusedArgument,
+}
+
+/// A bad format string or argument list, with the byte offset in the format
+/// string where the problem is (for unused arguments: the string's length).
+///
+/// ```
+/// use pgcast_core::sql::{parse_format, FormatErrorKind};
+///
+/// let err = parse_format("SELECT {} FROM {0}").unwrap_err();
+/// assert_eq!(err.kind, FormatErrorKind::MixedNumbering);
+/// assert_eq!(err.offset, 15);
+/// assert_eq!(err.to_string(), "cannot mix automatic `{}` and numbered `{0}` holes (at byte 15)");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormatError {
+    /// What is wrong.
+    pub kind: FormatErrorKind,
+    /// Where, as a byte offset into the format string.
+    pub offset: usize,
+    /// Details (the hole text or the argument).
+    pub detail: Cow<'static, str>,
+}
+
+impl FormatError {
+    fn new(kind: FormatErrorKind, offset: usize, detail: impl Into<Cow<'static, str>>) -> Self {
+        FormatError {
+            kind,
+            offset,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.detail;
+        match self.kind {
+            FormatErrorKind::UnclosedBrace => {
+                f.write_str("unclosed `{`; write `{{` for a brace")?
+            }
+            FormatErrorKind::UnmatchedClose => {
+                f.write_str("unmatched `}`; write `}}` for a brace")?
+            }
+            FormatErrorKind::MixedNumbering => {
+                f.write_str("cannot mix automatic `{}` and numbered `{0}` holes")?
+            }
+            FormatErrorKind::Spec => write!(f, "format specs are not supported: `{{{d}}}`")?,
+            FormatErrorKind::InvalidHole => write!(
+                f,
+                "invalid hole `{{{d}}}`: expected `{{}}`, `{{0}}` or `{{name}}`"
+            )?,
+            FormatErrorKind::MissingArgument => write!(f, "no argument for hole `{{{d}}}`")?,
+            FormatErrorKind::UnusedArgument => write!(f, "argument {d} is never used")?,
+        }
+        write!(f, " (at byte {})", self.offset)
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+impl From<FormatError> for Error {
+    fn from(e: FormatError) -> Error {
+        Error::new(ErrorKind::Format, e.to_string())
+    }
+}
+
+/// Parses a format string into text and holes; pure, allocation only for the
+/// result.
+///
+/// ```
+/// use pgcast_core::sql::{parse_format, HoleRef, Segment};
+///
+/// let segs = parse_format("a {} b {{x}} {name}").unwrap();
+/// assert_eq!(segs, [
+///     Segment::Text("a "), Segment::Hole { arg: HoleRef::Auto(0), offset: 2 },
+///     Segment::Text(" b "), Segment::Text("{"), Segment::Text("x"), Segment::Text("}"),
+///     Segment::Text(" "), Segment::Hole { arg: HoleRef::Named("name"), offset: 13 },
+/// ]);
+/// ```
+pub fn parse_format(s: &str) -> Result<Vec<Segment<'_>>, FormatError> {
+    let bytes = s.as_bytes();
+    let mut segs = Vec::new();
+    let mut auto = 0usize;
+    // Offset of the first hole of each numbering style, to report mixing.
+    let mut seen_auto = false;
+    let mut seen_index = false;
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes.get(i) {
+            Some(b'{') if bytes.get(i + 1) == Some(&b'{') => {
+                push_text(&mut segs, s, start, i);
+                push_text(&mut segs, s, i, i + 1);
+                i += 2;
+                start = i;
+            }
+            Some(b'}') if bytes.get(i + 1) == Some(&b'}') => {
+                push_text(&mut segs, s, start, i);
+                push_text(&mut segs, s, i, i + 1);
+                i += 2;
+                start = i;
+            }
+            Some(b'}') => {
+                return Err(FormatError::new(FormatErrorKind::UnmatchedClose, i, ""));
+            }
+            Some(b'{') => {
+                push_text(&mut segs, s, start, i);
+                let close = s
+                    .get(i + 1..)
+                    .and_then(|rest| rest.find(['}', '{']))
+                    .filter(|&j| bytes.get(i + 1 + j) == Some(&b'}'))
+                    .ok_or_else(|| FormatError::new(FormatErrorKind::UnclosedBrace, i, ""))?;
+                let inner = s.get(i + 1..i + 1 + close).unwrap_or_default();
+                let hole = parse_hole(inner, i)?;
+                let hole = match hole {
+                    Parsed::Auto => {
+                        if seen_index {
+                            return Err(FormatError::new(FormatErrorKind::MixedNumbering, i, ""));
+                        }
+                        seen_auto = true;
+                        auto += 1;
+                        HoleRef::Auto(auto - 1)
+                    }
+                    Parsed::Index(n) => {
+                        if seen_auto {
+                            return Err(FormatError::new(FormatErrorKind::MixedNumbering, i, ""));
+                        }
+                        seen_index = true;
+                        HoleRef::Index(n)
+                    }
+                    Parsed::Named(name) => HoleRef::Named(name),
+                };
+                segs.push(Segment::Hole {
+                    arg: hole,
+                    offset: i,
+                });
+                i += close + 2;
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    push_text(&mut segs, s, start, bytes.len());
+    Ok(segs)
+}
+
+fn push_text<'a>(segs: &mut Vec<Segment<'a>>, s: &'a str, from: usize, to: usize) {
+    if let Some(text) = s.get(from..to).filter(|t| !t.is_empty()) {
+        segs.push(Segment::Text(text));
+    }
+}
+
+enum Parsed<'a> {
+    Auto,
+    Index(usize),
+    Named(&'a str),
+}
+
+fn parse_hole(inner: &str, at: usize) -> Result<Parsed<'_>, FormatError> {
+    if inner.contains(':') {
+        return Err(FormatError::new(
+            FormatErrorKind::Spec,
+            at,
+            inner.to_owned(),
+        ));
+    }
+    let invalid = || FormatError::new(FormatErrorKind::InvalidHole, at, inner.to_owned());
+    let b = inner.as_bytes();
+    match b.first() {
+        None => Ok(Parsed::Auto),
+        Some(c) if c.is_ascii_digit() => {
+            if !b.iter().all(u8::is_ascii_digit) {
+                return Err(invalid());
+            }
+            inner.parse().map(Parsed::Index).map_err(|_| invalid())
+        }
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
+            if inner == "_" || !b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+                return Err(invalid());
+            }
+            Ok(Parsed::Named(inner))
+        }
+        _ => Err(invalid()),
+    }
+}
+
+/// The arguments of [`Sql::format`]: positional ones in order, named ones by name.
+///
+/// ```
+/// use pgcast_core::sql::{bind, Args, Identifier};
+///
+/// let args = Args::new().arg(Identifier::new("t")).named("v", bind(1_i32));
+/// assert_eq!(args.len(), 2);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Args {
+    positional: Vec<Composed>,
+    named: Vec<(Cow<'static, str>, Composed)>,
+}
+
+impl Args {
+    /// No arguments.
+    pub fn new() -> Args {
+        Args::default()
+    }
+
+    /// Adds the next positional argument.
+    pub fn arg(mut self, value: impl Composable) -> Args {
+        self.positional.push(value.into_composed());
+        self
+    }
+
+    /// Adds a named argument.
+    pub fn named(mut self, name: impl Into<Cow<'static, str>>, value: impl Composable) -> Args {
+        self.named.push((name.into(), value.into_composed()));
+        self
+    }
+
+    /// The number of arguments.
+    pub fn len(&self) -> usize {
+        self.positional.len() + self.named.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<C: Composable, const N: usize> From<[C; N]> for Args {
+    fn from(values: [C; N]) -> Args {
+        Args {
+            positional: values.into_iter().map(Composable::into_composed).collect(),
+            named: Vec::new(),
+        }
+    }
+}
+
+impl Sql {
+    /// Fills the holes of this text with `args`.
+    ///
+    /// ```
+    /// use pgcast_core::sql::{bind, Args, Composable, Identifier, Sql};
+    ///
+    /// let q = Sql::new("SELECT {} FROM {} WHERE id = {id}")
+    ///     .format(Args::new()
+    ///         .arg(Identifier::list(["a", "b"]))
+    ///         .arg(Identifier::new("t"))
+    ///         .named("id", bind(7_i64)))
+    ///     .unwrap();
+    /// assert_eq!(q.render().unwrap().text(), r#"SELECT "a", "b" FROM "t" WHERE id = $1"#);
+    ///
+    /// let err = Sql::new("SELECT {}, {}").format([Identifier::new("a")]).unwrap_err();
+    /// assert_eq!(err.to_string(), "bad format string: no argument for hole `{}` (at byte 11)");
+    /// ```
+    pub fn format(&self, args: impl Into<Args>) -> Result<Composed> {
+        let args = args.into();
+        match self.static_text() {
+            // Text pieces of a static format string stay borrowed: no copy.
+            Some(text) => fill(text, &args, Sql::new),
+            None => fill(self.as_str(), &args, Sql::from_runtime_unchecked),
+        }
+    }
+}
+
+fn fill<'a>(text: &'a str, args: &Args, sql: impl Fn(&'a str) -> Sql) -> Result<Composed> {
+    let segs = parse_format(text)?;
+    let mut used_pos = vec![false; args.positional.len()];
+    let mut used_named = vec![false; args.named.len()];
+    let mut out = Composed::with_capacity(segs.len());
+    for seg in segs {
+        let (arg, offset) = match seg {
+            Segment::Text(t) => {
+                out.push(sql(t));
+                continue;
+            }
+            Segment::Hole { arg, offset } => (arg, offset),
+        };
+        let (value, used, label) = match arg {
+            HoleRef::Auto(n) => (args.positional.get(n), used_pos.get_mut(n), String::new()),
+            HoleRef::Index(n) => (args.positional.get(n), used_pos.get_mut(n), n.to_string()),
+            HoleRef::Named(name) => {
+                let i = args.named.iter().position(|(n, _)| n == name);
+                (
+                    i.and_then(|i| args.named.get(i)).map(|(_, c)| c),
+                    i.and_then(|i| used_named.get_mut(i)),
+                    name.to_owned(),
+                )
+            }
+        };
+        let (Some(value), Some(used)) = (value, used) else {
+            return Err(FormatError::new(FormatErrorKind::MissingArgument, offset, label).into());
+        };
+        *used = true;
+        out.push(value.clone());
+    }
+    if let Some(i) = used_pos.iter().position(|u| !u) {
+        let detail = format!("{i} (positional)");
+        return Err(FormatError::new(FormatErrorKind::UnusedArgument, text.len(), detail).into());
+    }
+    if let Some(i) = used_named.iter().position(|u| !u) {
+        let name = args.named.get(i).map(|(n, _)| &**n).unwrap_or_default();
+        let detail = format!("{name:?}");
+        return Err(FormatError::new(FormatErrorKind::UnusedArgument, text.len(), detail).into());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(s: &str) -> FormatErrorKind {
+        parse_format(s).unwrap_err().kind
+    }
+
+    #[test]
+    fn grammar() {
+        assert_eq!(parse_format("").unwrap(), []);
+        assert_eq!(
+            parse_format("{{}}").unwrap(),
+            [Segment::Text("{"), Segment::Text("}")]
+        );
+        assert_eq!(
+            parse_format("{0}{1}{0}").unwrap(),
+            [
+                Segment::Hole {
+                    arg: HoleRef::Index(0),
+                    offset: 0
+                },
+                Segment::Hole {
+                    arg: HoleRef::Index(1),
+                    offset: 3
+                },
+                Segment::Hole {
+                    arg: HoleRef::Index(0),
+                    offset: 6
+                }
+            ]
+        );
+        assert_eq!(kind("{"), FormatErrorKind::UnclosedBrace);
+        assert_eq!(kind("a {b"), FormatErrorKind::UnclosedBrace);
+        assert_eq!(kind("{a{b}"), FormatErrorKind::UnclosedBrace);
+        assert_eq!(kind("}"), FormatErrorKind::UnmatchedClose);
+        assert_eq!(kind("{}{0}"), FormatErrorKind::MixedNumbering);
+        assert_eq!(kind("{0}{}"), FormatErrorKind::MixedNumbering);
+        assert_eq!(kind("{0:x}"), FormatErrorKind::Spec);
+        assert_eq!(kind("{a:i}"), FormatErrorKind::Spec);
+        assert_eq!(kind("{ }"), FormatErrorKind::InvalidHole);
+        assert_eq!(kind("{0a}"), FormatErrorKind::InvalidHole);
+        assert_eq!(kind("{_}"), FormatErrorKind::InvalidHole);
+        assert_eq!(kind("{a-b}"), FormatErrorKind::InvalidHole);
+        assert_eq!(
+            kind("{99999999999999999999999}"),
+            FormatErrorKind::InvalidHole
+        );
+        assert_eq!(parse_format("é{}ü").unwrap().len(), 3);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "\\PC*") {
+            let _ = parse_format(&s);
+        }
+
+        #[test]
+        fn braces_round_trip(s in "[a-z{}é ]*") {
+            if let Ok(segs) = parse_format(&s) {
+                let mut back = String::new();
+                for seg in segs {
+                    match seg {
+                        Segment::Text("{") => back.push_str("{{"),
+                        Segment::Text("}") => back.push_str("}}"),
+                        Segment::Text(t) => back.push_str(t),
+                        Segment::Hole { arg: HoleRef::Auto(_), .. } => back.push_str("{}"),
+                        Segment::Hole { arg: HoleRef::Index(n), .. } => back.push_str(&format!("{{{n}}}")),
+                        Segment::Hole { arg: HoleRef::Named(n), .. } => back.push_str(&format!("{{{n}}}")),
+                    }
+                }
+                proptest::prop_assert_eq!(back, s);
+            }
+        }
+    }
+}

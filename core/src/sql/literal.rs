@@ -1,0 +1,357 @@
+//! [`Literal`]: a value written into the query text, and the quoting rules.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::BytesMut;
+use postgres_types::{Kind, Type};
+
+use super::SqlValue;
+use super::identifier::write_part;
+use crate::{Adapters, Ctx, Error, ErrorKind, Format, IsNull, Result};
+
+/// A value written into the query text as an SQL literal.
+///
+/// The value's *text* dumper writes it (a dumper registered in the rendering
+/// scope wins over the type's own [`Dump`](crate::Dump)), then:
+///
+/// - strings are `'…'` with `'` doubled; any backslash switches to ` E'…'`
+///   with backslashes doubled, so the text means the same whatever
+///   `standard_conforming_strings` says; a NUL is an [`ErrorKind::Nul`] error;
+/// - numbers (`int2`, `int4`, `int8`, `numeric`, `float8`) are bare, with a
+///   leading space when negative (`- -1`, never a `--` comment); NaN,
+///   ±Infinity and float8's `-0` are quoted and cast (`'NaN'::float8`), and so
+///   is every `float4`, since a bare constant would be read as `numeric` and
+///   compare as `float8` (`0.1 <> 0.1::float4`);
+/// - `NULL`, `true` and `false` are bare;
+/// - any other quoted value gets a cast to its type: built-in types by their
+///   SQL name (`'2016-12-31'::date`, `'{1,2}'::int4[]`), user types (enums,
+///   composites, domains, anything outside `pg_catalog`) by their quoted,
+///   schema-qualified name (`'happy'::"public"."mood"`); `text` gets none.
+///
+/// ```
+/// use pgcast_core::sql::{Composable, Literal};
+///
+/// assert_eq!(Literal::new("it's").render_inline().unwrap(), "'it''s'");
+/// assert_eq!(Literal::new(r"C:\dir").render_inline().unwrap(), r" E'C:\\dir'");
+/// assert_eq!(Literal::new(-1_i32).render_inline().unwrap(), " -1");
+/// assert_eq!(Literal::new(None::<i32>).render_inline().unwrap(), "NULL");
+/// assert_eq!(Literal::new(true).render_inline().unwrap(), "true");
+/// assert_eq!(Literal::new([1_u8, 255]).render_inline().unwrap(), r" E'\\x01ff'::bytea");
+/// assert_eq!(Literal::new("a\0b").render_inline().unwrap_err().kind(), pgcast_core::ErrorKind::Nul);
+/// ```
+#[derive(Clone)]
+pub struct Literal(pub(crate) Arc<dyn SqlValue>);
+
+impl Literal {
+    /// A literal of `value`.
+    pub fn new(value: impl SqlValue) -> Literal {
+        Literal(Arc::new(value))
+    }
+
+    /// The value.
+    pub fn value(&self) -> &dyn SqlValue {
+        &*self.0
+    }
+}
+
+impl PartialEq for Literal {
+    /// See [`Bound`](super::Bound)'s equality: the same rule applies.
+    fn eq(&self, other: &Literal) -> bool {
+        same_value(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for Literal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Literal").field(&self.0).finish()
+    }
+}
+
+/// Structural equality of two values: the same allocation, or the same Rust
+/// type, the same PostgreSQL type and the same binary bytes (under the default
+/// policy). Values whose dump fails are equal only to themselves.
+pub(crate) fn same_value(a: &Arc<dyn SqlValue>, b: &Arc<dyn SqlValue>) -> bool {
+    if Arc::ptr_eq(a, b) {
+        return true;
+    }
+    // `(**a)`: the value inside the `Arc`, not the `Arc` (itself a SqlValue).
+    let (a, b): (&dyn SqlValue, &dyn SqlValue) = (&**a, &**b);
+    if Any::type_id(a.as_any()) != Any::type_id(b.as_any()) {
+        return false;
+    }
+    let policy = crate::Policy::DEFAULT;
+    let (ta, tb) = (a.pg_type(&policy), b.pg_type(&policy));
+    if ta != tb {
+        return false;
+    }
+    let (mut ba, mut bb) = (BytesMut::new(), BytesMut::new());
+    let ctx = Ctx::binary(&ta);
+    match (a.dump(&ctx, &mut ba), b.dump(&ctx, &mut bb)) {
+        (Ok(na), Ok(nb)) => na == nb && ba == bb,
+        _ => false,
+    }
+}
+
+/// The PostgreSQL type a value is sent as in `scope`, and the dumper that writes it.
+pub(crate) fn resolve<'s>(
+    value: &dyn SqlValue,
+    scope: &'s Adapters,
+) -> (Type, Option<&'s crate::DynDumper>) {
+    let policy = scope.policy();
+    match scope.dumper(Any::type_id(value.as_any())) {
+        Some(d) => {
+            let ty = d
+                .pg_type(value.as_any(), policy)
+                .unwrap_or_else(|| value.pg_type(policy));
+            (ty, Some(d))
+        }
+        None => (value.pg_type(policy), None),
+    }
+}
+
+/// Writes `value` as a literal: text dump into `scratch`, then quoting.
+pub(crate) fn write_literal(
+    value: &dyn SqlValue,
+    scope: &Adapters,
+    scratch: &mut BytesMut,
+    out: &mut String,
+) -> Result<()> {
+    let (ty, dumper) = resolve(value, scope);
+    scratch.clear();
+    let ctx = Ctx {
+        ty: &ty,
+        format: Format::Text,
+        policy: scope.policy(),
+    };
+    let null = match dumper {
+        Some(d) => d.dump(value.as_any(), &ctx, scratch)?,
+        None => value.dump(&ctx, scratch)?,
+    };
+    if null == IsNull::Yes {
+        out.push_str("NULL");
+        return Ok(());
+    }
+    let text = std::str::from_utf8(scratch).map_err(|e| {
+        Error::malformed(
+            &ty,
+            format!(
+                "the text dumper wrote invalid UTF-8 at byte {}",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    write_text_literal(text, &ty, out)
+}
+
+/// Quotes the text form `text` of a value of type `ty`.
+pub(crate) fn write_text_literal(text: &str, ty: &Type, out: &mut String) -> Result<()> {
+    if let Some(pos) = text.bytes().position(|b| b == 0) {
+        return Err(Error::new(
+            ErrorKind::Nul,
+            format!("literal has a NUL byte at position {pos}; PostgreSQL cannot store it"),
+        )
+        .with_pg_type(ty));
+    }
+    match *ty {
+        Type::BOOL if text == "t" => {
+            out.push_str("true");
+            return Ok(());
+        }
+        Type::BOOL if text == "f" => {
+            out.push_str("false");
+            return Ok(());
+        }
+        // float4 is not bare: the lexer would read a numeric constant, which
+        // compares as float8 (0.1 ≠ 0.1::float4); -0 is not bare either, a
+        // numeric constant has no negative zero.
+        Type::INT2 | Type::INT4 | Type::INT8 | Type::NUMERIC | Type::FLOAT8
+            if is_bare_number(text) && !is_negative_zero(ty, text) =>
+        {
+            if text.starts_with('-') {
+                out.push(' ');
+            }
+            out.push_str(text);
+            return Ok(());
+        }
+        _ => {}
+    }
+    write_quoted(text, out);
+    if *ty != Type::TEXT && *ty != Type::UNKNOWN {
+        out.push_str("::");
+        write_type_name(ty, out)?;
+    }
+    Ok(())
+}
+
+/// `'…'` with `'` doubled, or ` E'…'` with `\` doubled too when there is one.
+#[inline]
+pub(crate) fn write_quoted(text: &str, out: &mut String) {
+    let escape = text.as_bytes().contains(&b'\\');
+    out.push_str(if escape { " E'" } else { "'" });
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\'' || b == b'\\' {
+            out.push_str(&text[start..=i]);
+            out.push(b as char);
+            start = i + 1;
+        }
+    }
+    out.push_str(&text[start..]);
+    out.push('\'');
+}
+
+/// `-12`, `3.5`, `1e+300`, `.5`: what the lexer reads as one numeric constant
+/// after an optional minus (anything else, `NaN` and `Infinity` included, is quoted).
+fn is_bare_number(text: &str) -> bool {
+    let b = text.strip_prefix('-').unwrap_or(text).as_bytes();
+    let mut i = 0;
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    let int = digits(&mut i);
+    let mut frac = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        frac = digits(&mut i);
+    }
+    if int + frac == 0 {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// `-0` of a float type (numeric has no negative zero and prints it as `0`).
+fn is_negative_zero(ty: &Type, text: &str) -> bool {
+    *ty == Type::FLOAT8
+        && text
+            .strip_prefix('-')
+            .is_some_and(|t| t.bytes().all(|b| b == b'0' || b == b'.'))
+}
+
+/// Whether `ty` is a built-in type, named bare in casts.
+fn is_builtin(ty: &Type) -> bool {
+    ty.schema() == "pg_catalog"
+        && !matches!(
+            ty.kind(),
+            Kind::Enum(_) | Kind::Composite(_) | Kind::Domain(_)
+        )
+}
+
+/// The type name for a cast: `date`, `int4[]`, `"char"`, `"app"."mood"[]`.
+pub(crate) fn write_type_name(ty: &Type, out: &mut String) -> Result<()> {
+    if let Kind::Array(elem) = ty.kind() {
+        write_type_name(elem, out)?;
+        out.push_str("[]");
+        return Ok(());
+    }
+    if is_builtin(ty) {
+        let name = ty.name();
+        // `char` and `bit` without a length mean char(1) and bit(1) in casts;
+        // quoted, they name the types themselves.
+        let plain = !matches!(name, "char" | "bit")
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && name.bytes().next().is_some_and(|b| !b.is_ascii_digit());
+        if plain {
+            out.push_str(name);
+            return Ok(());
+        }
+        return write_part(name, out);
+    }
+    write_part(ty.schema(), out)?;
+    out.push('.');
+    write_part(ty.name(), out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_numbers() {
+        for ok in [
+            "0",
+            "-1",
+            "3.5",
+            "-.5",
+            "5.",
+            "1e+300",
+            "1E-7",
+            "12345678901234567890",
+        ] {
+            assert!(is_bare_number(ok), "{ok}");
+        }
+        for no in [
+            "",
+            "-",
+            ".",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "1e",
+            "1e+",
+            "--1",
+            "1 ",
+            "1;",
+            "0x1",
+        ] {
+            assert!(!is_bare_number(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn type_names() {
+        let name = |ty: &Type| {
+            let mut s = String::new();
+            write_type_name(ty, &mut s).unwrap();
+            s
+        };
+        assert_eq!(name(&Type::DATE), "date");
+        assert_eq!(name(&Type::INT4_ARRAY), "int4[]");
+        assert_eq!(name(&Type::CHAR), "\"char\"");
+        assert_eq!(name(&Type::CHAR_ARRAY), "\"char\"[]");
+        assert_eq!(name(&Type::BIT), "\"bit\"");
+        assert_eq!(name(&Type::TIMESTAMPTZ), "timestamptz");
+        let mood = Type::new(
+            "mood".into(),
+            90_000,
+            Kind::Enum(vec!["sad".into()]),
+            "public".into(),
+        );
+        assert_eq!(name(&mood), r#""public"."mood""#);
+        let moods = Type::new("_mood".into(), 90_001, Kind::Array(mood), "public".into());
+        assert_eq!(name(&moods), r#""public"."mood"[]"#);
+        let weird = Type::new("we\"ird".into(), 90_002, Kind::Simple, "my app".into());
+        assert_eq!(name(&weird), r#""my app"."we""ird""#);
+    }
+
+    #[test]
+    fn quoting() {
+        let q = |s: &str| {
+            let mut o = String::new();
+            write_quoted(s, &mut o);
+            o
+        };
+        assert_eq!(q(""), "''");
+        assert_eq!(q("'"), "''''");
+        assert_eq!(q("\\"), " E'\\\\'");
+        assert_eq!(q("a'b\\c"), " E'a''b\\\\c'");
+        assert_eq!(q("ü'€"), "'ü''€'");
+    }
+}

@@ -1,0 +1,81 @@
+//! Safe composition of dynamic SQL.
+//!
+//! A query is a tree of values, never a string spliced by hand:
+//!
+//! - [`Sql`]: trusted text the programmer wrote (`&'static str`).
+//! - [`Identifier`]: a table, column or schema name, always double-quoted.
+//! - [`Literal`]: a value written into the text, quoted by its text dumper.
+//! - [`Placeholder`]: a `$n` whose value is supplied at execution.
+//! - [`Bound`] (made by [`bind`]): a `$n` that carries its value.
+//! - [`Composed`]: a sequence of the above; `+` and [`Sql::join`] build it,
+//!   [`Sql::format`] (at run time) and `sql!` (at compile time) fill holes.
+//!
+//! Rendering walks the tree once and writes the query text with `$1..$n`
+//! plus the parameter list ([`Rendered`]), or the text with every value
+//! inlined as a literal ([`Composed::render_inline`]). Injection is
+//! impossible by construction: only [`Sql`] text is written unquoted.
+//!
+//! ```
+//! use pgcast_core::sql::{bind, Composable, Identifier, Sql};
+//!
+//! let q = Sql::new("SELECT * FROM ")
+//!     + Identifier::qualified(["public", "users"])
+//!     + Sql::new(" WHERE id = ")
+//!     + bind(42_i64);
+//! let r = q.render().unwrap();
+//! assert_eq!(r.text(), r#"SELECT * FROM "public"."users" WHERE id = $1"#);
+//! assert_eq!(r.params().len(), 1);
+//! assert_eq!(q.render_inline().unwrap(), r#"SELECT * FROM "public"."users" WHERE id = 42"#);
+//! ```
+
+mod composed;
+mod format;
+mod identifier;
+mod lists;
+mod literal;
+mod placeholder;
+mod render;
+mod text;
+mod values;
+
+#[doc(hidden)]
+pub mod __private;
+
+use std::any::Any;
+use std::fmt;
+
+use crate::Dump;
+
+pub use composed::{Composable, Composed};
+pub use format::{Args, FormatError, FormatErrorKind, HoleRef, Segment, parse_format};
+pub use identifier::Identifier;
+pub use lists::{any, assignments, in_list};
+pub use literal::Literal;
+pub use placeholder::{Bound, Placeholder, bind};
+pub use render::{DumpedParam, DumpedParams, Param, ParamSource, Rendered};
+pub use text::Sql;
+pub use values::{MAX_PARAMS, Values};
+
+/// A value that can be bound as a parameter or written as a literal: any
+/// [`Dump`] type that is `Debug`, `Send`, `Sync` and `'static`.
+///
+/// Implemented for every such type; there is nothing to implement by hand.
+///
+/// ```
+/// use pgcast_core::sql::SqlValue;
+///
+/// fn takes(_: impl SqlValue) {}
+/// takes(42_i64);
+/// takes(String::from("text"));
+/// takes(Some(true));
+/// ```
+pub trait SqlValue: Dump + fmt::Debug + Any + Send + Sync {
+    /// The value as `Any`, to find a dumper registered for its Rust type.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Dump + fmt::Debug + Send + Sync + 'static> SqlValue for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -1,0 +1,116 @@
+//! [`Placeholder`] and [`Bound`]: parameters rendered as `$n`.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use super::SqlValue;
+use super::literal::same_value;
+
+/// A parameter whose value is supplied at execution, rendered as `$n`.
+///
+/// Each positional placeholder is a new `$n`; a named placeholder used twice
+/// is one `$n`. [`Rendered::supply`](super::Rendered::supply) fills them in.
+///
+/// ```
+/// use pgcast_core::sql::{bind, Composable, Placeholder, Sql};
+///
+/// let since = Placeholder::named("since");
+/// let q = Sql::new("a > ") + since.clone() + Sql::new(" AND b = ") + bind(1_i32)
+///     + Sql::new(" AND c > ") + since + Sql::new(" LIMIT ") + Placeholder::positional();
+/// assert_eq!(q.render().unwrap().text(), "a > $1 AND b = $2 AND c > $1 LIMIT $3");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Placeholder(pub(crate) Kind);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    Positional,
+    Named(Cow<'static, str>),
+}
+
+impl Placeholder {
+    /// An anonymous placeholder: the next `$n`, its value given by position
+    /// among the positional placeholders of the query (0, 1, …).
+    pub const fn positional() -> Placeholder {
+        Placeholder(Kind::Positional)
+    }
+
+    /// A named placeholder: every use of the name is the same `$n`.
+    pub fn named(name: impl Into<Cow<'static, str>>) -> Placeholder {
+        Placeholder(Kind::Named(name.into()))
+    }
+
+    /// The name, for a named placeholder.
+    pub fn name(&self) -> Option<&str> {
+        match &self.0 {
+            Kind::Positional => None,
+            Kind::Named(name) => Some(name),
+        }
+    }
+}
+
+impl fmt::Debug for Placeholder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Kind::Positional => f.write_str("Placeholder(positional)"),
+            Kind::Named(name) => write!(f, "Placeholder({name:?})"),
+        }
+    }
+}
+
+/// A parameter that carries its value: rendered as `$n`, the value goes in
+/// the parameter list. Made by [`bind`].
+///
+/// Two bound values are equal when they are the same value, or have the same
+/// Rust type and dump to the same PostgreSQL type and the same binary bytes
+/// under the default policy (so `bind(1_i64) == bind(1_i64)` but
+/// `bind(1_i64) != bind(1_i32)`); a value that fails to dump equals only itself.
+/// The same rule applies to [`Literal`](super::Literal).
+///
+/// ```
+/// use pgcast_core::sql::bind;
+///
+/// assert_eq!(bind(1_i64), bind(1_i64));
+/// assert_ne!(bind(1_i64), bind(1_i32));
+/// assert_eq!(format!("{:?}", bind("x")), r#"Bound("x")"#);
+/// ```
+#[derive(Clone)]
+pub struct Bound(pub(crate) Arc<dyn SqlValue>);
+
+/// Binds `value` as a parameter: it renders as `$n` and travels in the
+/// parameter list, never in the query text.
+///
+/// ```
+/// use pgcast_core::sql::{bind, Composable, Sql};
+///
+/// let r = (Sql::new("SELECT ") + bind("'; DROP TABLE users; --")).render().unwrap();
+/// assert_eq!(r.text(), "SELECT $1");
+/// ```
+pub fn bind(value: impl SqlValue) -> Bound {
+    Bound(Arc::new(value))
+}
+
+impl Bound {
+    /// The value.
+    pub fn value(&self) -> &dyn SqlValue {
+        &*self.0
+    }
+
+    /// The shared value, for keeping it beyond the query.
+    pub fn shared(&self) -> Arc<dyn SqlValue> {
+        Arc::clone(&self.0)
+    }
+}
+
+impl PartialEq for Bound {
+    fn eq(&self, other: &Bound) -> bool {
+        same_value(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for Bound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Bound").field(&self.0).finish()
+    }
+}

@@ -1,0 +1,445 @@
+//! Rendering: one pass over the pieces writes the query text into one
+//! pre-sized `String` and collects the parameters.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use bytes::BytesMut;
+use postgres_types::Type;
+
+use super::composed::Piece;
+use super::literal::{resolve, write_literal};
+use super::placeholder::Kind;
+use super::{Bound, SqlValue, bind};
+use crate::{Adapters, Ctx, DynDumper, Error, ErrorKind, Format, IsNull, Result};
+
+/// The protocol's limit on parameters per statement (a 16-bit count).
+const PROTOCOL_MAX_PARAMS: usize = u16::MAX as usize;
+
+/// Where a parameter's value comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParamSource {
+    /// A value bound in the query (or supplied afterwards).
+    Value(Bound),
+    /// A named placeholder still waiting for its value.
+    Named(Cow<'static, str>),
+    /// The `k`-th positional placeholder (from 0), still waiting for its value.
+    Positional(usize),
+}
+
+/// One `$n` of a rendered query: its value (or what is waiting for one), its
+/// PostgreSQL type, the wire format to send it in, and the scope's dumper for
+/// it, if one is registered.
+#[derive(Clone)]
+pub struct Param {
+    source: ParamSource,
+    ty: Option<Type>,
+    format: Format,
+    dumper: Option<DynDumper>,
+}
+
+impl Param {
+    fn new(source: ParamSource, scope: &Adapters) -> Param {
+        let (ty, dumper) = match &source {
+            ParamSource::Value(v) => {
+                let (ty, dumper) = resolve(v.value(), scope);
+                (Some(ty), dumper.cloned())
+            }
+            _ => (None, None),
+        };
+        Param {
+            source,
+            ty,
+            format: Format::Binary,
+            dumper,
+        }
+    }
+
+    /// Where the value comes from.
+    pub fn source(&self) -> &ParamSource {
+        &self.source
+    }
+
+    /// The value, once bound or supplied.
+    pub fn value(&self) -> Option<&dyn SqlValue> {
+        match &self.source {
+            ParamSource::Value(v) => Some(v.value()),
+            _ => None,
+        }
+    }
+
+    /// The PostgreSQL type, once the value is known (`None` lets the server infer it).
+    pub fn pg_type(&self) -> Option<&Type> {
+        self.ty.as_ref()
+    }
+
+    /// The wire format the value is sent in (binary unless changed).
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Sends this parameter in `format`.
+    pub fn set_format(&mut self, format: Format) {
+        self.format = format;
+    }
+
+    /// The dumper registered for the value's Rust type in the rendering scope.
+    pub fn dumper(&self) -> Option<&DynDumper> {
+        self.dumper.as_ref()
+    }
+
+    /// Writes the value in this parameter's format and type.
+    pub fn dump(&self, policy: &crate::Policy, out: &mut BytesMut) -> Result<IsNull> {
+        let (Some(value), Some(ty)) = (self.value(), &self.ty) else {
+            return Err(Error::new(
+                ErrorKind::Format,
+                format!("{} has no value yet", self.describe()),
+            ));
+        };
+        let ctx = Ctx {
+            ty,
+            format: self.format,
+            policy,
+        };
+        match &self.dumper {
+            Some(d) => d.dump(value.as_any(), &ctx, out),
+            None => value.dump(&ctx, out),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match &self.source {
+            ParamSource::Value(v) => format!("parameter {v:?}"),
+            ParamSource::Named(n) => format!("placeholder {n:?}"),
+            ParamSource::Positional(k) => format!("positional placeholder {k}"),
+        }
+    }
+}
+
+impl fmt::Debug for Param {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Param");
+        d.field("source", &self.source);
+        if let Some(ty) = &self.ty {
+            d.field("type", &ty.name());
+        }
+        d.field("format", &self.format);
+        if self.dumper.is_some() {
+            d.field("dumper", &"custom");
+        }
+        d.finish()
+    }
+}
+
+impl PartialEq for Param {
+    fn eq(&self, other: &Param) -> bool {
+        self.source == other.source && self.ty == other.ty && self.format == other.format
+    }
+}
+
+/// A rendered query: the text with `$1..$n` and one [`Param`] per `$n`.
+///
+/// ```
+/// use pgcast_core::sql::{bind, Composable, Placeholder, Sql};
+/// use pgcast_core::Type;
+///
+/// let q = Sql::new("SELECT * FROM t WHERE a = ") + bind(7_i32)
+///     + Sql::new(" AND b > ") + Placeholder::named("since");
+/// let mut r = q.render().unwrap();
+/// assert_eq!(r.text(), "SELECT * FROM t WHERE a = $1 AND b > $2");
+/// assert_eq!(r.params()[0].pg_type(), Some(&Type::INT4));
+/// assert_eq!(r.params()[1].pg_type(), None);
+/// assert!(r.dump_params().is_err(), "$2 has no value yet");
+///
+/// r.supply("since", 100_i64).unwrap();
+/// let dumped = r.dump_params().unwrap();
+/// assert_eq!(dumped.get(0).unwrap().bytes, Some(&[0, 0, 0, 7][..]));
+/// assert_eq!(dumped.get(1).unwrap().ty, &Type::INT8);
+/// ```
+#[derive(Clone)]
+pub struct Rendered {
+    text: String,
+    params: Vec<Param>,
+    scope: Adapters,
+}
+
+impl Rendered {
+    /// The query text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The parameters, `$1` first.
+    pub fn params(&self) -> &[Param] {
+        &self.params
+    }
+
+    /// The parameters, to change their formats.
+    pub fn params_mut(&mut self) -> &mut [Param] {
+        &mut self.params
+    }
+
+    /// Every parameter sent in `format`.
+    pub fn with_format(mut self, format: Format) -> Rendered {
+        for p in &mut self.params {
+            p.format = format;
+        }
+        self
+    }
+
+    /// The text and the parameters.
+    pub fn into_parts(self) -> (String, Vec<Param>) {
+        (self.text, self.params)
+    }
+
+    /// Supplies the value of the named placeholder `name` (every `$n` of it);
+    /// an [`ErrorKind::Format`] error if the query has no such placeholder.
+    pub fn supply(&mut self, name: &str, value: impl SqlValue) -> Result<&mut Rendered> {
+        let bound = bind(value);
+        let mut found = false;
+        for p in &mut self.params {
+            if matches!(&p.source, ParamSource::Named(n) if n == name) {
+                *p = Param {
+                    format: p.format,
+                    ..Param::new(ParamSource::Value(bound.clone()), &self.scope)
+                };
+                found = true;
+            }
+        }
+        if found {
+            Ok(self)
+        } else {
+            Err(Error::new(
+                ErrorKind::Format,
+                format!("the query has no placeholder named {name:?}"),
+            ))
+        }
+    }
+
+    /// Supplies the value of the `k`-th positional placeholder (from 0).
+    pub fn supply_positional(&mut self, k: usize, value: impl SqlValue) -> Result<&mut Rendered> {
+        let slot = self
+            .params
+            .iter_mut()
+            .find(|p| matches!(p.source, ParamSource::Positional(i) if i == k));
+        match slot {
+            Some(p) => {
+                *p = Param {
+                    format: p.format,
+                    ..Param::new(ParamSource::Value(bind(value)), &self.scope)
+                };
+                Ok(self)
+            }
+            None => Err(Error::new(
+                ErrorKind::Format,
+                format!("the query has no positional placeholder {k}"),
+            )),
+        }
+    }
+
+    /// Dumps every parameter into one buffer, each in its own format, with the
+    /// scope's policy; an error if a placeholder still has no value.
+    pub fn dump_params(&self) -> Result<DumpedParams> {
+        let policy = self.scope.policy();
+        let mut buf = BytesMut::new();
+        let mut items = Vec::with_capacity(self.params.len());
+        for p in &self.params {
+            let start = buf.len();
+            let null = p.dump(policy, &mut buf)?;
+            items.push(DumpedItem {
+                ty: p.ty.clone().unwrap_or(Type::UNKNOWN),
+                format: p.format,
+                range: (null == IsNull::No).then(|| (start, buf.len())),
+            });
+        }
+        Ok(DumpedParams { buf, items })
+    }
+}
+
+impl fmt::Debug for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rendered")
+            .field("text", &self.text)
+            .field("params", &self.params)
+            .finish()
+    }
+}
+
+/// Every parameter of a [`Rendered`] query as wire bytes, in one buffer.
+#[derive(Clone, Debug)]
+pub struct DumpedParams {
+    buf: BytesMut,
+    items: Vec<DumpedItem>,
+}
+
+#[derive(Clone, Debug)]
+struct DumpedItem {
+    ty: Type,
+    format: Format,
+    range: Option<(usize, usize)>,
+}
+
+/// One dumped parameter: what a driver sends for one `$n`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DumpedParam<'a> {
+    /// The PostgreSQL type.
+    pub ty: &'a Type,
+    /// The wire format of `bytes`.
+    pub format: Format,
+    /// The bytes; `None` for NULL.
+    pub bytes: Option<&'a [u8]>,
+}
+
+impl DumpedParams {
+    /// The number of parameters.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The parameter `$i+1`.
+    pub fn get(&self, i: usize) -> Option<DumpedParam<'_>> {
+        self.items.get(i).map(|item| self.view(item))
+    }
+
+    /// The parameters in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = DumpedParam<'_>> + '_ {
+        self.items.iter().map(|item| self.view(item))
+    }
+
+    fn view<'a>(&'a self, item: &'a DumpedItem) -> DumpedParam<'a> {
+        DumpedParam {
+            ty: &item.ty,
+            format: item.format,
+            bytes: item.range.and_then(|(a, b)| self.buf.get(a..b)),
+        }
+    }
+}
+
+/// Bytes of text and number of parameters a sequence needs, about.
+fn estimate(pieces: &[Piece]) -> (usize, usize) {
+    let mut text = 0;
+    let mut params = 0;
+    for p in pieces {
+        text += match p {
+            Piece::Sql(s) => s.as_str().len(),
+            Piece::Identifier(i) => i.size_hint(),
+            Piece::Literal(_) => 16,
+            Piece::Placeholder(_) | Piece::Bound(_) => {
+                params += 1;
+                4
+            }
+        };
+    }
+    (text, params)
+}
+
+struct Renderer<'s> {
+    out: String,
+    scope: &'s Adapters,
+    inline: bool,
+    params: Vec<Param>,
+    positional: usize,
+    scratch: BytesMut,
+}
+
+impl Renderer<'_> {
+    #[inline]
+    fn piece(&mut self, piece: &Piece) -> Result<()> {
+        match piece {
+            Piece::Sql(s) => self.out.push_str(s.as_str()),
+            Piece::Identifier(i) => i.write(&mut self.out)?,
+            Piece::Literal(l) => {
+                write_literal(l.value(), self.scope, &mut self.scratch, &mut self.out)?
+            }
+            Piece::Bound(b) if self.inline => {
+                write_literal(b.value(), self.scope, &mut self.scratch, &mut self.out)?
+            }
+            Piece::Bound(b) => self.param(ParamSource::Value(b.clone()))?,
+            Piece::Placeholder(ph) => match &ph.0 {
+                Kind::Positional => {
+                    let k = self.positional;
+                    self.positional += 1;
+                    self.param(ParamSource::Positional(k))?;
+                }
+                Kind::Named(name) => {
+                    let seen = self
+                        .params
+                        .iter()
+                        .position(|p| matches!(&p.source, ParamSource::Named(n) if n == name));
+                    match seen {
+                        Some(i) => self.dollar(i + 1),
+                        None => self.param(ParamSource::Named(name.clone()))?,
+                    }
+                }
+            },
+        }
+        Ok(())
+    }
+
+    fn param(&mut self, source: ParamSource) -> Result<()> {
+        if self.params.len() >= PROTOCOL_MAX_PARAMS {
+            return Err(Error::new(
+                ErrorKind::Format,
+                format!(
+                    "more than {PROTOCOL_MAX_PARAMS} parameters; split the statement (see Values)"
+                ),
+            ));
+        }
+        self.params.push(Param::new(source, self.scope));
+        self.dollar(self.params.len());
+        Ok(())
+    }
+
+    #[inline]
+    fn dollar(&mut self, n: usize) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.out.push('$');
+        for &d in &digits[i..] {
+            self.out.push(d as char);
+        }
+    }
+}
+
+fn run<'s>(pieces: &[Piece], scope: &'s Adapters, inline: bool) -> Result<Renderer<'s>> {
+    let (text, params) = estimate(pieces);
+    let mut r = Renderer {
+        out: String::with_capacity(text),
+        scope,
+        inline,
+        params: Vec::with_capacity(if inline { 0 } else { params }),
+        positional: 0,
+        scratch: BytesMut::new(),
+    };
+    for piece in pieces {
+        r.piece(piece)?;
+    }
+    Ok(r)
+}
+
+pub(crate) fn render(pieces: &[Piece], scope: &Adapters) -> Result<Rendered> {
+    let r = run(pieces, scope, false)?;
+    Ok(Rendered {
+        text: r.out,
+        params: r.params,
+        scope: scope.clone(),
+    })
+}
+
+pub(crate) fn render_inline(pieces: &[Piece], scope: &Adapters) -> Result<String> {
+    Ok(run(pieces, scope, true)?.out)
+}

@@ -1,0 +1,202 @@
+//! Code generation: a direct sequence of pushes onto one `Composed`, no
+//! format string left to parse at run time.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::{Ident, LitStr};
+
+use crate::format::{self, ArgRef, Kind, Part};
+use crate::input::Input;
+
+/// Where an argument comes from.
+#[derive(Clone)]
+enum Source {
+    /// The i-th explicit argument (positional ones first, then named ones).
+    Explicit(usize),
+    /// A variable captured from scope.
+    Captured(Ident),
+}
+
+pub fn expand(input: &Input) -> syn::Result<TokenStream> {
+    let fmt = &input.format;
+    let value = fmt.value();
+    let parts = format::parse(&value).map_err(|errors| {
+        combine(
+            errors
+                .into_iter()
+                .map(|e| syn::Error::new(span_of(fmt, &e.span), e.message)),
+        )
+        .unwrap_or_else(|| syn::Error::new(fmt.span(), "bad format string"))
+    })?;
+
+    let n_pos = input.positional.len();
+    let mut errors = Vec::new();
+    let mut holes = Vec::new();
+    for part in &parts {
+        let Part::Hole { arg, kind, span } = part else {
+            continue;
+        };
+        let source = match arg {
+            ArgRef::Auto(n) | ArgRef::Index(n) if *n < n_pos => Source::Explicit(*n),
+            ArgRef::Auto(n) | ArgRef::Index(n) => {
+                let hole = &value[span.clone()];
+                let message = match n_pos {
+                    0 => format!(
+                        "hole `{hole}` refers to positional argument {n}, but no positional arguments were given"
+                    ),
+                    1 => format!(
+                        "hole `{hole}` refers to positional argument {n}, but only 1 positional argument was given"
+                    ),
+                    _ => format!(
+                        "hole `{hole}` refers to positional argument {n}, but only {n_pos} positional arguments were given"
+                    ),
+                };
+                errors.push(syn::Error::new(span_of(fmt, span), message));
+                continue;
+            }
+            ArgRef::Named(name) => match input.named.iter().position(|(n, _)| n == name) {
+                Some(i) => Source::Explicit(n_pos + i),
+                None => Source::Captured(Ident::new(name, fmt.span())),
+            },
+        };
+        holes.push((source, *kind));
+    }
+
+    let total = n_pos + input.named.len();
+    let mut uses = vec![0usize; total];
+    for (source, _) in &holes {
+        if let Source::Explicit(i) = source
+            && let Some(u) = uses.get_mut(*i)
+        {
+            *u += 1;
+        }
+    }
+    for (i, expr) in input.positional.iter().enumerate() {
+        if uses.get(i) == Some(&0) {
+            errors.push(syn::Error::new_spanned(expr, "argument never used"));
+        }
+    }
+    for (i, (name, _)) in input.named.iter().enumerate() {
+        if uses.get(n_pos + i) == Some(&0) {
+            errors.push(syn::Error::new(
+                name.span(),
+                format!("named argument `{name}` is never used"),
+            ));
+        }
+    }
+    if let Some(e) = combine(errors) {
+        return Err(e);
+    }
+
+    let q = Ident::new("__pgcast_query", Span::mixed_site());
+    let arg_ident = |i: usize| format_ident!("__pgcast_arg{}", i, span = Span::mixed_site());
+    let lets = input
+        .positional
+        .iter()
+        .chain(input.named.iter().map(|(_, e)| e))
+        .enumerate()
+        .map(|(i, expr)| {
+            let a = arg_ident(i);
+            quote! { let #a = #expr; }
+        });
+
+    let mut body = Vec::new();
+    let mut hole_iter = holes.iter();
+    let mut remaining = uses.clone();
+    let mut needs_ref_traits = false;
+    for part in &parts {
+        match part {
+            Part::Text(text) => body.push(quote! { #q.push_sql(#text); }),
+            Part::Hole { .. } => {
+                let Some((source, kind)) = hole_iter.next() else {
+                    continue;
+                };
+                let place = match source {
+                    Source::Explicit(i) => arg_ident(*i).into_token_stream_owned(),
+                    Source::Captured(id) => quote! { #id },
+                };
+                // Values are moved on an argument's last use, cloned before.
+                let value = match source {
+                    Source::Explicit(i) => {
+                        let last = remaining.get_mut(*i).map(|r| {
+                            *r -= 1;
+                            *r == 0
+                        });
+                        if last == Some(true) {
+                            place.clone()
+                        } else {
+                            quote! { ::core::clone::Clone::clone(&#place) }
+                        }
+                    }
+                    Source::Captured(_) => quote! { ::core::clone::Clone::clone(&#place) },
+                };
+                let span = fmt.span();
+                body.push(match kind {
+                    Kind::Bind => quote_spanned! {span=>
+                        ::pgcast::sql::__private::BindHole::push_bind(#value, &mut #q);
+                    },
+                    Kind::Literal => quote_spanned! {span=>
+                        ::pgcast::sql::__private::LiteralHole::push_literal(#value, &mut #q);
+                    },
+                    Kind::Ident => {
+                        needs_ref_traits = true;
+                        quote_spanned! {span=> (&#place).push_ident(&mut #q); }
+                    }
+                    Kind::Query => {
+                        needs_ref_traits = true;
+                        quote_spanned! {span=> (&#place).push_query(&mut #q); }
+                    }
+                });
+            }
+        }
+    }
+    let uses_traits = needs_ref_traits.then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use ::pgcast::sql::__private::{IdentHole as _, QueryHole as _};
+        }
+    });
+    let capacity = parts.len();
+    Ok(quote! {
+        {
+            #uses_traits
+            #(#lets)*
+            let mut #q = ::pgcast::sql::Composed::with_capacity(#capacity);
+            #(#body)*
+            #q
+        }
+    })
+}
+
+trait IntoTokens {
+    fn into_token_stream_owned(self) -> TokenStream;
+}
+
+impl IntoTokens for Ident {
+    fn into_token_stream_owned(self) -> TokenStream {
+        quote! { #self }
+    }
+}
+
+fn combine(errors: impl IntoIterator<Item = syn::Error>) -> Option<syn::Error> {
+    errors.into_iter().reduce(|mut a, b| {
+        a.combine(b);
+        a
+    })
+}
+
+/// The span of `range` (in the string's value) inside the literal, where the
+/// compiler can point inside a literal (nightly); the whole literal otherwise.
+fn span_of(lit: &LitStr, range: &std::ops::Range<usize>) -> Span {
+    let token = lit.token();
+    let repr = token.to_string();
+    // Offsets into the value equal offsets into the source only for plain
+    // strings without escapes: `"` + value + `"`.
+    if repr.starts_with('"')
+        && !repr.contains('\\')
+        && let Some(span) = token.subspan(range.start + 1..range.end + 1)
+    {
+        return span;
+    }
+    lit.span()
+}

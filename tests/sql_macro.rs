@@ -1,0 +1,133 @@
+//! `sql!`: what each hole kind renders, captures, explicit arguments, and
+//! that the expansion is the same tree as the hand-built one.
+
+use pgcast::ErrorKind;
+use pgcast::sql;
+use pgcast::sql::{Composed, Identifier, Literal, Placeholder, Sql, assignments, bind};
+
+#[test]
+fn captures_with_kinds() {
+    let table = "users";
+    let filter_column = String::from("e\"mail");
+    let id = 42_i64;
+    let q = sql!("SELECT * FROM {table:i} WHERE {filter_column:i} = {id}");
+    let r = q.render().unwrap();
+    assert_eq!(r.text(), r#"SELECT * FROM "users" WHERE "e""mail" = $1"#);
+    assert_eq!(r.params().len(), 1);
+    // captured values are cloned, so they stay usable
+    assert_eq!(id, 42);
+    assert_eq!(filter_column, "e\"mail");
+}
+
+#[test]
+fn design_example() {
+    let filter_column = "email";
+    let q = sql!(
+        "SELECT {cols} FROM {table} WHERE {col} = {v} AND created > {since}",
+        cols = Sql::join(", ", ["id", "email", "tags", "prefs"].map(Identifier::new)),
+        table = Identifier::qualified(["public", "users"]),
+        col = Identifier::new(filter_column),
+        v = bind(42_i64),
+        since = Placeholder::named("since"),
+    );
+    let r = q.render().unwrap();
+    assert_eq!(
+        r.text(),
+        r#"SELECT "id", "email", "tags", "prefs" FROM "public"."users" WHERE "email" = $1 AND created > $2"#
+    );
+    assert_eq!(
+        r.params()[1].source(),
+        &pgcast::sql::ParamSource::Named("since".into())
+    );
+}
+
+#[test]
+fn literal_and_nested() {
+    let name = "O'Reilly";
+    let cond = sql!("age > {}", 18_i32);
+    let q = sql!("SELECT {name:l} AS n WHERE {cond:q} AND x = {:l}", -5_i32);
+    assert_eq!(
+        q.render().unwrap().text(),
+        "SELECT 'O''Reilly' AS n WHERE age > $1 AND x =  -5"
+    );
+    assert_eq!(
+        q.render_inline().unwrap(),
+        "SELECT 'O''Reilly' AS n WHERE age > 18 AND x =  -5"
+    );
+}
+
+#[test]
+fn positional_and_named_arguments() {
+    let q = sql!("{0} {1} {0} {x:i} {{literal}}", 1_i32, "two", x = "col");
+    let r = q.render().unwrap();
+    assert_eq!(r.text(), r#"$1 $2 $3 "col" {literal}"#);
+    assert_eq!(r.params().len(), 3);
+    let auto = sql!("{} + {}", 1_i32, 2_i32);
+    assert_eq!(auto.render().unwrap().text(), "$1 + $2");
+}
+
+#[test]
+fn same_tree_as_by_hand() {
+    let t = "t";
+    let v = 5_i64;
+    let by_macro = sql!("SELECT * FROM {t:i} WHERE v = {v}");
+    let by_hand =
+        Sql::new("SELECT * FROM ") + Identifier::new("t") + Sql::new(" WHERE v = ") + bind(5_i64);
+    assert_eq!(by_macro, by_hand);
+    assert_eq!(
+        format!("{by_macro:?}"),
+        r#"Composed([Sql("SELECT * FROM "), Identifier("t"), Sql(" WHERE v = "), Bound(5)])"#
+    );
+}
+
+#[test]
+fn composables_in_default_holes() {
+    let ident = Identifier::new("x");
+    let lit = Literal::new("y");
+    let ph = Placeholder::positional();
+    let nested: Composed = sql!("1 + 1");
+    let q = sql!("{ident} {lit} {ph} {nested} {}", Sql::new("NOW()"));
+    assert_eq!(q.render().unwrap().text(), r#""x" 'y' $1 1 + 1 NOW()"#);
+}
+
+#[test]
+fn runtime_identifiers_fail_at_render_not_at_build() {
+    let bad = String::new();
+    let q = sql!("SELECT 1 FROM {bad:i}");
+    assert_eq!(q.render().unwrap_err().kind(), ErrorKind::Identifier);
+    let long = "x".repeat(64);
+    let q = sql!("SELECT 1 FROM {long:i}");
+    assert_eq!(q.render_inline().unwrap_err().kind(), ErrorKind::Identifier);
+    let nul = "a\0b";
+    assert_eq!(
+        sql!("{nul:i}").render().unwrap_err().kind(),
+        ErrorKind::Identifier
+    );
+}
+
+#[test]
+fn helpers_in_holes() {
+    let set = assignments([("a", bind(1_i32)), ("b", bind(2_i32))]);
+    let id = 9_i64;
+    let q = sql!("UPDATE t SET {set:q} WHERE id = {id}");
+    assert_eq!(
+        q.render().unwrap().text(),
+        r#"UPDATE t SET "a" = $1, "b" = $2 WHERE id = $3"#
+    );
+}
+
+#[test]
+fn no_holes_and_trailing_comma() {
+    assert_eq!(sql!("SELECT 1").render().unwrap().text(), "SELECT 1");
+    assert_eq!(
+        sql!("SELECT {}", 1_i32,).render().unwrap().text(),
+        "SELECT $1"
+    );
+    assert!(sql!("").is_empty());
+}
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/sql/*.rs");
+}

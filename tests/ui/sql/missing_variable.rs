@@ -1,0 +1,3 @@
+fn main() {
+    let _ = pgcast::sql!("SELECT * FROM {table:i}");
+}

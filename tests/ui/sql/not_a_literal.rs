@@ -1,0 +1,4 @@
+fn main() {
+    let text = "SELECT 1";
+    let _ = pgcast::sql!(text);
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = pgcast::sql!("SELECT {a}, {}", a = 1_i32, 2_i32);
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = pgcast::sql!("SELECT x } FROM t");
+}
