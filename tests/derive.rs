@@ -954,3 +954,64 @@ fn to_row_dumps_with_the_target_types() {
         [Type::INT8, Type::TEXT, Type::INT4, Type::TEXT_ARRAY]
     );
 }
+
+// ---- compile-level cases: crate path, unit structs, borrowed ToRow ----
+
+mod renamed {
+    pub use pgcast as pg;
+}
+
+#[derive(FromRow, ToRow, Debug, PartialEq)]
+#[pg(crate = "renamed::pg")]
+struct ThroughReexport {
+    id: i32,
+}
+
+#[derive(FromRow, ToRow, Debug, PartialEq)]
+struct Nothing;
+
+#[derive(ToRow)]
+struct BorrowedOut<'a> {
+    name: &'a str,
+    #[pg(json)]
+    doc: &'a Prefs,
+    #[pg(flatten, prefix = "a_")]
+    author: &'a Author,
+}
+
+#[test]
+fn crate_path_unit_structs_and_borrowed_to_row() {
+    let desc = [Column::new("id", Type::INT4, Format::Text)];
+    let columns = Columns::with_policy(&desc, &Policy::DEFAULT);
+    let plan = ThroughReexport::plan(&columns).unwrap();
+    let row: [Option<&[u8]>; 1] = [Some(b"3")];
+    assert_eq!(
+        ThroughReexport::from_row(&plan, &row[..]).unwrap(),
+        ThroughReexport { id: 3 }
+    );
+    assert_eq!(ThroughReexport::columns(), ["id"]);
+
+    // a unit struct reads no column and writes none
+    let plan = Nothing::plan(&columns).unwrap();
+    assert_eq!(Nothing::from_row(&plan, &row[..]).unwrap(), Nothing);
+    assert!(Nothing::columns().is_empty());
+
+    let prefs = Prefs {
+        theme: "t".into(),
+        size: 1,
+    };
+    let author = Author {
+        id: 1,
+        name: "n".into(),
+    };
+    let out = BorrowedOut {
+        name: "x",
+        doc: &prefs,
+        author: &author,
+    };
+    assert_eq!(BorrowedOut::columns(), ["name", "doc", "a_id", "a_name"]);
+    assert_eq!(
+        out.pg_types(&Policy::DEFAULT),
+        [Type::TEXT, Type::JSONB, Type::INT4, Type::TEXT]
+    );
+}

@@ -96,6 +96,25 @@ pub trait ToRow {
     }
 }
 
+macro_rules! forward_to_row {
+    ($($ptr:ty),*) => {$(
+        impl<T: ToRow + ?Sized> ToRow for $ptr {
+            fn columns() -> &'static [&'static str] {
+                T::columns()
+            }
+
+            fn visit_values(
+                &self,
+                visit: &mut dyn FnMut(&(dyn Dump + Sync)) -> Result<()>,
+            ) -> Result<()> {
+                (**self).visit_values(visit)
+            }
+        }
+    )*};
+}
+
+forward_to_row!(&T, Box<T>, std::sync::Arc<T>);
+
 #[cold]
 fn count_mismatch(values: usize, ctxs: usize) -> Error {
     Error::new(
