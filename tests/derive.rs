@@ -992,8 +992,8 @@ fn crate_path_unit_structs_and_borrowed_to_row() {
     assert_eq!(ThroughReexport::columns(), ["id"]);
 
     // a unit struct reads no column and writes none
-    let plan = Nothing::plan(&columns).unwrap();
-    assert_eq!(Nothing::from_row(&plan, &row[..]).unwrap(), Nothing);
+    Nothing::plan(&columns).unwrap();
+    assert_eq!(Nothing::from_row(&(), &row[..]).unwrap(), Nothing);
     assert!(Nothing::columns().is_empty());
 
     let prefs = Prefs {
