@@ -1,8 +1,9 @@
 //! pgcast: compose SQL safely and move typed values between Rust and
 //! PostgreSQL, over the driver you already use.
 //!
-//! This facade re-exports [`pgcast_core`] and the [`sql!`] macro; driver
-//! adapters and derive macros join it behind features as they land.
+//! This facade re-exports [`pgcast_core`], the [`sql!`] macro and the
+//! derives [`FromRow`](macro@FromRow) and [`ToRow`](macro@ToRow); driver
+//! adapters join it behind features as they land.
 //!
 //! ```
 //! use pgcast::{Ctx, Load};
@@ -30,3 +31,81 @@
 
 pub use pgcast_core::*;
 pub use pgcast_macros::sql;
+
+/// Derives [`row::FromRow`]: a struct decoded from a row, planned once per
+/// result.
+///
+/// Named fields map to columns by name, tuple-struct fields by position (the
+/// result must then have exactly as many columns as there are non-skipped
+/// fields). Planning checks every field's type against its column, so
+/// mismatches show before any row is read; decoding is then indexed access
+/// and static [`Load`] calls. With exactly one lifetime parameter, the struct
+/// borrows from the row through it (`&'r str`, `&'r [u8]`).
+///
+/// Attributes, under `#[pg(...)]`:
+///
+/// | where | attribute | meaning |
+/// | --- | --- | --- |
+/// | struct | `rename_all = "rule"` | column names from field names by `lowercase`, `UPPERCASE`, `PascalCase`, `camelCase`, `snake_case`, `SCREAMING_SNAKE_CASE`, `kebab-case`, `SCREAMING-KEBAB-CASE` or `Train-Case` |
+/// | struct | `default` | every field whose column is absent gets its type's `Default::default()` (per field: the struct needs no `Default`) |
+/// | struct | `crate = "path"` | where pgcast is, if not `::pgcast` |
+/// | field | `rename = "name"` | the column's name |
+/// | field | `default` | `Default::default()` when the column is absent (a NULL in a present column is still an error unless the type is an `Option`) |
+/// | field | `flatten`, `prefix = "p_"` | a nested `FromRow` type read from the same row, its column names looked up with the prefix (prefixes of nested flattens add up) |
+/// | field | `skip` | no column; `Default::default()` |
+/// | field | `json` | loaded through [`types::Json<F>`] from `json`/`jsonb` (or `text`); SQL NULL is an error, JSON `null` is fine where `F` takes it (`Option<T>` → `None`) |
+/// | field | `json(nullable)` | as `json`, but SQL NULL gives `Default::default()`: with `Option<T>`, both SQL NULL and JSON `null` are `None` |
+/// | field | `try_from = "S"` | load `S` (checked against the column), then `F::try_from`; a failed conversion is a [`ErrorKind::Custom`] error naming the column |
+/// | field | `with = "path"` | load with `fn(&Ctx<'_>, Option<&'r [u8]>) -> Result<F>`: the bytes (`None` for NULL) and the column's type, format and policy; no check at planning, the function validates |
+///
+/// Unknown, duplicate or conflicting attributes are compile errors, all
+/// reported at once.
+///
+/// ```
+/// use pgcast::row::{Column, Columns};
+/// use pgcast::{Format, FromRow, Policy, Type};
+///
+/// #[derive(FromRow, Debug, PartialEq)]
+/// #[pg(rename_all = "camelCase")]
+/// struct User<'r> {
+///     user_id: i64,
+///     #[pg(rename = "mail")]
+///     email: &'r str,
+///     #[pg(default)]
+///     nickname: Option<String>,
+/// }
+///
+/// let desc = [
+///     Column::new("mail", Type::TEXT, Format::Text),
+///     Column::new("userId", Type::INT8, Format::Text),
+/// ];
+/// let plan = User::plan(&Columns::with_policy(&desc, &Policy::DEFAULT)).unwrap();
+/// let row: [Option<&[u8]>; 2] = [Some(b"ada@example.com"), Some(b"7")];
+/// let user = User::from_row(&plan, &row[..]).unwrap();
+/// assert_eq!(user, User { user_id: 7, email: "ada@example.com", nickname: None });
+/// ```
+pub use pgcast_macros::FromRow;
+
+/// Derives [`row::ToRow`]: the struct's column names, as a static list, and
+/// its values, for multi-row `VALUES` and `COPY`.
+///
+/// Column names follow `rename` and `rename_all`; a `flatten` field adds its
+/// type's columns (with its `prefix`); `skip` fields are left out; `json`
+/// fields are written through [`types::Json`] (so `None` in a
+/// `json(nullable)` field is written as JSON `null`, which loads back as
+/// `None`). Other field attributes do not change writing: a `try_from` or
+/// `with` field is written as its own type. Needs named fields, each `Dump +
+/// Sync`; flattening is not available in structs with type parameters.
+///
+/// ```
+/// use pgcast::{Policy, ToRow, Type};
+///
+/// #[derive(ToRow)]
+/// #[pg(rename_all = "SCREAMING_SNAKE_CASE")]
+/// struct Point { x: i32, y: i32, #[pg(skip)] label: String }
+///
+/// assert_eq!(Point::columns(), ["X", "Y"]);
+/// let p = Point { x: 1, y: 2, label: String::new() };
+/// assert_eq!(p.pg_types(&Policy::DEFAULT), [Type::INT4, Type::INT4]);
+/// ```
+pub use pgcast_macros::ToRow;

@@ -29,6 +29,8 @@ pub enum ErrorKind {
     Identifier,
     /// A column the row type needs is not in the result.
     MissingColumn,
+    /// A column name the row type looks up occurs more than once in the result.
+    AmbiguousColumn,
     /// A conversion a user supplied (`try_from`, a custom adapter) failed.
     Custom,
 }
@@ -46,6 +48,7 @@ impl ErrorKind {
             ErrorKind::Format => "bad format string",
             ErrorKind::Identifier => "bad identifier",
             ErrorKind::MissingColumn => "missing column",
+            ErrorKind::AmbiguousColumn => "ambiguous column",
             ErrorKind::Custom => "conversion failed",
         }
     }

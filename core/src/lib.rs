@@ -30,6 +30,7 @@
 pub mod adapt;
 pub mod bridge;
 mod error;
+pub mod row;
 pub mod sql;
 pub mod typeinfo;
 pub mod types;
@@ -41,4 +42,5 @@ pub use adapt::{
 };
 pub use error::{ColumnRef, Error, ErrorKind, Result};
 pub use postgres_types::{Kind, Oid, Type};
+pub use row::{FromRow, ToRow};
 pub use value::Value;

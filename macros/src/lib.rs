@@ -1,16 +1,21 @@
 //! Procedural macros of pgcast: `sql!`, a format macro for SQL whose format
-//! string is checked at compile time.
+//! string is checked at compile time, and the row derives
+//! `#[derive(FromRow)]` and `#[derive(ToRow)]`.
 //!
-//! Use them through the `pgcast` crate, which re-exports them; the generated
-//! code names `::pgcast::…` paths.
+//! Use them through the `pgcast` crate, which re-exports them and documents
+//! the derives' attributes; the generated code names `::pgcast::…` paths.
+//! The derives' parsing, checks and code generation live in `derive/`; the
+//! functions here only dispatch.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod derive;
 mod expand;
 mod format;
 mod input;
 
 use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
 
 /// Composes a query from a format string checked at compile time.
 ///
@@ -43,5 +48,27 @@ pub fn sql(input: TokenStream) -> TokenStream {
             let errors = e.into_compile_error();
             quote::quote! {{ #errors ::pgcast::sql::Composed::new() }}
         })
+        .into()
+}
+
+/// Implements `pgcast::row::FromRow`: a row decoded into the struct, named
+/// fields by column name, tuple fields by position. Attributes go under
+/// `#[pg(...)]`; see `pgcast::FromRow`.
+#[proc_macro_derive(FromRow, attributes(pg))]
+pub fn derive_from_row(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    derive::from_row::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Implements `pgcast::row::ToRow`: the struct's column names and values,
+/// for multi-row `VALUES` and `COPY`. Attributes go under `#[pg(...)]`; see
+/// `pgcast::ToRow`.
+#[proc_macro_derive(ToRow, attributes(pg))]
+pub fn derive_to_row(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    derive::to_row::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

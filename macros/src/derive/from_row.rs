@@ -1,0 +1,260 @@
+//! `#[derive(FromRow)]`: the plan type, the planning function and the
+//! per-row decoding of `pgcast::row::FromRow`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::bound::with_bounds;
+use super::internals::ast::{Container, Data, Field, Style};
+use super::internals::{Ctxt, Derive, check};
+
+/// Expands `#[derive(FromRow)]` on `input`.
+pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    let cx = Ctxt::new();
+    let cont = Container::from_ast(&cx, input);
+    check::check(&cx, &cont, Derive::FromRow);
+    cx.check()?;
+    let Data::Struct(style, fields) = &cont.data else {
+        return Err(syn::Error::new(Span::call_site(), "FromRow needs a struct"));
+    };
+    Ok(Generator::new(&cont).expand(*style, fields))
+}
+
+/// How a column's value becomes the field's.
+enum How<'a> {
+    /// The field type's own `Load`.
+    Plain,
+    /// Through `Json<F>`.
+    Json,
+    /// Through `Option<Json<F>>`, NULL giving `Default::default()`.
+    JsonNullable,
+    /// Load the given type, then `TryFrom`.
+    TryFrom(&'a syn::Type),
+    /// A loader function of the user's.
+    With(&'a syn::ExprPath),
+}
+
+impl<'a> How<'a> {
+    fn of(field: &'a Field<'_>) -> How<'a> {
+        let a = &field.attrs;
+        if let Some(json) = &a.json {
+            if json.value.nullable {
+                How::JsonNullable
+            } else {
+                How::Json
+            }
+        } else if let Some(ty) = &a.try_from {
+            How::TryFrom(&ty.value)
+        } else if let Some(path) = &a.with {
+            How::With(&path.value)
+        } else {
+            How::Plain
+        }
+    }
+}
+
+struct Generator<'c> {
+    cont: &'c Container<'c>,
+    krate: syn::Path,
+    /// The row's lifetime: the struct's own if it has exactly one.
+    lt: syn::Lifetime,
+    fresh_lt: bool,
+}
+
+impl<'c> Generator<'c> {
+    fn new(cont: &'c Container<'c>) -> Generator<'c> {
+        let lifetimes: Vec<_> = cont.generics.lifetimes().collect();
+        let (lt, fresh_lt) = match lifetimes.as_slice() {
+            [only] => (only.lifetime.clone(), false),
+            _ => (syn::Lifetime::new("'__r", Span::call_site()), true),
+        };
+        Generator {
+            cont,
+            krate: cont.crate_path(),
+            lt,
+            fresh_lt,
+        }
+    }
+
+    fn expand(&self, style: Style, fields: &[Field<'_>]) -> TokenStream {
+        let k = &self.krate;
+        let lt = &self.lt;
+        let ident = &self.cont.ident;
+
+        let mut plan_types = Vec::new();
+        let mut plan_exprs = Vec::new();
+        let mut values = Vec::new();
+        let mut predicates = Vec::new();
+        let mut position = 0_usize;
+
+        for field in fields {
+            let ty = field.ty;
+            let a = &field.attrs;
+            if a.skip.is_some() {
+                values.push(quote_spanned!(ty.span()=> ::core::default::Default::default()));
+                predicates.push(syn::parse_quote!(#ty: ::core::default::Default));
+                continue;
+            }
+            let slot = syn::Index::from(plan_types.len());
+            if a.flatten.is_some() {
+                let columns = match &a.prefix {
+                    Some(prefix) => {
+                        let prefix = &prefix.value;
+                        quote!(&__columns.prefixed(#prefix))
+                    }
+                    None => quote!(__columns),
+                };
+                plan_types.push(quote_spanned!(ty.span()=>
+                    <#ty as #k::row::FromRow<#lt>>::Plan));
+                plan_exprs.push(quote_spanned!(ty.span()=>
+                    <#ty as #k::row::FromRow<#lt>>::plan(#columns)?));
+                values.push(quote_spanned!(ty.span()=>
+                    <#ty as #k::row::FromRow<#lt>>::from_row(&__plan.#slot, __row)?));
+                predicates.push(syn::parse_quote!(#ty: #k::row::FromRow<#lt>));
+                continue;
+            }
+
+            let how = How::of(field);
+            let (check, load_predicates) = self.check_fn(&how, ty);
+            predicates.extend(load_predicates);
+            let optional =
+                style == Style::Named && (a.default.is_some() || self.cont.attrs.default.is_some());
+            let name = &field.column;
+            let plan = if style == Style::Named {
+                if optional {
+                    quote_spanned!(ty.span()=> __columns.optional_column::<#ty>(#name, #check)?)
+                } else {
+                    quote_spanned!(ty.span()=> __columns.column::<#ty>(#name, #check)?)
+                }
+            } else {
+                let index = position;
+                position += 1;
+                quote_spanned!(ty.span()=> __columns.column_at::<#ty>(#index, #check)?)
+            };
+            plan_exprs.push(plan);
+            if optional {
+                plan_types.push(quote!(::core::option::Option<#k::row::ColumnPlan>));
+                let load = self.load(&how, ty, quote!(__p));
+                values.push(quote_spanned!(ty.span()=> match &__plan.#slot {
+                    ::core::option::Option::Some(__p) => #load,
+                    ::core::option::Option::None => ::core::default::Default::default(),
+                }));
+                predicates.push(syn::parse_quote!(#ty: ::core::default::Default));
+            } else {
+                plan_types.push(quote!(#k::row::ColumnPlan));
+                values.push(self.load(&how, ty, quote!(__plan.#slot)));
+            }
+        }
+
+        let expect_len =
+            (style == Style::Tuple).then(|| quote!(__columns.expect_len::<Self>(#position)?;));
+        let members = fields.iter().map(|f| &f.member);
+        let construct = match style {
+            Style::Named => quote!(Self { #(#members: #values,)* }),
+            Style::Tuple => quote!(Self(#(#values,)*)),
+            Style::Unit => quote!(Self),
+        };
+
+        let mut generics = with_bounds(self.cont.generics, predicates);
+        if self.fresh_lt {
+            let mut param = syn::LifetimeParam::new(lt.clone());
+            param.bounds = self
+                .cont
+                .generics
+                .lifetimes()
+                .map(|l| l.lifetime.clone())
+                .collect();
+            generics
+                .params
+                .insert(0, syn::GenericParam::Lifetime(param));
+        }
+        let (impl_generics, _, where_clause) = generics.split_for_impl();
+        let (_, ty_generics, _) = self.cont.generics.split_for_impl();
+
+        quote! {
+            const _: () = {
+                #[automatically_derived]
+                impl #impl_generics #k::row::FromRow<#lt> for #ident #ty_generics #where_clause {
+                    type Plan = (#(#plan_types,)*);
+
+                    fn plan(
+                        __columns: &#k::row::Columns<'_>,
+                    ) -> #k::Result<Self::Plan> {
+                        #expect_len
+                        ::core::result::Result::Ok((#(#plan_exprs,)*))
+                    }
+
+                    #[inline]
+                    fn from_row<__R: #k::row::RawRow + ?::core::marker::Sized>(
+                        __plan: &Self::Plan,
+                        __row: &#lt __R,
+                    ) -> #k::Result<Self> {
+                        ::core::result::Result::Ok(#construct)
+                    }
+                }
+            };
+        }
+    }
+
+    /// The check run at planning time, and the bounds loading needs.
+    fn check_fn(&self, how: &How<'_>, ty: &syn::Type) -> (TokenStream, Vec<syn::WherePredicate>) {
+        let k = &self.krate;
+        let lt = &self.lt;
+        let span = ty.span();
+        match how {
+            How::Plain => (
+                quote_spanned!(span=> <#ty as #k::Load<#lt>>::check),
+                vec![syn::parse_quote!(#ty: #k::Load<#lt>)],
+            ),
+            How::Json => (
+                quote_spanned!(span=> <#k::types::Json<#ty> as #k::Load<#lt>>::check),
+                vec![syn::parse_quote!(#k::types::Json<#ty>: #k::Load<#lt>)],
+            ),
+            How::JsonNullable => (
+                quote_spanned!(span=>
+                    <::core::option::Option<#k::types::Json<#ty>> as #k::Load<#lt>>::check),
+                vec![
+                    syn::parse_quote!(#k::types::Json<#ty>: #k::Load<#lt>),
+                    syn::parse_quote!(#ty: ::core::default::Default),
+                ],
+            ),
+            How::TryFrom(source) => (
+                quote_spanned!(source.span()=> <#source as #k::Load<#lt>>::check),
+                vec![
+                    syn::parse_quote!(#source: #k::Load<#lt>),
+                    syn::parse_quote!(#ty: ::core::convert::TryFrom<#source>),
+                    syn::parse_quote!(
+                        <#ty as ::core::convert::TryFrom<#source>>::Error:
+                            ::core::convert::Into<::std::boxed::Box<
+                                dyn ::std::error::Error + ::core::marker::Send + ::core::marker::Sync
+                            >>
+                    ),
+                ],
+            ),
+            How::With(path) => (
+                quote_spanned!(path.span()=>
+                    |_: &#k::Ctx<'_>| ::core::result::Result::Ok(())),
+                Vec::new(),
+            ),
+        }
+    }
+
+    /// The expression loading one field with the column plan `plan`.
+    fn load(&self, how: &How<'_>, ty: &syn::Type, plan: TokenStream) -> TokenStream {
+        let span = ty.span();
+        match how {
+            How::Plain => quote_spanned!(span=> #plan.load::<#ty, __R>(__row)?),
+            How::Json => quote_spanned!(span=> #plan.load_json::<#ty, __R>(__row)?),
+            How::JsonNullable => {
+                quote_spanned!(span=> #plan.load_json_nullable::<#ty, __R>(__row)?)
+            }
+            How::TryFrom(source) => {
+                quote_spanned!(span=> #plan.load_try_from::<#source, #ty, __R>(__row)?)
+            }
+            How::With(path) => {
+                quote_spanned!(path.span()=> #plan.load_with::<#ty, __R>(__row, #path)?)
+            }
+        }
+    }
+}

@@ -1,0 +1,363 @@
+//! `#[pg(...)]` attributes parsed into plain structs. Parsing records every
+//! problem in the [`Ctxt`] and goes on, so one expansion reports them all:
+//! unknown keywords, duplicates, values of the wrong form. Combinations are
+//! judged later, in `check`.
+
+use proc_macro2::{Span, TokenStream};
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned;
+use syn::{Token, parenthesized};
+
+use super::Ctxt;
+use super::case::RenameRule;
+use super::symbol::*;
+
+/// An attribute's value and where it was written, for error messages.
+#[derive(Clone, Debug)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// The span of the attribute's keyword.
+    pub span: Span,
+}
+
+/// One attribute that may be given at most once.
+struct Attr<'c, T> {
+    cx: &'c Ctxt,
+    name: Symbol,
+    value: Option<Located<T>>,
+}
+
+impl<'c, T> Attr<'c, T> {
+    fn none(cx: &'c Ctxt, name: Symbol) -> Self {
+        Attr {
+            cx,
+            name,
+            value: None,
+        }
+    }
+
+    fn set(&mut self, path: &syn::Path, value: T) {
+        if self.value.is_some() {
+            self.cx
+                .error_spanned_by(path, format!("duplicate pg attribute `{}`", self.name));
+        } else {
+            self.value = Some(Located {
+                value,
+                span: path.span(),
+            });
+        }
+    }
+
+    fn get(self) -> Option<Located<T>> {
+        self.value
+    }
+}
+
+/// The `json` field attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Json {
+    /// `json(nullable)`: SQL NULL gives `Default::default()`.
+    pub nullable: bool,
+}
+
+/// Attributes of the struct (or enum) itself.
+pub struct Container {
+    /// `rename_all = "rule"`.
+    pub rename_all: Option<Located<RenameRule>>,
+    /// `default`: every absent column gives its field's `Default::default()`.
+    pub default: Option<Located<()>>,
+    /// `crate = "path"`: where the pgcast crate is.
+    pub crate_path: Option<Located<syn::Path>>,
+}
+
+const CONTAINER_KEYWORDS: &str = "`rename_all`, `default`, `crate`";
+const FIELD_KEYWORDS: &str =
+    "`rename`, `default`, `flatten`, `prefix`, `skip`, `json`, `try_from`, `with`";
+
+impl Container {
+    /// Parses the container's `#[pg(...)]` attributes.
+    pub fn from_ast(cx: &Ctxt, input: &syn::DeriveInput) -> Container {
+        let mut rename_all = Attr::none(cx, RENAME_ALL);
+        let mut default = Attr::none(cx, DEFAULT);
+        let mut crate_path = Attr::none(cx, CRATE);
+
+        for attr in pg_attrs(&input.attrs) {
+            let result = attr.parse_nested_meta(|meta| {
+                if meta.path == RENAME_ALL {
+                    if let Some(lit) = string_value(cx, RENAME_ALL, &meta)? {
+                        match RenameRule::from_str(&lit.value()) {
+                            Ok(rule) => rename_all.set(&meta.path, rule),
+                            Err(err) => cx.error_spanned_by(&lit, err),
+                        }
+                    }
+                } else if meta.path == DEFAULT {
+                    if flag(cx, DEFAULT, &meta)? {
+                        default.set(&meta.path, ());
+                    }
+                } else if meta.path == CRATE {
+                    if let Some(lit) = string_value(cx, CRATE, &meta)? {
+                        match lit.parse::<syn::Path>() {
+                            Ok(path) => crate_path.set(&meta.path, path),
+                            Err(_) => cx.error_spanned_by(
+                                &lit,
+                                format!(
+                                    "`crate` expects the path of the pgcast crate, like \"::pgcast\"; {:?} is not a path",
+                                    lit.value()
+                                ),
+                            ),
+                        }
+                    }
+                } else {
+                    unknown(cx, &meta, "container", CONTAINER_KEYWORDS)?;
+                }
+                Ok(())
+            });
+            if let Err(err) = result {
+                cx.syn_error(err);
+            }
+        }
+
+        Container {
+            rename_all: rename_all.get(),
+            default: default.get(),
+            crate_path: crate_path.get(),
+        }
+    }
+}
+
+/// Attributes of one field.
+pub struct Field {
+    /// `rename = "column"`.
+    pub rename: Option<Located<String>>,
+    /// `default`: `Default::default()` when the column is absent.
+    pub default: Option<Located<()>>,
+    /// `flatten`: a nested row type.
+    pub flatten: Option<Located<()>>,
+    /// `prefix = "p_"`, with `flatten`.
+    pub prefix: Option<Located<String>>,
+    /// `skip`: no column.
+    pub skip: Option<Located<()>>,
+    /// `json` or `json(nullable)`.
+    pub json: Option<Located<Json>>,
+    /// `try_from = "Type"`.
+    pub try_from: Option<Located<syn::Type>>,
+    /// `with = "path::to::loader"`.
+    pub with: Option<Located<syn::ExprPath>>,
+}
+
+impl Field {
+    /// Parses a field's `#[pg(...)]` attributes.
+    pub fn from_ast(cx: &Ctxt, field: &syn::Field) -> Field {
+        let mut rename = Attr::none(cx, RENAME);
+        let mut default = Attr::none(cx, DEFAULT);
+        let mut flatten = Attr::none(cx, FLATTEN);
+        let mut prefix = Attr::none(cx, PREFIX);
+        let mut skip = Attr::none(cx, SKIP);
+        let mut json = Attr::none(cx, JSON);
+        let mut try_from = Attr::none(cx, TRY_FROM);
+        let mut with = Attr::none(cx, WITH);
+
+        for attr in pg_attrs(&field.attrs) {
+            let result = attr.parse_nested_meta(|meta| {
+                if meta.path == RENAME {
+                    if let Some(lit) = string_value(cx, RENAME, &meta)? {
+                        if lit.value().is_empty() {
+                            cx.error_spanned_by(&lit, "`rename` needs a column name, not \"\"");
+                        } else {
+                            rename.set(&meta.path, lit.value());
+                        }
+                    }
+                } else if meta.path == DEFAULT {
+                    if flag(cx, DEFAULT, &meta)? {
+                        default.set(&meta.path, ());
+                    }
+                } else if meta.path == FLATTEN {
+                    if flag(cx, FLATTEN, &meta)? {
+                        flatten.set(&meta.path, ());
+                    }
+                } else if meta.path == PREFIX {
+                    if let Some(lit) = string_value(cx, PREFIX, &meta)? {
+                        prefix.set(&meta.path, lit.value());
+                    }
+                } else if meta.path == SKIP {
+                    if flag(cx, SKIP, &meta)? {
+                        skip.set(&meta.path, ());
+                    }
+                } else if meta.path == JSON {
+                    let mut nullable = false;
+                    if meta.input.peek(syn::token::Paren) {
+                        meta.parse_nested_meta(|option| {
+                            if option.path == NULLABLE {
+                                nullable = true;
+                                Ok(())
+                            } else {
+                                Err(option.error(format!(
+                                    "unknown option `{}` of `json`; the only one is `nullable`",
+                                    path_name(&option.path)
+                                )))
+                            }
+                        })?;
+                    } else if meta.input.peek(Token![=]) {
+                        cx.error_spanned_by(
+                            &meta.path,
+                            "`json` takes no value; write `json` or `json(nullable)`",
+                        );
+                        skip_value(&meta)?;
+                        return Ok(());
+                    }
+                    json.set(&meta.path, Json { nullable });
+                } else if meta.path == TRY_FROM {
+                    if let Some(lit) = string_value(cx, TRY_FROM, &meta)? {
+                        match lit.parse::<syn::Type>() {
+                            Ok(ty) => try_from.set(&meta.path, ty),
+                            Err(_) => cx.error_spanned_by(
+                                &lit,
+                                format!("`try_from` expects a type, like \"i64\"; {:?} is not a type", lit.value()),
+                            ),
+                        }
+                    }
+                } else if meta.path == WITH {
+                    if let Some(lit) = string_value(cx, WITH, &meta)? {
+                        match lit.parse::<syn::ExprPath>() {
+                            Ok(path) => with.set(&meta.path, path),
+                            Err(_) => cx.error_spanned_by(
+                                &lit,
+                                format!(
+                                    "`with` expects the path of a loader function, like \"my_mod::load\"; {:?} is not a path",
+                                    lit.value()
+                                ),
+                            ),
+                        }
+                    }
+                } else {
+                    unknown(cx, &meta, "field", FIELD_KEYWORDS)?;
+                }
+                Ok(())
+            });
+            if let Err(err) = result {
+                cx.syn_error(err);
+            }
+        }
+
+        Field {
+            rename: rename.get(),
+            default: default.get(),
+            flatten: flatten.get(),
+            prefix: prefix.get(),
+            skip: skip.get(),
+            json: json.get(),
+            try_from: try_from.get(),
+            with: with.get(),
+        }
+    }
+}
+
+/// Attributes of one enum variant (for derives on enums).
+#[allow(
+    dead_code,
+    reason = "read by the enum derives; the row derives reject enums"
+)]
+pub struct Variant {
+    /// `rename = "label"`.
+    pub rename: Option<Located<String>>,
+}
+
+impl Variant {
+    /// Parses a variant's `#[pg(...)]` attributes.
+    pub fn from_ast(cx: &Ctxt, variant: &syn::Variant) -> Variant {
+        let mut rename = Attr::none(cx, RENAME);
+        for attr in pg_attrs(&variant.attrs) {
+            let result = attr.parse_nested_meta(|meta| {
+                if meta.path == RENAME {
+                    if let Some(lit) = string_value(cx, RENAME, &meta)? {
+                        rename.set(&meta.path, lit.value());
+                    }
+                } else {
+                    unknown(cx, &meta, "variant", "`rename`")?;
+                }
+                Ok(())
+            });
+            if let Err(err) = result {
+                cx.syn_error(err);
+            }
+        }
+        Variant {
+            rename: rename.get(),
+        }
+    }
+}
+
+fn pg_attrs(attrs: &[syn::Attribute]) -> impl Iterator<Item = &syn::Attribute> {
+    attrs.iter().filter(|attr| attr.path() == PG)
+}
+
+fn path_name(path: &syn::Path) -> String {
+    quote::quote!(#path).to_string().replace(' ', "")
+}
+
+/// Records an unknown keyword and skips its value, so parsing goes on.
+fn unknown(cx: &Ctxt, meta: &ParseNestedMeta<'_>, what: &str, expected: &str) -> syn::Result<()> {
+    cx.error_spanned_by(
+        &meta.path,
+        format!(
+            "unknown pg {what} attribute `{}`; expected one of {expected}",
+            path_name(&meta.path)
+        ),
+    );
+    skip_value(meta)
+}
+
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let content;
+        parenthesized!(content in meta.input);
+        content.parse::<TokenStream>()?;
+    }
+    Ok(())
+}
+
+/// A keyword without a value; `false` (and an error) if one was given.
+fn flag(cx: &Ctxt, name: Symbol, meta: &ParseNestedMeta<'_>) -> syn::Result<bool> {
+    if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{name}` takes no value; write `#[pg({name})]`"),
+        );
+        skip_value(meta)?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// The string of `name = "..."`; `None` (and an error) for another form.
+fn string_value(
+    cx: &Ctxt,
+    name: Symbol,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<Option<syn::LitStr>> {
+    if !meta.input.peek(Token![=]) {
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{name}` needs a value: `{name} = \"...\"`"),
+        );
+        skip_value(meta)?;
+        return Ok(None);
+    }
+    let expr: syn::Expr = meta.value()?.parse()?;
+    match &expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(lit),
+            ..
+        }) => Ok(Some(lit.clone())),
+        _ => {
+            cx.error_spanned_by(
+                &expr,
+                format!("`{name}` expects a string literal: `{name} = \"...\"`"),
+            );
+            Ok(None)
+        }
+    }
+}

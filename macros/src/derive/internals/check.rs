@@ -1,0 +1,194 @@
+//! Semantic checks of a parsed input: its shape for the derive, attributes
+//! that do not go together, attributes that do not fit the struct's style.
+//! Every problem is recorded; none stops the others from being found.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span;
+
+use super::ast::{Container, Data, Field, Style};
+use super::attr::Located;
+use super::{Ctxt, Derive};
+
+/// Runs every check of `derive` on `cont`.
+pub fn check(cx: &Ctxt, cont: &Container<'_>, derive: Derive) {
+    let Data::Struct(style, fields) = &cont.data else {
+        check_shape(cx, cont, derive);
+        return;
+    };
+    check_container(cx, cont, *style, derive);
+    for field in fields {
+        check_field(cx, field, *style);
+    }
+    check_duplicate_columns(cx, fields);
+    if derive == Derive::ToRow {
+        check_to_row(cx, cont, *style, fields);
+    }
+}
+
+fn check_shape(cx: &Ctxt, cont: &Container<'_>, derive: Derive) {
+    let what = match derive {
+        Derive::FromRow => "named fields map columns by name, tuple fields by position",
+        Derive::ToRow => "its named fields are the columns",
+    };
+    match (&cont.data, &cont.original.data) {
+        (_, syn::Data::Enum(data)) => cx.error_spanned_by(
+            data.enum_token,
+            format!(
+                "`#[derive({})]` needs a struct ({what}), not an enum",
+                derive.name()
+            ),
+        ),
+        (Data::Union(data), _) => cx.error_spanned_by(
+            data.union_token,
+            format!(
+                "`#[derive({})]` needs a struct ({what}), not a union",
+                derive.name()
+            ),
+        ),
+        _ => {}
+    }
+}
+
+fn check_container(cx: &Ctxt, cont: &Container<'_>, style: Style, derive: Derive) {
+    if style != Style::Tuple {
+        return;
+    }
+    let by_position = "a tuple struct maps columns by position, not by name";
+    if let Some(rule) = &cont.attrs.rename_all {
+        cx.syn_error(syn::Error::new(
+            rule.span,
+            format!("`rename_all` does not apply here: {by_position}"),
+        ));
+    }
+    if derive == Derive::FromRow
+        && let Some(default) = &cont.attrs.default
+    {
+        cx.syn_error(syn::Error::new(
+            default.span,
+            format!("`default` does not apply here: {by_position}, so no column is ever absent"),
+        ));
+    }
+}
+
+/// The attributes of a field that were given, by keyword, in a fixed order.
+fn given(field: &Field<'_>) -> Vec<(&'static str, Span)> {
+    fn at<T>(name: &'static str, attr: &Option<Located<T>>) -> Option<(&'static str, Span)> {
+        attr.as_ref().map(|a| (name, a.span))
+    }
+    let a = &field.attrs;
+    [
+        at("skip", &a.skip),
+        at("flatten", &a.flatten),
+        at("rename", &a.rename),
+        at("prefix", &a.prefix),
+        at("default", &a.default),
+        at("json", &a.json),
+        at("try_from", &a.try_from),
+        at("with", &a.with),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn conflict(first: &str, second: &str) -> Option<&'static str> {
+    match (first, second) {
+        ("skip", _) => Some("a skipped field has no column"),
+        ("flatten", "rename") => {
+            Some("a flattened field's columns come from its own type; use `prefix` to rename them")
+        }
+        ("flatten", "prefix") => None,
+        ("flatten", _) => Some("a flattened field's columns come from its own type"),
+        ("json" | "try_from", "try_from" | "with") => Some("each one says how the value is loaded"),
+        _ => None,
+    }
+}
+
+fn check_field(cx: &Ctxt, field: &Field<'_>, style: Style) {
+    let given = given(field);
+    for (i, (first, _)) in given.iter().enumerate() {
+        for (second, span) in &given[i + 1..] {
+            if let Some(why) = conflict(first, second) {
+                cx.syn_error(syn::Error::new(
+                    *span,
+                    format!("`{first}` and `{second}` cannot be used together: {why}"),
+                ));
+            }
+        }
+    }
+    let a = &field.attrs;
+    if let (Some(prefix), None) = (&a.prefix, &a.flatten) {
+        cx.syn_error(syn::Error::new(
+            prefix.span,
+            "`prefix` applies to `flatten` fields only: it prefixes the nested type's column names",
+        ));
+    }
+    if style == Style::Tuple {
+        for (name, span) in &given {
+            if matches!(*name, "rename" | "flatten" | "prefix" | "default") {
+                cx.syn_error(syn::Error::new(
+                    *span,
+                    format!(
+                        "`{name}` does not apply to a tuple struct field: tuple struct fields map columns by position"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Two named fields reading the same column is a mistake.
+fn check_duplicate_columns(cx: &Ctxt, fields: &[Field<'_>]) {
+    let mut seen: HashMap<&str, &Field<'_>> = HashMap::new();
+    for field in fields {
+        let a = &field.attrs;
+        if field.column.is_empty() || a.skip.is_some() || a.flatten.is_some() {
+            continue;
+        }
+        if let Some(first) = seen.get(field.column.as_str()) {
+            let span = a
+                .rename
+                .as_ref()
+                .map(|r| r.span)
+                .unwrap_or_else(|| syn::spanned::Spanned::span(&field.member));
+            cx.syn_error(syn::Error::new(
+                span,
+                format!(
+                    "field `{}` maps to column \"{}\", as field `{}` does; rename one of them",
+                    member_name(&field.member),
+                    field.column,
+                    member_name(&first.member),
+                ),
+            ));
+        } else {
+            seen.insert(&field.column, field);
+        }
+    }
+}
+
+fn member_name(member: &syn::Member) -> String {
+    match member {
+        syn::Member::Named(ident) => ident.to_string(),
+        syn::Member::Unnamed(index) => index.index.to_string(),
+    }
+}
+
+fn check_to_row(cx: &Ctxt, cont: &Container<'_>, style: Style, fields: &[Field<'_>]) {
+    if style == Style::Tuple {
+        cx.error_spanned_by(
+            &cont.ident,
+            "`#[derive(ToRow)]` needs named fields: the field names are the column names",
+        );
+    }
+    if cont.generics.type_params().next().is_some() {
+        for field in fields {
+            if let Some(flatten) = &field.attrs.flatten {
+                cx.syn_error(syn::Error::new(
+                    flatten.span,
+                    "`#[derive(ToRow)]` cannot flatten in a struct with type parameters: its column list is built once, for every instance",
+                ));
+            }
+        }
+    }
+}

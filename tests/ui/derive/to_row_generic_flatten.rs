@@ -1,0 +1,10 @@
+use pgcast::ToRow;
+
+#[derive(ToRow)]
+struct Page<T> {
+    number: i32,
+    #[pg(flatten)]
+    item: T,
+}
+
+fn main() {}
