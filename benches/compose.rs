@@ -1,0 +1,198 @@
+//! Building and rendering one dynamic SELECT — 10 identifiers (given at run
+//! time), 5 bound values, 2 literals — with `sql!`, with runtime
+//! `Sql::format`, with sea-query, with a hand-written `format!` plus manual
+//! quoting, and with `String::with_capacity` + `push_str` (the floor).
+//!
+//! `cargo bench -p pgcast-benches --bench compose`, then
+//! `cargo run -p pgcast-benches -- --baseline push_str-floor compose`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use pgcast::sql;
+use pgcast::sql::{Args, Identifier, Literal, Sql, bind};
+use postgres_types::ToSql;
+use sea_query::{Alias, Expr, ExprTrait, PostgresQueryBuilder, Query};
+
+/// The run-time inputs: column names as a user might choose them, and values.
+struct Input {
+    cols: [&'static str; 5],
+    schema: &'static str,
+    table: &'static str,
+    email: String,
+    name: String,
+}
+
+const EXPECTED: &str = r#"SELECT "id", "email", "name", "status", 'it''s',  -5 FROM "public"."users" WHERE "id" = $1 AND "email" = $2 AND "name" = $3 AND "status" = $4 AND "created_at" > $5"#;
+
+fn build_macro(i: &Input) -> pgcast::sql::Composed {
+    let [a, b, c, d, e] = i.cols;
+    let t = Identifier::qualified([i.schema, i.table]);
+    let (v1, v2, v3, v4, v5) = (42_i64, i.email.clone(), i.name.clone(), 3_i32, 1_700_000_000_i64);
+    let (l1, l2) = ("it's", -5_i32);
+    sql!(
+        "SELECT {a:i}, {b:i}, {c:i}, {d:i}, {l1:l}, {l2:l} FROM {t:i} WHERE {a:i} = {v1} \
+         AND {b:i} = {v2} AND {c:i} = {v3} AND {d:i} = {v4} AND {e:i} > {v5}"
+    )
+}
+
+fn with_macro(i: &Input) -> pgcast::sql::Rendered {
+    let [a, b, c, d, e] = i.cols;
+    let t = Identifier::qualified([i.schema, i.table]);
+    let (v1, v2, v3, v4, v5) = (42_i64, i.email.clone(), i.name.clone(), 3_i32, 1_700_000_000_i64);
+    let (l1, l2) = ("it's", -5_i32);
+    let q = sql!(
+        "SELECT {a:i}, {b:i}, {c:i}, {d:i}, {l1:l}, {l2:l} FROM {t:i} WHERE {a:i} = {v1} \
+         AND {b:i} = {v2} AND {c:i} = {v3} AND {d:i} = {v4} AND {e:i} > {v5}"
+    );
+    q.render().unwrap()
+}
+
+fn with_format(i: &Input) -> pgcast::sql::Rendered {
+    let [a, b, c, d, e] = i.cols;
+    Sql::new(
+        "SELECT {}, {}, {}, {}, {}, {} FROM {} WHERE {} = {} AND {} = {} AND {} = {} AND {} = {} AND {} > {}",
+    )
+    .format(
+        Args::new()
+            .arg(Identifier::new(a))
+            .arg(Identifier::new(b))
+            .arg(Identifier::new(c))
+            .arg(Identifier::new(d))
+            .arg(Literal::new("it's"))
+            .arg(Literal::new(-5_i32))
+            .arg(Identifier::qualified([i.schema, i.table]))
+            .arg(Identifier::new(a))
+            .arg(bind(42_i64))
+            .arg(Identifier::new(b))
+            .arg(bind(i.email.clone()))
+            .arg(Identifier::new(c))
+            .arg(bind(i.name.clone()))
+            .arg(Identifier::new(d))
+            .arg(bind(3_i32))
+            .arg(Identifier::new(e))
+            .arg(bind(1_700_000_000_i64)),
+    )
+    .unwrap()
+    .render()
+    .unwrap()
+}
+
+fn with_sea_query(i: &Input) -> (String, sea_query::Values) {
+    let [a, b, c, d, e] = i.cols;
+    Query::select()
+        .columns([Alias::new(a), Alias::new(b), Alias::new(c), Alias::new(d)])
+        .expr(Expr::val("it's"))
+        .expr(Expr::val(-5_i32))
+        .from((Alias::new(i.schema), Alias::new(i.table)))
+        .and_where(Expr::col(Alias::new(a)).eq(42_i64))
+        .and_where(Expr::col(Alias::new(b)).eq(i.email.clone()))
+        .and_where(Expr::col(Alias::new(c)).eq(i.name.clone()))
+        .and_where(Expr::col(Alias::new(d)).eq(3_i32))
+        .and_where(Expr::col(Alias::new(e)).gt(1_700_000_000_i64))
+        .build(PostgresQueryBuilder)
+}
+
+fn quote_ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn quote_literal(s: &str) -> String {
+    if s.contains('\\') {
+        format!(" E'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+    } else {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+}
+
+type Params<'a> = [&'a (dyn ToSql + Sync); 5];
+
+fn with_format_macro<'a>(i: &Input, values: &'a (i64, String, String, i32, i64)) -> (String, Params<'a>) {
+    let [a, b, c, d, e] = i.cols.map(quote_ident);
+    let text = format!(
+        "SELECT {a}, {b}, {c}, {d}, {}, {} FROM {}.{} WHERE {a} = $1 AND {b} = $2 AND {c} = $3 AND {d} = $4 AND {e} > $5",
+        quote_literal("it's"),
+        " -5",
+        quote_ident(i.schema),
+        quote_ident(i.table),
+    );
+    (text, [&values.0, &values.1, &values.2, &values.3, &values.4])
+}
+
+fn push_quoted(out: &mut String, s: &str, q: char) {
+    out.push(q);
+    for ch in s.chars() {
+        if ch == q {
+            out.push(q);
+        }
+        out.push(ch);
+    }
+    out.push(q);
+}
+
+fn with_push_str<'a>(i: &Input, values: &'a (i64, String, String, i32, i64)) -> (String, Params<'a>) {
+    let [a, b, c, d, e] = i.cols;
+    let mut out = String::with_capacity(192);
+    out.push_str("SELECT ");
+    for (n, col) in [a, b, c, d].into_iter().enumerate() {
+        if n > 0 {
+            out.push_str(", ");
+        }
+        push_quoted(&mut out, col, '"');
+    }
+    out.push_str(", ");
+    push_quoted(&mut out, "it's", '\'');
+    out.push_str(",  -5 FROM ");
+    push_quoted(&mut out, i.schema, '"');
+    out.push('.');
+    push_quoted(&mut out, i.table, '"');
+    for (n, (col, op)) in [(a, " = $1"), (b, " = $2"), (c, " = $3"), (d, " = $4"), (e, " > $5")]
+        .into_iter()
+        .enumerate()
+    {
+        out.push_str(if n == 0 { " WHERE " } else { " AND " });
+        push_quoted(&mut out, col, '"');
+        out.push_str(op);
+    }
+    (out, [&values.0, &values.1, &values.2, &values.3, &values.4])
+}
+
+fn compose(c: &mut Criterion) {
+    let input = Input {
+        cols: ["id", "email", "name", "status", "created_at"],
+        schema: "public",
+        table: "users",
+        email: "ann@example.com".into(),
+        name: "Ann".into(),
+    };
+    let values = (42_i64, input.email.clone(), input.name.clone(), 3_i32, 1_700_000_000_i64);
+    // Every contender writes the same statement (sea-query binds the two literals instead).
+    assert_eq!(with_macro(&input).text(), EXPECTED);
+    assert_eq!(with_format(&input).text(), EXPECTED);
+    assert_eq!(with_format_macro(&input, &values).0, EXPECTED.replace("'it''s',  -5", "'it''s',  -5"));
+    assert_eq!(with_push_str(&input, &values).0, EXPECTED);
+    let (sea, _) = with_sea_query(&input);
+    assert!(sea.starts_with(r#"SELECT "id", "email", "name", "status", $1, $2 FROM "public"."users""#), "{sea}");
+
+    let mut g = c.benchmark_group("compose_select");
+    g.bench_function("sql-macro", |b| b.iter(|| black_box(with_macro(black_box(&input)))));
+    g.bench_function("x-build-only", |b| b.iter(|| black_box(build_macro(black_box(&input)))));
+    let built = build_macro(&input);
+    g.bench_function("x-render-only", |b| b.iter(|| black_box(built.render().unwrap())));
+    g.bench_function("sql-format", |b| b.iter(|| black_box(with_format(black_box(&input)))));
+    g.bench_function("sea-query", |b| b.iter(|| black_box(with_sea_query(black_box(&input)))));
+    g.bench_function("format-macro", |b| {
+        b.iter(|| black_box(with_format_macro(black_box(&input), &values).0))
+    });
+    g.bench_function("push_str-floor", |b| {
+        b.iter(|| black_box(with_push_str(black_box(&input), &values).0))
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(2)).warm_up_time(std::time::Duration::from_millis(500));
+    targets = compose
+}
+criterion_main!(benches);
