@@ -42,6 +42,9 @@ use crate::{Ctx, Dump, Error, Format, IsNull, Load, NumericPolicy, Policy, Resul
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+// A plain tag byte first: reading the variant (to drop or match a value) is
+// one load, not a decode of niches spread over the variants' fields.
+#[repr(u8)]
 pub enum Value {
     /// SQL NULL.
     Null,
@@ -94,8 +97,9 @@ pub enum Value {
     MacAddr(MacAddr),
     /// `macaddr8`.
     MacAddr8(MacAddr8),
-    /// An array of any element type, with its dimensions and lower bounds.
-    Array(Array<Value>),
+    /// An array of any element type, with its dimensions and lower bounds
+    /// (boxed: it is large, and every `Value` is as large as its largest variant).
+    Array(Box<Array<Value>>),
     /// A range of any subtype.
     Range(Box<Range<Value>>),
     /// A multirange of any subtype.
@@ -109,7 +113,7 @@ pub enum Value {
         /// The format of `bytes`.
         format: Format,
         /// The value as it came from the server.
-        bytes: Vec<u8>,
+        bytes: Box<[u8]>,
     },
 }
 
@@ -169,7 +173,7 @@ impl Value {
                 |c, r| BTreeMap::<String, Option<String>>::load(c, r).map(Value::Hstore)
             }
             _ => match ty.kind() {
-                Kind::Array(_) => |c, r| Array::<Value>::load(c, r).map(Value::Array),
+                Kind::Array(_) => |c, r| Array::<Value>::load(c, r).map(|a| Value::Array(Box::new(a))),
                 Kind::Range(_) => {
                     |c, r| Range::<Value>::load(c, r).map(|v| Value::Range(Box::new(v)))
                 }
@@ -185,7 +189,7 @@ impl Value {
                     Ok(Value::Other {
                         ty: c.ty.clone(),
                         format: c.format,
-                        bytes: r.to_vec(),
+                        bytes: r.into(),
                     })
                 },
             },
@@ -469,7 +473,7 @@ mod tests {
         let other = Value::Other {
             ty: Type::POINT,
             format: Format::Binary,
-            bytes: vec![1],
+            bytes: vec![1].into(),
         };
         assert!(other.dump(&Ctx::text(&Type::POINT), &mut out).is_err());
     }
