@@ -169,7 +169,7 @@ fn compose(c: &mut Criterion) {
     // Every contender writes the same statement (sea-query binds the two literals instead).
     assert_eq!(with_macro(&input).text(), EXPECTED);
     assert_eq!(with_format(&input).text(), EXPECTED);
-    assert_eq!(with_format_macro(&input, &values).0, EXPECTED.replace("'it''s',  -5", "'it''s',  -5"));
+    assert_eq!(with_format_macro(&input, &values).0, EXPECTED);
     assert_eq!(with_push_str(&input, &values).0, EXPECTED);
     let (sea, _) = with_sea_query(&input);
     assert!(sea.starts_with(r#"SELECT "id", "email", "name", "status", $1, $2 FROM "public"."users""#), "{sea}");
