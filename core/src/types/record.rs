@@ -25,8 +25,12 @@
 
 use std::borrow::Cow;
 
-use bytes::{BufMut, BytesMut};
+use bytes::BufMut;
 use postgres_types::Oid;
+
+/// The buffer [`Dump`](crate::Dump) writes into, re-exported so that derived
+/// code (and hand-written codecs) can name it without depending on `bytes`.
+pub use bytes::BytesMut;
 
 /// The whitespace `record_out` quotes (C's `isspace`).
 #[inline]
