@@ -520,6 +520,13 @@ macro_rules! tuple_records {
                 Ok(($(record.load::<$t>($i)?,)+))
             }
         }
+
+        /// `record`: a tuple nested in a record is an anonymous record.
+        impl<$($t),+> StaticType for ($($t,)+) {
+            fn static_type(_: &crate::Policy) -> Type {
+                Type::RECORD
+            }
+        }
     )+};
 }
 
