@@ -127,9 +127,7 @@ async fn composites_round_trip_by_attribute_name() {
                     moods: vec![],
                     ..sample(2)
                 },
-                &format!(
-                    "ROW(2, 'a \"quoted\", (odd) \\ label 2', NULL, '{{}}', 'it''s', '{{}}', 2)"
-                ),
+                "ROW(2, 'a \"quoted\", (odd) \\ label 2', NULL, '{}', 'it''s', '{}', 2)",
             ),
         ],
     )
@@ -462,12 +460,12 @@ async fn composites_in_rows_and_records_in_tuples() {
     let (rec,): ((i32, String, Option<String>, bool),) =
         one(&c, "SELECT ROW(1, 'a \"b\", (c)', NULL::text, true)").await;
     assert_eq!(rec, (1, "a \"b\", (c)".into(), None, true));
-    let (nested,): (((i64, String), Option<(i32,)>),) =
-        one(&c, "SELECT ROW(ROW(7::int8, ''), NULL::record)").await;
+    type Nested = ((i64, String), Option<(i32,)>);
+    let (nested,): (Nested,) = one(&c, "SELECT ROW(ROW(7::int8, ''), NULL::record)").await;
     assert_eq!(nested, ((7, String::new()), None));
     // a table's row type (`SELECT t FROM t`) into a tuple, with the attributes' types
-    let (whole,): ((i64, MyType, Vec<MyType>, Option<Inner>, Mood, i32),) =
-        one(&c, &format!("SELECT t FROM {s}.t t")).await;
+    type Whole = (i64, MyType, Vec<MyType>, Option<Inner>, Mood, i32);
+    let (whole,): (Whole,) = one(&c, &format!("SELECT t FROM {s}.t t")).await;
     assert_eq!(whole.1, sample(1));
     assert_eq!((whole.4, whole.5), (Mood::AB, 3));
 }
