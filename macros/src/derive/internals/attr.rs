@@ -453,3 +453,39 @@ fn string_value(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TypeName;
+
+    fn parse(s: &str) -> Result<(Option<String>, String), String> {
+        TypeName::parse(s).map(|t| (t.schema, t.name))
+    }
+
+    #[test]
+    fn type_names_in_sql_syntax() {
+        assert_eq!(parse("mood"), Ok((None, "mood".into())));
+        assert_eq!(
+            parse("app.mood_2$"),
+            Ok((Some("app".into()), "mood_2$".into()))
+        );
+        assert_eq!(
+            parse(r#""Other Schema"."My ""Type""""#),
+            Ok((Some("Other Schema".into()), "My \"Type\"".into()))
+        );
+        assert_eq!(parse(r#""a.b""#), Ok((None, "a.b".into())));
+        for bad in [
+            "",
+            "Mood",
+            "a.b.c",
+            "app.",
+            ".x",
+            "\"x",
+            "\"x\"y",
+            "1abc",
+            &"x".repeat(64),
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}
