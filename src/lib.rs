@@ -1,9 +1,11 @@
 //! pgcast: compose SQL safely and move typed values between Rust and
 //! PostgreSQL, over the driver you already use.
 //!
-//! This facade re-exports [`pgcast_core`], the [`sql!`] macro and the
-//! derives [`FromRow`](macro@FromRow) and [`ToRow`](macro@ToRow); driver
-//! adapters join it behind features as they land.
+//! This facade re-exports [`pgcast_core`], the [`sql!`] macro, the row
+//! derives [`FromRow`](macro@FromRow) and [`ToRow`](macro@ToRow), and the
+//! PostgreSQL type derives [`PgComposite`](macro@PgComposite),
+//! [`PgEnum`](macro@PgEnum) and [`PgTransparent`](macro@PgTransparent);
+//! driver adapters join it behind features as they land.
 //!
 //! ```
 //! use pgcast::{Ctx, Load};
@@ -109,3 +111,105 @@ pub use pgcast_macros::FromRow;
 /// assert_eq!(p.pg_types(&Policy::DEFAULT), [Type::INT4, Type::INT4]);
 /// ```
 pub use pgcast_macros::ToRow;
+
+/// Derives [`Load`], [`Dump`], [`StaticType`] and [`row::Scalar`] for a
+/// struct with named fields as a PostgreSQL composite type, in both wire
+/// formats.
+///
+/// Fields are matched to the type's attributes **by name**, in any order;
+/// the attributes come from the value's [`Type`] (`Kind::Composite`), which
+/// tokio-postgres fetches itself and [`typeinfo`] builds from the catalogue.
+/// A missing or extra attribute, or a field type that cannot load its
+/// attribute's type, is an error when a column is checked (once per column),
+/// naming the attributes. Fields may be any `Load + Dump + StaticType` type
+/// that borrows nothing: `Option<T>` for NULLs, nested composites, arrays,
+/// enums. `Vec<T>` of a composite is an array of it. A value is one column,
+/// so a composite is also a row type of one column (it is a
+/// [`row::Scalar`]); do not derive [`FromRow`](macro@FromRow) on the same
+/// struct.
+///
+/// Its [`StaticType`] is the named type with OID 0 (OIDs differ per
+/// database) and the fields' static types as attributes: a statement's
+/// declared parameter type always wins, so this only matters for untyped
+/// parameters, where the server infers the type, or for literal casts by
+/// name. Written into `record` or an unknown type, fields go in declaration
+/// order as their own types.
+///
+/// Attributes, under `#[pg(...)]` (PgEnum takes the same, on variants):
+///
+/// | where | attribute | meaning |
+/// | --- | --- | --- |
+/// | type | `name = "schema.type"` | the PostgreSQL type's name in SQL syntax: `mood`, `app.mood`, `"\"Other Schema\".\"My Type\""`; unquoted parts must be lower case (PostgreSQL would fold them). Default: the Rust name in snake_case, in `public` |
+/// | type | `rename_all = "rule"` | attribute names (labels, for PgEnum) from field (variant) names, by the rules of [`FromRow`](macro@FromRow) |
+/// | type | `crate = "path"` | where pgcast is, if not `::pgcast` |
+/// | field | `rename = "name"` | the attribute's name |
+///
+/// ```
+/// use pgcast::types::composite::composite_type;
+/// use pgcast::{Ctx, Dump, Load, PgComposite, PgEnum, Policy, StaticType, Type};
+///
+/// #[derive(PgComposite, Debug, PartialEq)]
+/// #[pg(name = "\"Other Schema\".\"My Type\"", rename_all = "camelCase")]
+/// struct Item { item_id: i32, label: Option<String> }
+///
+/// // the type as the server describes it (tokio-postgres or typeinfo)
+/// let ty = composite_type("Other Schema", "My Type", vec![("label", Type::TEXT), ("itemId", Type::INT4)]);
+/// let ctx = Ctx::text(&ty);
+/// let item = Item::load(&ctx, br#"("a b",7)"#).unwrap();
+/// assert_eq!(item, Item { item_id: 7, label: Some("a b".into()) });
+///
+/// let mut out = bytes::BytesMut::new();
+/// item.dump(&ctx, &mut out).unwrap();
+/// assert_eq!(&out[..], br#"("a b",7)"#);
+/// assert_eq!(Item::static_type(&Policy::DEFAULT).name(), "My Type");
+/// ```
+pub use pgcast_macros::PgComposite;
+
+/// Derives [`Load`], [`Dump`], [`StaticType`] and [`row::Scalar`] for an
+/// enum of unit variants as a PostgreSQL enum: each variant is a label
+/// (its name, or `rename`, or the container's `rename_all` rule), in both
+/// wire formats. `name` and `crate` work as for
+/// [`PgComposite`](macro@PgComposite); `Vec<T>` is an array of the enum.
+///
+/// The label rule: `check` requires every variant's label to exist in the
+/// server's enum (else a value could be written that the server rejects);
+/// labels the server has beyond the variants are allowed, since
+/// `ALTER TYPE … ADD VALUE` must not break deployed programs, and a value
+/// carrying one is an [`ErrorKind::OutOfRange`] error naming the label and
+/// the labels the Rust type knows. `text` and `varchar` columns load and
+/// take labels too.
+///
+/// ```
+/// use pgcast::types::enums::enum_type;
+/// use pgcast::{Ctx, Load, PgEnum};
+///
+/// #[derive(PgEnum, Debug, PartialEq)]
+/// #[pg(name = "app.mood", rename_all = "lowercase")]
+/// enum Mood { Sad, Ok, #[pg(rename = "it's fine")] Fine }
+///
+/// let ty = enum_type("app", "mood", &["sad", "ok", "it's fine", "happy"]);
+/// assert_eq!(Mood::load(&Ctx::binary(&ty), b"it's fine").unwrap(), Mood::Fine);
+/// assert!(<Mood as Load>::check(&Ctx::binary(&ty)).is_ok());
+/// assert_eq!(
+///     Mood::load(&Ctx::binary(&ty), b"happy").unwrap_err().message(),
+///     "unknown enum label \"happy\"; expected one of \"sad\", \"ok\", \"it's fine\""
+/// );
+/// ```
+pub use pgcast_macros::PgEnum;
+
+/// Derives [`Load`], [`Dump`], [`StaticType`] and [`row::Scalar`] for a
+/// struct of exactly one field (a newtype, tuple or named) by delegating to
+/// the field's type. Domains are looked through
+/// ([`types::domain_base`]): a newtype over `i32` loads and dumps a domain
+/// over `int4`. Takes no attributes but `crate`.
+///
+/// ```
+/// use pgcast::{Ctx, Kind, Load, PgTransparent, Type};
+///
+/// #[derive(PgTransparent, Debug, PartialEq)]
+/// struct UserId(i64);
+///
+/// let posint = Type::new("posint".into(), 90_001, Kind::Domain(Type::INT4), "public".into());
+/// assert_eq!(UserId::load(&Ctx::text(&posint), b"42").unwrap(), UserId(42));
+/// ```
+pub use pgcast_macros::PgTransparent;

@@ -105,8 +105,9 @@ impl fmt::Debug for Param<'_> {
 
 impl ToSql for Param<'_> {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<postgres_types::IsNull, BoxError> {
+        // A domain parameter is written as its base type.
         let ctx = Ctx {
-            ty,
+            ty: crate::types::domain_base(ty),
             format: self.format,
             policy: self.policy,
         };
@@ -144,15 +145,17 @@ pub struct Loaded<T>(pub T);
 
 impl<'a, T: Load<'a>> FromSql<'a> for Loaded<T> {
     fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
+        let ty = crate::types::domain_base(ty);
         Ok(Loaded(T::load(&Ctx::binary(ty), raw)?))
     }
 
     fn from_sql_null(ty: &Type) -> Result<Self, BoxError> {
+        let ty = crate::types::domain_base(ty);
         Ok(Loaded(T::load_null(&Ctx::binary(ty))?))
     }
 
     fn accepts(ty: &Type) -> bool {
-        T::check(&Ctx::binary(ty)).is_ok()
+        T::check(&Ctx::binary(crate::types::domain_base(ty))).is_ok()
     }
 }
 

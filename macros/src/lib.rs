@@ -1,6 +1,8 @@
 //! Procedural macros of pgcast: `sql!`, a format macro for SQL whose format
-//! string is checked at compile time, and the row derives
-//! `#[derive(FromRow)]` and `#[derive(ToRow)]`.
+//! string is checked at compile time, the row derives `#[derive(FromRow)]`
+//! and `#[derive(ToRow)]`, and the PostgreSQL type derives
+//! `#[derive(PgComposite)]`, `#[derive(PgEnum)]` and
+//! `#[derive(PgTransparent)]`.
 //!
 //! Use them through the `pgcast` crate, which re-exports them and documents
 //! the derives' attributes; the generated code names `::pgcast::…` paths.
@@ -69,6 +71,39 @@ pub fn derive_from_row(input: TokenStream) -> TokenStream {
 pub fn derive_to_row(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     derive::to_row::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Implements `Load`, `Dump`, `StaticType` and `row::Scalar` for a struct
+/// with named fields as a PostgreSQL composite type, its fields matched to
+/// the type's attributes by name. See `pgcast::PgComposite`.
+#[proc_macro_derive(PgComposite, attributes(pg))]
+pub fn derive_pg_composite(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    derive::pg_type::expand_composite(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Implements `Load`, `Dump`, `StaticType` and `row::Scalar` for an enum of
+/// unit variants as a PostgreSQL enum, variants matched to labels. See
+/// `pgcast::PgEnum`.
+#[proc_macro_derive(PgEnum, attributes(pg))]
+pub fn derive_pg_enum(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    derive::pg_type::expand_enum(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Implements `Load`, `Dump`, `StaticType` and `row::Scalar` for a struct
+/// of one field by delegating to the field's type, domains looked through.
+/// See `pgcast::PgTransparent`.
+#[proc_macro_derive(PgTransparent, attributes(pg))]
+pub fn derive_pg_transparent(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    derive::pg_type::expand_transparent(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -194,7 +194,8 @@ impl<'a> Columns<'a> {
         let plan = ColumnPlan {
             index,
             name: column.name.clone(),
-            ty: column.ty.clone(),
+            // A domain's values are its base type's.
+            ty: crate::types::domain_base(&column.ty).clone(),
             format: column.format,
             policy: self.policy,
         };
@@ -280,7 +281,7 @@ impl ColumnPlan {
         &self.name
     }
 
-    /// The column's PostgreSQL type.
+    /// The column's PostgreSQL type (a domain's base type).
     pub fn ty(&self) -> &Type {
         &self.ty
     }

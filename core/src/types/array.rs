@@ -26,6 +26,7 @@ use postgres_types::Type;
 
 use super::array_text;
 use super::array_type::{array_delimiter, array_type_or_unspecified, element_type, elements_type};
+use super::domain::domain_base;
 use crate::{
     Ctx, Dump, Error, ErrorKind, Format, IsNull, Load, LoadOwned, Policy, Result, StaticType,
 };
@@ -318,7 +319,7 @@ fn natural_lower_bound(ty: &Type) -> i32 {
 /// The element type of the array type in `ctx`, checked against `T`.
 fn check_elements<'t, T: LoadOwned, R: ?Sized>(ctx: &Ctx<'t>) -> Result<&'t Type> {
     let elem = element_type(ctx.ty).ok_or_else(|| Error::wrong_type::<R>(ctx.ty))?;
-    T::check(&ctx.with_type(elem))?;
+    T::check(&ctx.with_type(domain_base(elem)))?;
     Ok(elem)
 }
 
@@ -330,7 +331,7 @@ fn load_elements<T: LoadOwned>(
     raw: &[u8],
     accept: impl Fn(&Shape) -> Result<()>,
 ) -> Result<(Shape, Vec<T>)> {
-    let ectx = ctx.with_type(elem);
+    let ectx = ctx.with_type(domain_base(elem));
     match ctx.format {
         Format::Binary => {
             let (shape, count, rest) = read_header(ctx.ty, elem, raw)?;
@@ -591,7 +592,7 @@ fn dump_shaped<T: Dump + StaticType, R: ?Sized>(
         .with_pg_type(ctx.ty)
         .with_rust_type::<R>());
     }
-    let ectx = ctx.with_type(elem);
+    let ectx = ctx.with_type(domain_base(elem));
     let element = |i: usize, out: &mut BytesMut| match elements.get(i) {
         Some(e) => e.dump(&ectx, out),
         None => Err(Error::new(

@@ -6,4 +6,5 @@
 mod bound;
 pub mod from_row;
 pub mod internals;
+pub mod pg_type;
 pub mod to_row;

@@ -25,10 +25,6 @@ pub enum Data<'a> {
     /// A struct.
     Struct(Style, Vec<Field<'a>>),
     /// An enum.
-    #[allow(
-        dead_code,
-        reason = "read by the enum derives; the row derives reject enums"
-    )]
     Enum(Vec<Variant<'a>>),
     /// A union (no derive supports one; kept to report it).
     Union(&'a syn::DataUnion),
@@ -60,18 +56,18 @@ pub struct Field<'a> {
 }
 
 /// One enum variant.
-#[allow(
-    dead_code,
-    reason = "read by the enum derives; the row derives reject enums"
-)]
 pub struct Variant<'a> {
     /// Its name.
     pub ident: syn::Ident,
+    /// The enum label it maps to: `rename`, else the name under the
+    /// container's `rename_all`, else the name as written.
+    pub label: String,
     /// Its `#[pg(...)]` attributes.
     pub attrs: attr::Variant,
     /// Its form.
     pub style: Style,
     /// Its fields.
+    #[allow(dead_code, reason = "no derive takes variants with fields yet")]
     pub fields: Vec<Field<'a>>,
     /// The parsed variant.
     pub original: &'a syn::Variant,
@@ -92,9 +88,17 @@ impl<'a> Container<'a> {
                     .iter()
                     .map(|variant| {
                         let (style, fields) = fields_from_ast(cx, &variant.fields, rule);
+                        let attrs = attr::Variant::from_ast(cx, variant);
+                        let name = variant.ident.unraw().to_string();
+                        let label = match (&attrs.rename, rule) {
+                            (Some(rename), _) => rename.value.clone(),
+                            (None, Some(rule)) => rule.apply(&name),
+                            (None, None) => name,
+                        };
                         Variant {
                             ident: variant.ident.clone(),
-                            attrs: attr::Variant::from_ast(cx, variant),
+                            label,
+                            attrs,
                             style,
                             fields,
                             original: variant,

@@ -69,9 +69,89 @@ pub struct Container {
     pub default: Option<Located<()>>,
     /// `crate = "path"`: where the pgcast crate is.
     pub crate_path: Option<Located<syn::Path>>,
+    /// `name = "schema.type"`: the PostgreSQL type's name, in SQL syntax.
+    pub name: Option<Located<TypeName>>,
 }
 
-const CONTAINER_KEYWORDS: &str = "`rename_all`, `default`, `crate`";
+/// A PostgreSQL type's name, unquoted parts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeName {
+    /// The schema, if the name was qualified.
+    pub schema: Option<String>,
+    /// The type's own name.
+    pub name: String,
+}
+
+impl TypeName {
+    /// Parses a name in SQL syntax: `mood`, `app.mood`,
+    /// `"Other Schema"."My Type"`. Unquoted parts must be what PostgreSQL
+    /// keeps as written (lower case, digits, `_`, `$`): anything else needs
+    /// quotes, since the server would fold it to lower case.
+    pub fn parse(text: &str) -> Result<TypeName, String> {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        loop {
+            let (part, after) = if let Some(quoted) = rest.strip_prefix('"') {
+                let mut part = String::new();
+                let mut chars = quoted.char_indices();
+                let end = loop {
+                    match chars.next() {
+                        Some((i, '"')) if quoted[i + 1..].starts_with('"') => {
+                            part.push('"');
+                            chars.next();
+                        }
+                        Some((i, '"')) => break i + 1,
+                        Some((_, c)) => part.push(c),
+                        None => return Err(format!("unclosed quote in {text:?}")),
+                    }
+                };
+                (part, &quoted[end..])
+            } else {
+                let end = rest.find('.').unwrap_or(rest.len());
+                let part = &rest[..end];
+                let plain = part.chars().enumerate().all(|(i, c)| {
+                    c == '_'
+                        || c.is_ascii_lowercase()
+                        || (i > 0 && (c.is_ascii_digit() || c == '$'))
+                });
+                if !plain {
+                    return Err(format!(
+                        "{part:?} in {text:?} needs double quotes: PostgreSQL folds unquoted names to lower case and allows only letters, digits, `_` and `$` in them; write `\\\"{part}\\\"` for the name as it is"
+                    ));
+                }
+                (part.to_owned(), &rest[end..])
+            };
+            if part.is_empty() {
+                return Err(format!("empty name part in {text:?}"));
+            }
+            if part.len() > 63 {
+                return Err(format!(
+                    "{part:?} is over 63 bytes; PostgreSQL would truncate it"
+                ));
+            }
+            parts.push(part);
+            match after.strip_prefix('.') {
+                Some(next) => rest = next,
+                None if after.is_empty() => break,
+                None => return Err(format!("unexpected {after:?} in {text:?}")),
+            }
+        }
+        match <[String; 2]>::try_from(parts) {
+            Ok([schema, name]) => Ok(TypeName {
+                schema: Some(schema),
+                name,
+            }),
+            Err(parts) => match <[String; 1]>::try_from(parts) {
+                Ok([name]) => Ok(TypeName { schema: None, name }),
+                Err(_) => Err(format!(
+                    "{text:?} has more than two parts; a type name is `type` or `schema.type`"
+                )),
+            },
+        }
+    }
+}
+
+const CONTAINER_KEYWORDS: &str = "`rename_all`, `default`, `crate`, `name`";
 const FIELD_KEYWORDS: &str =
     "`rename`, `default`, `flatten`, `prefix`, `skip`, `json`, `try_from`, `with`";
 
@@ -81,6 +161,7 @@ impl Container {
         let mut rename_all = Attr::none(cx, RENAME_ALL);
         let mut default = Attr::none(cx, DEFAULT);
         let mut crate_path = Attr::none(cx, CRATE);
+        let mut name = Attr::none(cx, NAME);
 
         for attr in pg_attrs(&input.attrs) {
             let result = attr.parse_nested_meta(|meta| {
@@ -108,6 +189,16 @@ impl Container {
                             ),
                         }
                     }
+                } else if meta.path == NAME {
+                    if let Some(lit) = string_value(cx, NAME, &meta)? {
+                        match TypeName::parse(&lit.value()) {
+                            Ok(parsed) => name.set(&meta.path, parsed),
+                            Err(err) => cx.error_spanned_by(
+                                &lit,
+                                format!("bad `name`: {err}"),
+                            ),
+                        }
+                    }
                 } else {
                     unknown(cx, &meta, "container", CONTAINER_KEYWORDS)?;
                 }
@@ -122,6 +213,7 @@ impl Container {
             rename_all: rename_all.get(),
             default: default.get(),
             crate_path: crate_path.get(),
+            name: name.get(),
         }
     }
 }
@@ -254,10 +346,6 @@ impl Field {
 }
 
 /// Attributes of one enum variant (for derives on enums).
-#[allow(
-    dead_code,
-    reason = "read by the enum derives; the row derives reject enums"
-)]
 pub struct Variant {
     /// `rename = "label"`.
     pub rename: Option<Located<String>>,
@@ -271,7 +359,11 @@ impl Variant {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path == RENAME {
                     if let Some(lit) = string_value(cx, RENAME, &meta)? {
-                        rename.set(&meta.path, lit.value());
+                        if lit.value().is_empty() {
+                            cx.error_spanned_by(&lit, "`rename` needs a label, not \"\"");
+                        } else {
+                            rename.set(&meta.path, lit.value());
+                        }
                     }
                 } else {
                     unknown(cx, &meta, "variant", "`rename`")?;
@@ -358,6 +450,42 @@ fn string_value(
                 format!("`{name}` expects a string literal: `{name} = \"...\"`"),
             );
             Ok(None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TypeName;
+
+    fn parse(s: &str) -> Result<(Option<String>, String), String> {
+        TypeName::parse(s).map(|t| (t.schema, t.name))
+    }
+
+    #[test]
+    fn type_names_in_sql_syntax() {
+        assert_eq!(parse("mood"), Ok((None, "mood".into())));
+        assert_eq!(
+            parse("app.mood_2$"),
+            Ok((Some("app".into()), "mood_2$".into()))
+        );
+        assert_eq!(
+            parse(r#""Other Schema"."My ""Type""""#),
+            Ok((Some("Other Schema".into()), "My \"Type\"".into()))
+        );
+        assert_eq!(parse(r#""a.b""#), Ok((None, "a.b".into())));
+        for bad in [
+            "",
+            "Mood",
+            "a.b.c",
+            "app.",
+            ".x",
+            "\"x",
+            "\"x\"y",
+            "1abc",
+            &"x".repeat(64),
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
         }
     }
 }

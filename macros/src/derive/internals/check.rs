@@ -12,6 +12,19 @@ use super::{Ctxt, Derive};
 
 /// Runs every check of `derive` on `cont`.
 pub fn check(cx: &Ctxt, cont: &Container<'_>, derive: Derive) {
+    if derive.is_pg_type() {
+        super::check_pg_type::check(cx, cont, derive);
+        return;
+    }
+    if let Some(name) = &cont.attrs.name {
+        cx.syn_error(syn::Error::new(
+            name.span,
+            format!(
+                "`name` does not apply to `#[derive({})]`: it names the PostgreSQL type of `#[derive(PgComposite)]` and `#[derive(PgEnum)]`",
+                derive.name()
+            ),
+        ));
+    }
     let Data::Struct(style, fields) = &cont.data else {
         check_shape(cx, cont, derive);
         return;
@@ -20,7 +33,7 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>, derive: Derive) {
     for field in fields {
         check_field(cx, field, *style);
     }
-    check_duplicate_columns(cx, fields);
+    check_duplicate_columns(cx, fields, "column");
     if derive == Derive::ToRow {
         check_to_row(cx, cont, *style, fields);
     }
@@ -29,7 +42,7 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>, derive: Derive) {
 fn check_shape(cx: &Ctxt, cont: &Container<'_>, derive: Derive) {
     let what = match derive {
         Derive::FromRow => "named fields map columns by name, tuple fields by position",
-        Derive::ToRow => "its named fields are the columns",
+        _ => "its named fields are the columns",
     };
     match (&cont.data, &cont.original.data) {
         (_, syn::Data::Enum(data)) => cx.error_spanned_by(
@@ -72,7 +85,7 @@ fn check_container(cx: &Ctxt, cont: &Container<'_>, style: Style, derive: Derive
 }
 
 /// The attributes of a field that were given, by keyword, in a fixed order.
-fn given(field: &Field<'_>) -> Vec<(&'static str, Span)> {
+pub fn given(field: &Field<'_>) -> Vec<(&'static str, Span)> {
     fn at<T>(name: &'static str, attr: &Option<Located<T>>) -> Option<(&'static str, Span)> {
         attr.as_ref().map(|a| (name, a.span))
     }
@@ -138,8 +151,8 @@ fn check_field(cx: &Ctxt, field: &Field<'_>, style: Style) {
     }
 }
 
-/// Two named fields reading the same column is a mistake.
-fn check_duplicate_columns(cx: &Ctxt, fields: &[Field<'_>]) {
+/// Two named fields reading the same column (or attribute) is a mistake.
+pub fn check_duplicate_columns(cx: &Ctxt, fields: &[Field<'_>], what: &str) {
     let mut seen: HashMap<&str, &Field<'_>> = HashMap::new();
     for field in fields {
         let a = &field.attrs;
@@ -155,7 +168,7 @@ fn check_duplicate_columns(cx: &Ctxt, fields: &[Field<'_>]) {
             cx.syn_error(syn::Error::new(
                 span,
                 format!(
-                    "field `{}` maps to column \"{}\", as field `{}` does; rename one of them",
+                    "field `{}` maps to {what} \"{}\", as field `{}` does; rename one of them",
                     member_name(&field.member),
                     field.column,
                     member_name(&first.member),
@@ -167,7 +180,7 @@ fn check_duplicate_columns(cx: &Ctxt, fields: &[Field<'_>]) {
     }
 }
 
-fn member_name(member: &syn::Member) -> String {
+pub fn member_name(member: &syn::Member) -> String {
     match member {
         syn::Member::Named(ident) => ident.to_string(),
         syn::Member::Unnamed(index) => index.index.to_string(),

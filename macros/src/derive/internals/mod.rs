@@ -6,6 +6,7 @@ pub mod ast;
 pub mod attr;
 pub mod case;
 pub mod check;
+mod check_pg_type;
 pub mod ctxt;
 pub mod symbol;
 
@@ -18,6 +19,12 @@ pub enum Derive {
     FromRow,
     /// `#[derive(ToRow)]`
     ToRow,
+    /// `#[derive(PgComposite)]`
+    PgComposite,
+    /// `#[derive(PgEnum)]`
+    PgEnum,
+    /// `#[derive(PgTransparent)]`
+    PgTransparent,
 }
 
 impl Derive {
@@ -26,6 +33,18 @@ impl Derive {
         match self {
             Derive::FromRow => "FromRow",
             Derive::ToRow => "ToRow",
+            Derive::PgComposite => "PgComposite",
+            Derive::PgEnum => "PgEnum",
+            Derive::PgTransparent => "PgTransparent",
         }
+    }
+
+    /// Whether the derive maps a Rust type to a PostgreSQL type (rather
+    /// than to a row).
+    pub fn is_pg_type(self) -> bool {
+        matches!(
+            self,
+            Derive::PgComposite | Derive::PgEnum | Derive::PgTransparent
+        )
     }
 }

@@ -30,6 +30,8 @@ pub const NULLABLE: Symbol = Symbol("nullable");
 pub const TRY_FROM: Symbol = Symbol("try_from");
 /// Field: load with a function of the user's.
 pub const WITH: Symbol = Symbol("with");
+/// Container of a PostgreSQL type derive: the type's SQL name.
+pub const NAME: Symbol = Symbol("name");
 /// Container: the path of the pgcast crate.
 pub const CRATE: Symbol = Symbol("crate");
 

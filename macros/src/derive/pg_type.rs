@@ -1,0 +1,306 @@
+//! `#[derive(PgComposite)]`, `#[derive(PgEnum)]` and
+//! `#[derive(PgTransparent)]`: `Load`, `Dump`, `StaticType` and `Scalar`
+//! for a Rust type that is a PostgreSQL type, through the run-time helpers
+//! of `pgcast::types::{composite, enums}`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::bound::with_bounds;
+use super::internals::ast::{Container, Data};
+use super::internals::case::RenameRule;
+use super::internals::{Ctxt, Derive, check};
+
+/// The checked representation of `input`, or every error at once.
+fn parse(input: &syn::DeriveInput, derive: Derive) -> syn::Result<Container<'_>> {
+    let cx = Ctxt::new();
+    let cont = Container::from_ast(&cx, input);
+    check::check(&cx, &cont, derive);
+    cx.check()?;
+    Ok(cont)
+}
+
+/// `(schema, name)` of the PostgreSQL type: `name = "…"`, else the Rust
+/// name in snake_case in `public`.
+fn type_name(cont: &Container<'_>) -> (String, String) {
+    match &cont.attrs.name {
+        Some(name) => (
+            name.value
+                .schema
+                .clone()
+                .unwrap_or_else(|| "public".to_owned()),
+            name.value.name.clone(),
+        ),
+        None => (
+            "public".to_owned(),
+            RenameRule::Snake.apply(&cont.ident.to_string()),
+        ),
+    }
+}
+
+/// Expands `#[derive(PgComposite)]`.
+pub fn expand_composite(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    let cont = parse(input, Derive::PgComposite)?;
+    let Data::Struct(_, fields) = &cont.data else {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "PgComposite needs a struct",
+        ));
+    };
+    let k = cont.crate_path();
+    let ident = &cont.ident;
+    let (schema, name) = type_name(&cont);
+    let names: Vec<&str> = fields.iter().map(|f| f.column.as_str()).collect();
+    let mut checks = Vec::new();
+    let mut loads = Vec::new();
+    let mut values = Vec::new();
+    let mut statics = Vec::new();
+    let mut predicates: Vec<syn::WherePredicate> = Vec::new();
+    for (i, field) in fields.iter().enumerate() {
+        let ty = field.ty;
+        let member = &field.member;
+        let column = &field.column;
+        checks.push(quote_spanned!(ty.span()=> __fields.check::<#ty>(#i)?;));
+        loads.push(quote_spanned!(ty.span()=> #member: __value.load::<#ty>(#i)?));
+        values.push(quote_spanned!(ty.span()=> &self.#member as &dyn #k::Dump));
+        statics.push(quote_spanned!(ty.span()=>
+            (#column, <#ty as #k::StaticType>::static_type(__policy))));
+        predicates.push(syn::parse_quote!(
+            #ty: #k::LoadOwned + #k::Dump + #k::StaticType
+        ));
+    }
+    let generics = with_bounds(cont.generics, predicates);
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let load_generics = with_lifetime(&generics);
+    let (load_impl_generics, _, _) = load_generics.split_for_impl();
+
+    Ok(quote! {
+        const _: () = {
+            const __NAMES: &[&str] = &[#(#names),*];
+
+            #[automatically_derived]
+            impl #load_impl_generics #k::Load<'__a> for #ident #ty_generics #where_clause {
+                fn check(__ctx: &#k::Ctx<'_>) -> #k::Result<()> {
+                    let __fields =
+                        #k::types::composite::CompositeFields::resolve::<Self>(__ctx, __NAMES)?;
+                    #(#checks)*
+                    ::core::result::Result::Ok(())
+                }
+
+                fn load(__ctx: &#k::Ctx<'_>, __raw: &'__a [u8]) -> #k::Result<Self> {
+                    let __value =
+                        #k::types::composite::CompositeFields::read::<Self>(__ctx, __NAMES, __raw)?;
+                    ::core::result::Result::Ok(Self { #(#loads),* })
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #k::Dump for #ident #ty_generics #where_clause {
+                fn pg_type(&self, __policy: &#k::Policy) -> #k::Type {
+                    <Self as #k::StaticType>::static_type(__policy)
+                }
+
+                fn dump(
+                    &self,
+                    __ctx: &#k::Ctx<'_>,
+                    __out: &mut #k::types::record::BytesMut,
+                ) -> #k::Result<#k::IsNull> {
+                    #k::types::composite::dump_composite::<Self>(
+                        __ctx,
+                        __NAMES,
+                        &[#(#values),*],
+                        __out,
+                    )
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #k::StaticType for #ident #ty_generics #where_clause {
+                fn static_type(__policy: &#k::Policy) -> #k::Type {
+                    #k::types::composite::composite_type(#schema, #name, ::std::vec![#(#statics),*])
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #k::row::Scalar for #ident #ty_generics #where_clause {}
+        };
+    })
+}
+
+/// Expands `#[derive(PgEnum)]`.
+pub fn expand_enum(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    let cont = parse(input, Derive::PgEnum)?;
+    let Data::Enum(variants) = &cont.data else {
+        return Err(syn::Error::new(Span::call_site(), "PgEnum needs an enum"));
+    };
+    let k = cont.crate_path();
+    let ident = &cont.ident;
+    let (schema, name) = type_name(&cont);
+    let labels: Vec<&str> = variants.iter().map(|v| v.label.as_str()).collect();
+    let idents: Vec<&syn::Ident> = variants.iter().map(|v| &v.ident).collect();
+    let bytes: Vec<syn::LitByteStr> = labels
+        .iter()
+        .map(|l| syn::LitByteStr::new(l.as_bytes(), Span::call_site()))
+        .collect();
+    let (impl_generics, ty_generics, where_clause) = cont.generics.split_for_impl();
+    let load_generics = with_lifetime(cont.generics);
+    let (load_impl_generics, _, _) = load_generics.split_for_impl();
+
+    Ok(quote! {
+        const _: () = {
+            const __LABELS: &[&str] = &[#(#labels),*];
+
+            #[automatically_derived]
+            impl #load_impl_generics #k::Load<'__a> for #ident #ty_generics #where_clause {
+                fn check(__ctx: &#k::Ctx<'_>) -> #k::Result<()> {
+                    #k::types::enums::check_labels::<Self>(__ctx, __LABELS)
+                }
+
+                #[inline]
+                fn load(__ctx: &#k::Ctx<'_>, __raw: &'__a [u8]) -> #k::Result<Self> {
+                    #k::types::enums::check_type::<Self>(__ctx)?;
+                    match __raw {
+                        #(#bytes => ::core::result::Result::Ok(Self::#idents),)*
+                        _ => ::core::result::Result::Err(
+                            #k::types::enums::unknown_label::<Self>(__ctx, __raw, __LABELS),
+                        ),
+                    }
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #k::Dump for #ident #ty_generics #where_clause {
+                fn pg_type(&self, __policy: &#k::Policy) -> #k::Type {
+                    <Self as #k::StaticType>::static_type(__policy)
+                }
+
+                #[inline]
+                fn dump(
+                    &self,
+                    __ctx: &#k::Ctx<'_>,
+                    __out: &mut #k::types::record::BytesMut,
+                ) -> #k::Result<#k::IsNull> {
+                    let __label = match self {
+                        #(Self::#idents => #labels,)*
+                    };
+                    #k::types::enums::dump_label::<Self>(__ctx, __label, __out)
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #k::StaticType for #ident #ty_generics #where_clause {
+                fn static_type(_: &#k::Policy) -> #k::Type {
+                    #k::types::enums::enum_type(#schema, #name, __LABELS)
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #k::row::Scalar for #ident #ty_generics #where_clause {}
+        };
+    })
+}
+
+/// Expands `#[derive(PgTransparent)]`.
+pub fn expand_transparent(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    let cont = parse(input, Derive::PgTransparent)?;
+    let Data::Struct(_, fields) = &cont.data else {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "PgTransparent needs a struct",
+        ));
+    };
+    let Some(field) = fields.first() else {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "PgTransparent needs a field",
+        ));
+    };
+    let k = cont.crate_path();
+    let ident = &cont.ident;
+    let ty = field.ty;
+    let member = &field.member;
+    let load_predicates: Vec<syn::WherePredicate> = vec![syn::parse_quote!(#ty: #k::Load<'__a>)];
+    let dump_predicates: Vec<syn::WherePredicate> = vec![syn::parse_quote!(#ty: #k::Dump)];
+    let static_predicates: Vec<syn::WherePredicate> = vec![syn::parse_quote!(#ty: #k::StaticType)];
+    let load_generics = with_lifetime(&with_bounds(cont.generics, load_predicates));
+    let (load_impl_generics, _, load_where) = load_generics.split_for_impl();
+    let dump_generics = with_bounds(cont.generics, dump_predicates);
+    let (dump_impl_generics, ty_generics, dump_where) = dump_generics.split_for_impl();
+    let static_generics = with_bounds(cont.generics, static_predicates);
+    let (static_impl_generics, _, static_where) = static_generics.split_for_impl();
+    let (impl_generics, _, where_clause) = cont.generics.split_for_impl();
+    let construct = match member {
+        syn::Member::Named(name) => quote!(Self { #name: __inner }),
+        syn::Member::Unnamed(_) => quote!(Self(__inner)),
+    };
+
+    Ok(quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #load_impl_generics #k::Load<'__a> for #ident #ty_generics #load_where {
+                fn check(__ctx: &#k::Ctx<'_>) -> #k::Result<()> {
+                    <#ty as #k::Load<'__a>>::check(
+                        &__ctx.with_type(#k::types::domain_base(__ctx.ty)),
+                    )
+                }
+
+                #[inline]
+                fn load(__ctx: &#k::Ctx<'_>, __raw: &'__a [u8]) -> #k::Result<Self> {
+                    let __inner = <#ty as #k::Load<'__a>>::load(
+                        &__ctx.with_type(#k::types::domain_base(__ctx.ty)),
+                        __raw,
+                    )?;
+                    ::core::result::Result::Ok(#construct)
+                }
+
+                #[inline]
+                fn load_null(__ctx: &#k::Ctx<'_>) -> #k::Result<Self> {
+                    let __inner = <#ty as #k::Load<'__a>>::load_null(
+                        &__ctx.with_type(#k::types::domain_base(__ctx.ty)),
+                    )?;
+                    ::core::result::Result::Ok(#construct)
+                }
+            }
+
+            #[automatically_derived]
+            impl #dump_impl_generics #k::Dump for #ident #ty_generics #dump_where {
+                fn pg_type(&self, __policy: &#k::Policy) -> #k::Type {
+                    #k::Dump::pg_type(&self.#member, __policy)
+                }
+
+                #[inline]
+                fn dump(
+                    &self,
+                    __ctx: &#k::Ctx<'_>,
+                    __out: &mut #k::types::record::BytesMut,
+                ) -> #k::Result<#k::IsNull> {
+                    #k::Dump::dump(
+                        &self.#member,
+                        &__ctx.with_type(#k::types::domain_base(__ctx.ty)),
+                        __out,
+                    )
+                }
+            }
+
+            #[automatically_derived]
+            impl #static_impl_generics #k::StaticType for #ident #ty_generics #static_where {
+                fn static_type(__policy: &#k::Policy) -> #k::Type {
+                    <#ty as #k::StaticType>::static_type(__policy)
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #k::row::Scalar for #ident #ty_generics #where_clause {}
+        };
+    })
+}
+
+/// `generics` with the lifetime `'__a` of `Load<'__a>` in front.
+fn with_lifetime(generics: &syn::Generics) -> syn::Generics {
+    let mut generics = generics.clone();
+    generics
+        .params
+        .insert(0, syn::GenericParam::Lifetime(syn::parse_quote!('__a)));
+    generics
+}
