@@ -28,7 +28,13 @@ const EXPECTED: &str = r#"SELECT "id", "email", "name", "status", 'it''s',  -5 F
 fn build_macro(i: &Input) -> pgcast::sql::Composed {
     let [a, b, c, d, e] = i.cols;
     let t = Identifier::qualified([i.schema, i.table]);
-    let (v1, v2, v3, v4, v5) = (42_i64, i.email.clone(), i.name.clone(), 3_i32, 1_700_000_000_i64);
+    let (v1, v2, v3, v4, v5) = (
+        42_i64,
+        i.email.clone(),
+        i.name.clone(),
+        3_i32,
+        1_700_000_000_i64,
+    );
     let (l1, l2) = ("it's", -5_i32);
     sql!(
         "SELECT {a:i}, {b:i}, {c:i}, {d:i}, {l1:l}, {l2:l} FROM {t:i} WHERE {a:i} = {v1} \
@@ -39,7 +45,13 @@ fn build_macro(i: &Input) -> pgcast::sql::Composed {
 fn with_macro(i: &Input) -> pgcast::sql::Rendered {
     let [a, b, c, d, e] = i.cols;
     let t = Identifier::qualified([i.schema, i.table]);
-    let (v1, v2, v3, v4, v5) = (42_i64, i.email.clone(), i.name.clone(), 3_i32, 1_700_000_000_i64);
+    let (v1, v2, v3, v4, v5) = (
+        42_i64,
+        i.email.clone(),
+        i.name.clone(),
+        3_i32,
+        1_700_000_000_i64,
+    );
     let (l1, l2) = ("it's", -5_i32);
     let q = sql!(
         "SELECT {a:i}, {b:i}, {c:i}, {d:i}, {l1:l}, {l2:l} FROM {t:i} WHERE {a:i} = {v1} \
@@ -107,7 +119,10 @@ fn quote_literal(s: &str) -> String {
 
 type Params<'a> = [&'a (dyn ToSql + Sync); 5];
 
-fn with_format_macro<'a>(i: &Input, values: &'a (i64, String, String, i32, i64)) -> (String, Params<'a>) {
+fn with_format_macro<'a>(
+    i: &Input,
+    values: &'a (i64, String, String, i32, i64),
+) -> (String, Params<'a>) {
     let [a, b, c, d, e] = i.cols.map(quote_ident);
     let text = format!(
         "SELECT {a}, {b}, {c}, {d}, {}, {} FROM {}.{} WHERE {a} = $1 AND {b} = $2 AND {c} = $3 AND {d} = $4 AND {e} > $5",
@@ -116,7 +131,10 @@ fn with_format_macro<'a>(i: &Input, values: &'a (i64, String, String, i32, i64))
         quote_ident(i.schema),
         quote_ident(i.table),
     );
-    (text, [&values.0, &values.1, &values.2, &values.3, &values.4])
+    (
+        text,
+        [&values.0, &values.1, &values.2, &values.3, &values.4],
+    )
 }
 
 fn push_quoted(out: &mut String, s: &str, q: char) {
@@ -130,7 +148,10 @@ fn push_quoted(out: &mut String, s: &str, q: char) {
     out.push(q);
 }
 
-fn with_push_str<'a>(i: &Input, values: &'a (i64, String, String, i32, i64)) -> (String, Params<'a>) {
+fn with_push_str<'a>(
+    i: &Input,
+    values: &'a (i64, String, String, i32, i64),
+) -> (String, Params<'a>) {
     let [a, b, c, d, e] = i.cols;
     let mut out = String::with_capacity(192);
     out.push_str("SELECT ");
@@ -146,9 +167,15 @@ fn with_push_str<'a>(i: &Input, values: &'a (i64, String, String, i32, i64)) -> 
     push_quoted(&mut out, i.schema, '"');
     out.push('.');
     push_quoted(&mut out, i.table, '"');
-    for (n, (col, op)) in [(a, " = $1"), (b, " = $2"), (c, " = $3"), (d, " = $4"), (e, " > $5")]
-        .into_iter()
-        .enumerate()
+    for (n, (col, op)) in [
+        (a, " = $1"),
+        (b, " = $2"),
+        (c, " = $3"),
+        (d, " = $4"),
+        (e, " > $5"),
+    ]
+    .into_iter()
+    .enumerate()
     {
         out.push_str(if n == 0 { " WHERE " } else { " AND " });
         push_quoted(&mut out, col, '"');
@@ -165,22 +192,41 @@ fn compose(c: &mut Criterion) {
         email: "ann@example.com".into(),
         name: "Ann".into(),
     };
-    let values = (42_i64, input.email.clone(), input.name.clone(), 3_i32, 1_700_000_000_i64);
+    let values = (
+        42_i64,
+        input.email.clone(),
+        input.name.clone(),
+        3_i32,
+        1_700_000_000_i64,
+    );
     // Every contender writes the same statement (sea-query binds the two literals instead).
     assert_eq!(with_macro(&input).text(), EXPECTED);
     assert_eq!(with_format(&input).text(), EXPECTED);
     assert_eq!(with_format_macro(&input, &values).0, EXPECTED);
     assert_eq!(with_push_str(&input, &values).0, EXPECTED);
     let (sea, _) = with_sea_query(&input);
-    assert!(sea.starts_with(r#"SELECT "id", "email", "name", "status", $1, $2 FROM "public"."users""#), "{sea}");
+    assert!(
+        sea.starts_with(r#"SELECT "id", "email", "name", "status", $1, $2 FROM "public"."users""#),
+        "{sea}"
+    );
 
     let mut g = c.benchmark_group("compose_select");
-    g.bench_function("sql-macro", |b| b.iter(|| black_box(with_macro(black_box(&input)))));
-    g.bench_function("x-build-only", |b| b.iter(|| black_box(build_macro(black_box(&input)))));
+    g.bench_function("sql-macro", |b| {
+        b.iter(|| black_box(with_macro(black_box(&input))))
+    });
+    g.bench_function("x-build-only", |b| {
+        b.iter(|| black_box(build_macro(black_box(&input))))
+    });
     let built = build_macro(&input);
-    g.bench_function("x-render-only", |b| b.iter(|| black_box(built.render().unwrap())));
-    g.bench_function("sql-format", |b| b.iter(|| black_box(with_format(black_box(&input)))));
-    g.bench_function("sea-query", |b| b.iter(|| black_box(with_sea_query(black_box(&input)))));
+    g.bench_function("x-render-only", |b| {
+        b.iter(|| black_box(built.render().unwrap()))
+    });
+    g.bench_function("sql-format", |b| {
+        b.iter(|| black_box(with_format(black_box(&input))))
+    });
+    g.bench_function("sea-query", |b| {
+        b.iter(|| black_box(with_sea_query(black_box(&input))))
+    });
     g.bench_function("format-macro", |b| {
         b.iter(|| black_box(with_format_macro(black_box(&input), &values).0))
     });
