@@ -80,7 +80,10 @@ fn hand_written(row: &[Option<&[u8]>; 9]) -> Owned {
 }
 
 /// The COPY BINARY bytes of `n` rows, and each row's nine values as offsets.
-fn capture(n: usize) -> (Vec<u8>, Vec<[Option<(usize, usize)>; 9]>) {
+/// One row's nine values as byte ranges of the capture; `None` for NULL.
+type RowOffsets = [Option<(usize, usize)>; 9];
+
+fn capture(n: usize) -> (Vec<u8>, Vec<RowOffsets>) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
