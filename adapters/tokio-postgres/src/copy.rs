@@ -397,7 +397,7 @@ impl<T: RowType> fmt::Debug for CopyOutRows<T> {
 
 /// `COPY table (columns) FROM STDIN (FORMAT binary)` and the `SELECT` that
 /// describes the columns' types.
-pub(crate) fn copy_in_statements<R: ToRow>(table: &impl Composable) -> (Composed, Composed) {
+pub fn copy_in_statements<R: ToRow>(table: &impl Composable) -> (Composed, Composed) {
     let columns = || Sql::join(", ", R::columns().iter().map(|c| Identifier::new(*c)));
     let copy = Sql::new("COPY ")
         + table.clone()
@@ -410,7 +410,7 @@ pub(crate) fn copy_in_statements<R: ToRow>(table: &impl Composable) -> (Composed
 }
 
 /// `COPY (query) TO STDOUT (FORMAT binary)`.
-pub(crate) fn copy_out_statement(select: &str) -> String {
+pub fn copy_out_statement(select: &str) -> String {
     format!("COPY ({select}) TO STDOUT (FORMAT binary)")
 }
 

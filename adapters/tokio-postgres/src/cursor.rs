@@ -14,8 +14,9 @@ use crate::{Connection, Error, Params, Request, Result};
 
 static NEXT_CURSOR: AtomicU64 = AtomicU64::new(0);
 
-/// The SQL of a cursor: `DECLARE name NO SCROLL CURSOR [WITH HOLD] FOR query`.
-pub(crate) fn declare(query: &impl Composable, hold: bool) -> (String, Composed) {
+/// The SQL of a new cursor: `DECLARE name NO SCROLL CURSOR [WITH HOLD] FOR
+/// query`, and the name (unique in the process).
+pub fn declare(query: &impl Composable, hold: bool) -> (String, Composed) {
     let n = NEXT_CURSOR.fetch_add(1, Ordering::Relaxed);
     let name = format!("pgcast_cursor_{n}");
     let declare = Sql::new("DECLARE ")
@@ -30,7 +31,7 @@ pub(crate) fn declare(query: &impl Composable, hold: bool) -> (String, Composed)
 }
 
 /// `FETCH FORWARD n FROM "name"` (`n` is a number, the name one of ours).
-pub(crate) fn fetch_sql(name: &str, n: Option<u32>) -> String {
+pub fn fetch_sql(name: &str, n: Option<u32>) -> String {
     match n {
         Some(n) => format!("FETCH FORWARD {n} FROM \"{name}\""),
         None => format!("FETCH FORWARD ALL FROM \"{name}\""),
@@ -38,7 +39,7 @@ pub(crate) fn fetch_sql(name: &str, n: Option<u32>) -> String {
 }
 
 /// `CLOSE "name"`.
-pub(crate) fn close_sql(name: &str) -> String {
+pub fn close_sql(name: &str) -> String {
     format!("CLOSE \"{name}\"")
 }
 

@@ -73,6 +73,14 @@ pub use session::Session;
 pub use stream::RowStream;
 pub use typeinfo::{Resolution, Step, fetch_type_info, register_type_info};
 
+/// Building blocks shared with other rust-postgres adapters (the synchronous
+/// `pgcast-postgres` runs the same statements through its own client).
+pub mod driver {
+    pub use crate::copy::{copy_in_statements, copy_out_statement};
+    pub use crate::cursor::{close_sql, declare, fetch_sql};
+    pub use crate::typeinfo::parse_row;
+}
+
 /// The traits to import: `use pgcast_tokio_postgres::prelude::*;`.
 pub mod prelude {
     pub use crate::{ClientExt, Connection, CopyExt, PgClient, params};

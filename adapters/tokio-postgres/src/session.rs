@@ -58,8 +58,9 @@ impl Session {
         Session::build(scope, true)
     }
 
-    /// A session that caches nothing: what plain clients get for each call.
-    pub(crate) fn uncached() -> Session {
+    /// A session on the global scope that caches nothing: what plain
+    /// clients get for each call.
+    pub fn uncached() -> Session {
         Session::build(Adapters::global(), false)
     }
 

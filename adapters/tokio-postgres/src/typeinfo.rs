@@ -12,7 +12,7 @@ use crate::rows::RowRef;
 use crate::{Connection, Error, PgClient, Result};
 
 /// Parses a catalogue row (binary, as tokio-postgres receives it).
-pub(crate) fn parse_row(row: &Row) -> pgcast_core::Result<TypeInfo> {
+pub fn parse_row(row: &Row) -> pgcast_core::Result<TypeInfo> {
     let raw = RowRef(row);
     let values = (0..COLUMNS)
         .map(|i| raw.raw(i))
