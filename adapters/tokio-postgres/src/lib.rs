@@ -11,7 +11,7 @@
 //! - Large results: [`query_stream`](ClientExt::query_stream) decodes rows as
 //!   they come off the wire; [`cursor`](ClientExt::cursor) opens a
 //!   server-side cursor read with [`Cursor::fetchmany`].
-//! - `COPY`: binary in from an iterator or stream of [`ToRow`] values
+//! - `COPY`: binary in from an iterator or stream of [`ToRow`](pgcast_core::ToRow) values
 //!   ([`copy_in_rows`](CopyExt::copy_in_rows),
 //!   [`copy_in_stream`](CopyExt::copy_in_stream)), binary out into row
 //!   types ([`copy_out_as`](CopyExt::copy_out_as)), text or CSV in and out as
