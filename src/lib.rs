@@ -4,8 +4,10 @@
 //! This facade re-exports [`pgcast_core`], the [`sql!`] macro, the row
 //! derives [`FromRow`](macro@FromRow) and [`ToRow`](macro@ToRow), and the
 //! PostgreSQL type derives [`PgComposite`](macro@PgComposite),
-//! [`PgEnum`](macro@PgEnum) and [`PgTransparent`](macro@PgTransparent);
-//! driver adapters join it behind features as they land.
+//! [`PgEnum`](macro@PgEnum) and [`PgTransparent`](macro@PgTransparent).
+//! Driver adapters join it behind features: `tokio-postgres` (as
+//! `pgcast::tokio_postgres`, the crate `pgcast-tokio-postgres`) and
+//! `postgres` (as `pgcast::postgres`, the crate `pgcast-postgres`).
 //!
 //! ```
 //! use pgcast::{Ctx, Load};
@@ -33,6 +35,15 @@
 
 pub use pgcast_core::*;
 pub use pgcast_macros::sql;
+
+/// The tokio-postgres adapter (feature `tokio-postgres`): extension methods
+/// on `Client`, `Transaction` and pooled clients.
+#[cfg(feature = "tokio-postgres")]
+pub use pgcast_tokio_postgres as tokio_postgres;
+
+/// The synchronous postgres adapter (feature `postgres`).
+#[cfg(feature = "postgres")]
+pub use pgcast_postgres as postgres;
 
 /// Derives [`row::FromRow`]: a struct decoded from a row, planned once per
 /// result.

@@ -173,7 +173,9 @@ impl Value {
                 |c, r| BTreeMap::<String, Option<String>>::load(c, r).map(Value::Hstore)
             }
             _ => match ty.kind() {
-                Kind::Array(_) => |c, r| Array::<Value>::load(c, r).map(|a| Value::Array(Box::new(a))),
+                Kind::Array(_) => {
+                    |c, r| Array::<Value>::load(c, r).map(|a| Value::Array(Box::new(a)))
+                }
                 Kind::Range(_) => {
                     |c, r| Range::<Value>::load(c, r).map(|v| Value::Range(Box::new(v)))
                 }

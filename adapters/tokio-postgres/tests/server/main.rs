@@ -1,0 +1,13 @@
+//! The tokio-postgres adapter against a real server: every extension
+//! method, streaming, cursors, COPY, type registration, errors and pools.
+
+#[path = "../../../../tests/support/mod.rs"]
+mod support;
+
+mod copy;
+mod cursor;
+mod errors;
+mod pool;
+mod queries;
+mod stream;
+mod typeinfo;

@@ -1,0 +1,275 @@
+//! Queries: execute, query_as, query_one_as, query_opt_as, query_scalar,
+//! records; typed (one round trip) and prepared paths; sessions.
+
+use pgcast::sql::{Composable, Placeholder, Sql, bind};
+use pgcast::{FromRow, Value, sql};
+use pgcast_tokio_postgres::{ClientExt, ErrorKind, First, PgClient, Record, Session, params};
+
+use crate::support::connect;
+
+#[derive(FromRow, Debug, PartialEq)]
+struct Item {
+    id: i32,
+    name: String,
+    price: Option<f64>,
+}
+
+async fn items(client: &impl ClientExt) {
+    client
+        .exec(
+            &Sql::new(
+                "CREATE TEMP TABLE items (id int4 PRIMARY KEY, name text NOT NULL, price float8)",
+            ),
+            params! {},
+        )
+        .await
+        .unwrap();
+    for (id, name, price) in [
+        (1, "apple", Some(0.5)),
+        (2, "pear", None),
+        (3, "fig", Some(2.25)),
+    ] {
+        let n = client
+            .exec(
+                &sql!("INSERT INTO items VALUES ({id}, {name}, {price})"),
+                params! {},
+            )
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+}
+
+#[tokio::test]
+async fn every_query_method_on_a_plain_client() {
+    let client = connect().await;
+    items(&client).await;
+
+    let all: Vec<Item> = client
+        .query_as(&Sql::new("SELECT * FROM items ORDER BY id"), params! {})
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(
+        all[1],
+        Item {
+            id: 2,
+            name: "pear".into(),
+            price: None
+        }
+    );
+
+    let min = 2;
+    let one: Item = client
+        .query_one_as(&sql!("SELECT * FROM items WHERE id = {min}"), params! {})
+        .await
+        .unwrap();
+    assert_eq!(one.name, "pear");
+
+    let none: Option<Item> = client
+        .query_opt_as(
+            &sql!("SELECT * FROM items WHERE id = {}", bind(99)),
+            params! {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(none, None);
+    let some: Option<(String,)> = client
+        .query_opt_as(&Sql::new("SELECT name FROM items WHERE id = 3"), params! {})
+        .await
+        .unwrap();
+    assert_eq!(some, Some(("fig".to_owned(),)));
+
+    let count: i64 = client
+        .query_scalar_as(&Sql::new("SELECT count(*) FROM items"), params! {})
+        .await
+        .unwrap();
+    assert_eq!(count, 3);
+    // the first column, whatever follows
+    let name: String = client
+        .query_scalar_as(
+            &Sql::new("SELECT name, id FROM items WHERE id = 1"),
+            params! {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(name, "apple");
+
+    let records: Vec<Record> = client
+        .query_records(
+            &Sql::new("SELECT id, price FROM items ORDER BY id"),
+            params! {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(records[0].get("id"), Some(&Value::Int4(1)));
+    assert_eq!(records[0].get("price"), Some(&Value::Float8(0.5)));
+    assert_eq!(records[1].get_at(1), Some(&Value::Null));
+    assert_eq!(records[2].columns()[1].name, "price");
+
+    // exactly one row, or an error saying so
+    let err = client
+        .query_one_as::<Item>(&Sql::new("SELECT * FROM items"), params! {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooManyRows);
+    assert_eq!(err.query(), Some("SELECT * FROM items"));
+    let err = client
+        .query_one_as::<Item>(&Sql::new("SELECT * FROM items WHERE false"), params! {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NoRows);
+    let err = client
+        .query_opt_as::<Item>(&Sql::new("SELECT * FROM items"), params! {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooManyRows);
+
+    // the connection is still fine after every error
+    let n: i32 = client
+        .query_scalar_as(&Sql::new("SELECT 1"), params! {})
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+#[tokio::test]
+async fn named_and_positional_placeholders() {
+    let client = connect().await;
+    let q = Sql::new("SELECT ")
+        + Placeholder::named("a")
+        + Sql::new("::int8 + ")
+        + Placeholder::named("a")
+        + Sql::new(" * ")
+        + Placeholder::positional()
+        + Sql::new("::int8");
+    let n: i64 = client
+        .query_scalar_as(&q, params! { "a" => 2_i64 }.positional(0, 10_i64))
+        .await
+        .unwrap();
+    assert_eq!(n, 22);
+
+    let err = client
+        .query_scalar_as::<i64>(&q, params! { "a" => 2_i64 })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Adapt(pgcast::ErrorKind::Format),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("positional placeholder 0 has no value"),
+        "{err}"
+    );
+    let err = client
+        .query_scalar_as::<i64>(&q, params! { "b" => 1 })
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("no placeholder named \"b\""),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn typed_and_prepared_paths() {
+    let client = PgClient::new(connect().await);
+    items(&client).await;
+
+    // every type known: unprepared, nothing cached
+    let q = sql!("SELECT name FROM items WHERE id = {}", 1_i32);
+    let n: String = client.query_scalar_as(&q, params! {}).await.unwrap();
+    assert_eq!(n, "apple");
+    assert_eq!(client.pg_session().cached_statements(), 0);
+
+    // an untyped NULL lets the server decide: prepared and cached, and the
+    // statement is reused (with its row plan)
+    let q = Sql::new("SELECT coalesce(")
+        + bind(Value::Null)
+        + Sql::new(", name) FROM items WHERE id = ")
+        + Placeholder::named("id");
+    for (id, name) in [(1, "apple"), (3, "fig"), (2, "pear")] {
+        let got: First<String> = client
+            .query_one_as(&q, params! { "id" => id })
+            .await
+            .unwrap();
+        assert_eq!(got.0, name);
+    }
+    assert_eq!(client.pg_session().cached_statements(), 1);
+    // a statement's declared types win over the value's: an int8 value into an int4 parameter
+    let q = Sql::new("SELECT name FROM items WHERE id = ") + bind(Value::Int8(3));
+    let got: String = client.query_scalar_as(&q, params! {}).await.unwrap();
+    assert_eq!(got, "fig");
+
+    client.pg_session().clear_cache();
+    assert_eq!(client.pg_session().cached_statements(), 0);
+}
+
+#[tokio::test]
+async fn transactions_and_shared_sessions() {
+    let mut client = PgClient::new(connect().await);
+    items(&client).await;
+    {
+        let tx = client.pg_transaction().await.unwrap();
+        tx.exec(&sql!("DELETE FROM items WHERE id = {}", 1_i32), params! {})
+            .await
+            .unwrap();
+        let left: i64 = tx
+            .query_scalar_as(&Sql::new("SELECT count(*) FROM items"), params! {})
+            .await
+            .unwrap();
+        assert_eq!(left, 2);
+        tx.rollback().await.unwrap();
+    }
+    let left: i64 = client
+        .query_scalar_as(&Sql::new("SELECT count(*) FROM items"), params! {})
+        .await
+        .unwrap();
+    assert_eq!(left, 3);
+
+    // a plain driver transaction works too
+    let mut raw = client.into_inner();
+    let tx = raw.transaction().await.unwrap();
+    let n = tx
+        .exec(&Sql::new("DELETE FROM items"), params! {})
+        .await
+        .unwrap();
+    assert_eq!(n, 3);
+    tx.commit().await.unwrap();
+    let session = Session::new();
+    let client = PgClient::with_session(&raw, session.clone());
+    let left: i64 = client
+        .query_scalar_as(&Sql::new("SELECT count(*) FROM items"), params! {})
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[tokio::test]
+async fn the_session_scope_decides_policies() {
+    let client = PgClient::new(connect().await);
+    let q = Sql::new("SELECT 1.5::numeric");
+    let err = client
+        .query_scalar_as::<f64>(&q, params! {})
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Adapt(pgcast::ErrorKind::Lossy),
+        "{err}"
+    );
+    client.pg_session().configure(|scope| {
+        scope.set_policy(pgcast::Policy {
+            lossy: true,
+            ..pgcast::Policy::DEFAULT
+        });
+    });
+    let v: f64 = client.query_scalar_as(&q, params! {}).await.unwrap();
+    assert_eq!(v, 1.5);
+    // a plain client keeps the global policy
+    let plain = client.into_inner();
+    assert!(plain.query_scalar_as::<f64>(&q, params! {}).await.is_err());
+    let _ = q.render().unwrap();
+}
