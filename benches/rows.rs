@@ -16,23 +16,10 @@ use futures_util::{StreamExt, pin_mut};
 use pgcast::row::{Column, Columns};
 use pgcast::types::RawJson;
 use pgcast::{Adapters, Format, FromRow};
-use postgres_types::{FromSql, Type};
+use pgcast_benches::{COLUMNS, Mixed, hand_written, row_count, select_mixed};
 use rust_decimal::Decimal;
 use time::OffsetDateTime;
 use uuid::Uuid;
-
-#[derive(FromRow, Debug, PartialEq)]
-struct Owned {
-    id: i64,
-    name: String,
-    score: f64,
-    price: Decimal,
-    created: OffsetDateTime,
-    active: bool,
-    tags: Vec<String>,
-    doc: serde_json::Value,
-    key: Uuid,
-}
 
 // Fields are only decoded, never read: the decode is what is measured.
 #[allow(dead_code)]
@@ -49,37 +36,6 @@ struct Borrowed<'r> {
     key: Uuid,
 }
 
-const COLUMNS: [(&str, Type); 9] = [
-    ("id", Type::INT8),
-    ("name", Type::TEXT),
-    ("score", Type::FLOAT8),
-    ("price", Type::NUMERIC),
-    ("created", Type::TIMESTAMPTZ),
-    ("active", Type::BOOL),
-    ("tags", Type::TEXT_ARRAY),
-    ("doc", Type::JSONB),
-    ("key", Type::UUID),
-];
-
-/// The hand-written mapping a tokio-postgres user writes, on the same bytes.
-fn hand_written(row: &[Option<&[u8]>; 9]) -> Owned {
-    fn get<'a, T: FromSql<'a>>(ty: &Type, raw: Option<&'a [u8]>) -> T {
-        T::from_sql_nullable(ty, raw).unwrap()
-    }
-    Owned {
-        id: get(&Type::INT8, row[0]),
-        name: get(&Type::TEXT, row[1]),
-        score: get(&Type::FLOAT8, row[2]),
-        price: get(&Type::NUMERIC, row[3]),
-        created: get(&Type::TIMESTAMPTZ, row[4]),
-        active: get(&Type::BOOL, row[5]),
-        tags: get(&Type::TEXT_ARRAY, row[6]),
-        doc: get(&Type::JSONB, row[7]),
-        key: get(&Type::UUID, row[8]),
-    }
-}
-
-/// The COPY BINARY bytes of `n` rows, and each row's nine values as offsets.
 /// One row's nine values as byte ranges of the capture; `None` for NULL.
 type RowOffsets = [Option<(usize, usize)>; 9];
 
@@ -90,14 +46,11 @@ fn capture(n: usize) -> (Vec<u8>, Vec<RowOffsets>) {
         .unwrap();
     let bytes = rt.block_on(async {
         let db = pgcast_tempdb::shared().unwrap_or_else(|e| panic!("{e}"));
-        let (client, conn) = tokio_postgres::connect(db.url(), tokio_postgres::NoTls).await.unwrap();
+        let (client, conn) = tokio_postgres::connect(db.url(), tokio_postgres::NoTls)
+            .await
+            .unwrap();
         tokio::spawn(conn);
-        let sql = format!(
-            "COPY (SELECT i::int8, 'user-' || i, i / 7.0::float8, (i % 100000) / 100.0::numeric(12,2), \
-             '2024-01-01'::timestamptz + i * interval '1 second', i % 2 = 0, ARRAY['a', 'tag-' || (i % 10)], \
-             jsonb_build_object('id', i, 'kind', 'k' || (i % 5)), md5(i::text)::uuid \
-             FROM generate_series(1, {n}) i) TO STDOUT (FORMAT binary)"
-        );
+        let sql = format!("COPY ({}) TO STDOUT (FORMAT binary)", select_mixed(n));
         let stream = client.copy_out(sql.as_str()).await.unwrap();
         pin_mut!(stream);
         let mut bytes = Vec::new();
@@ -147,12 +100,12 @@ fn rows(c: &mut Criterion) {
         .collect();
     let adapters = Adapters::global();
     let columns = Columns::new(&desc, &adapters);
-    let owned_plan = <Owned as FromRow>::plan(&columns).unwrap();
+    let owned_plan = <Mixed as FromRow>::plan(&columns).unwrap();
     let borrowed_plan = <Borrowed as FromRow>::plan(&columns).unwrap();
     // Same values both ways, or the comparison means nothing.
     for row in rows.iter().step_by(997) {
         assert_eq!(
-            Owned::from_row(&owned_plan, &row[..]).unwrap(),
+            Mixed::from_row(&owned_plan, &row[..]).unwrap(),
             hand_written(row)
         );
     }
@@ -170,7 +123,7 @@ fn rows(c: &mut Criterion) {
     g.bench_function("derive", |b| {
         b.iter(|| {
             for row in &rows {
-                black_box(Owned::from_row(&owned_plan, &row[..]).unwrap());
+                black_box(Mixed::from_row(&owned_plan, &row[..]).unwrap());
             }
         })
     });
