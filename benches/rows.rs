@@ -85,10 +85,7 @@ fn capture(n: usize) -> (Vec<u8>, Vec<RowOffsets>) {
 }
 
 fn rows(c: &mut Criterion) {
-    let n: usize = std::env::var("PGCAST_BENCH_ROWS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+    let n = row_count(1_000_000);
     let (bytes, offsets) = capture(n);
     let rows: Vec<[Option<&[u8]>; 9]> = offsets
         .iter()
