@@ -348,7 +348,7 @@ fn fill<'a>(text: &'a str, args: &Args, sql: impl Fn(&'a str) -> Sql) -> Result<
             return Err(FormatError::new(FormatErrorKind::MissingArgument, offset, label).into());
         };
         *used = true;
-        out.push(value.clone());
+        out.push_composed(value);
     }
     if let Some(i) = used_pos.iter().position(|u| !u) {
         let detail = format!("{i} (positional)");

@@ -2,13 +2,13 @@
 
 use std::any::Any;
 use std::fmt;
-use std::sync::Arc;
 
 use bytes::BytesMut;
 use postgres_types::{Kind, Type};
 
 use super::SqlValue;
 use super::identifier::write_part;
+use super::stored::Stored;
 use crate::{Adapters, Ctx, Error, ErrorKind, Format, IsNull, Result};
 
 /// A value written into the query text as an SQL literal.
@@ -42,55 +42,31 @@ use crate::{Adapters, Ctx, Error, ErrorKind, Format, IsNull, Result};
 /// assert_eq!(Literal::new("a\0b").render_inline().unwrap_err().kind(), pgcast_core::ErrorKind::Nul);
 /// ```
 #[derive(Clone)]
-pub struct Literal(pub(crate) Arc<dyn SqlValue>);
+pub struct Literal(pub(crate) Stored);
 
 impl Literal {
     /// A literal of `value`.
     pub fn new(value: impl SqlValue) -> Literal {
-        Literal(Arc::new(value))
+        Literal(Stored::new(value))
     }
 
     /// The value.
+    #[inline]
     pub fn value(&self) -> &dyn SqlValue {
-        &*self.0
+        self.0.get()
     }
 }
 
 impl PartialEq for Literal {
     /// See [`Bound`](super::Bound)'s equality: the same rule applies.
     fn eq(&self, other: &Literal) -> bool {
-        same_value(&self.0, &other.0)
+        self.0 == other.0
     }
 }
 
 impl fmt::Debug for Literal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Literal").field(&self.0).finish()
-    }
-}
-
-/// Structural equality of two values: the same allocation, or the same Rust
-/// type, the same PostgreSQL type and the same binary bytes (under the default
-/// policy). Values whose dump fails are equal only to themselves.
-pub(crate) fn same_value(a: &Arc<dyn SqlValue>, b: &Arc<dyn SqlValue>) -> bool {
-    if Arc::ptr_eq(a, b) {
-        return true;
-    }
-    // `(**a)`: the value inside the `Arc`, not the `Arc` (itself a SqlValue).
-    let (a, b): (&dyn SqlValue, &dyn SqlValue) = (&**a, &**b);
-    if Any::type_id(a.as_any()) != Any::type_id(b.as_any()) {
-        return false;
-    }
-    let policy = crate::Policy::DEFAULT;
-    let (ta, tb) = (a.pg_type(&policy), b.pg_type(&policy));
-    if ta != tb {
-        return false;
-    }
-    let (mut ba, mut bb) = (BytesMut::new(), BytesMut::new());
-    let ctx = Ctx::binary(&ta);
-    match (a.dump(&ctx, &mut ba), b.dump(&ctx, &mut bb)) {
-        (Ok(na), Ok(nb)) => na == nb && ba == bb,
-        _ => false,
     }
 }
 

@@ -35,6 +35,7 @@ mod lists;
 mod literal;
 mod placeholder;
 mod render;
+mod stored;
 mod text;
 mod values;
 
