@@ -8,6 +8,7 @@ use postgres_types::{Kind, Type};
 
 use super::SqlValue;
 use super::identifier::write_part;
+use super::render::push_decimal;
 use super::stored::Stored;
 use crate::{Adapters, Ctx, Error, ErrorKind, Format, IsNull, Result};
 
@@ -85,6 +86,38 @@ pub(crate) fn resolve<'s>(
         }
         None => (value.pg_type(policy), None),
     }
+}
+
+/// Writes a stored value as a literal: the common scalars straight into
+/// `out` when the scope registers no dumper for them (the same text their
+/// own text dumpers would give), anything else by [`write_literal`].
+#[inline]
+pub(crate) fn write_stored_literal(
+    value: &Stored,
+    scope: &Adapters,
+    scratch: &mut BytesMut,
+    out: &mut String,
+) -> Result<()> {
+    let own = || scope.dumper(Any::type_id(value.get().as_any())).is_none();
+    match value {
+        Stored::I16(v) if own() => write_int(i64::from(*v), out),
+        Stored::I32(v) if own() => write_int(i64::from(*v), out),
+        Stored::I64(v) if own() => write_int(*v, out),
+        Stored::Bool(v) if own() => out.push_str(if *v { "true" } else { "false" }),
+        // A NUL takes the general path, for the text dumper's error.
+        Stored::Str(s) if !s.as_bytes().contains(&0) && own() => write_quoted(s, out),
+        _ => return write_literal(value.get(), scope, scratch, out),
+    }
+    Ok(())
+}
+
+/// An integer as a bare literal: decimal, a space before a minus sign.
+#[inline]
+fn write_int(v: i64, out: &mut String) {
+    if v < 0 {
+        out.push_str(" -");
+    }
+    push_decimal(v.unsigned_abs(), out);
 }
 
 /// Writes `value` as a literal: text dump into `scratch`, then quoting.

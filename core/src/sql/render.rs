@@ -10,8 +10,9 @@ use bytes::BytesMut;
 use postgres_types::Type;
 
 use super::composed::{Composed, Kind};
-use super::literal::{resolve, write_literal};
+use super::literal::{resolve, write_stored_literal};
 use super::placeholder::Kind as PlaceholderKind;
+use super::stored::Stored;
 use super::{Bound, SqlValue, bind};
 use crate::{Adapters, Ctx, DynDumper, Error, ErrorKind, Format, IsNull, Result};
 
@@ -348,8 +349,8 @@ impl Renderer<'_> {
             Kind::Sql | Kind::Identifier => {}
             // Fails with the identifier's error (it failed when pushed).
             Kind::BadIdentifier(id) => id.write(&mut self.out)?,
-            Kind::Literal(l) => self.literal(l.value())?,
-            Kind::Bound(b) if self.inline => self.literal(b.value())?,
+            Kind::Literal(l) => self.literal(&l.0)?,
+            Kind::Bound(b) if self.inline => self.literal(&b.0)?,
             Kind::Bound(b) => self.param(ParamSource::Value(b.clone()))?,
             Kind::Placeholder(ph) => match &ph.0 {
                 PlaceholderKind::Positional => {
@@ -372,11 +373,11 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    fn literal(&mut self, value: &dyn SqlValue) -> Result<()> {
+    fn literal(&mut self, value: &Stored) -> Result<()> {
         let scratch = self
             .scratch
             .get_or_insert_with(|| SCRATCH.try_with(Cell::take).unwrap_or_default());
-        write_literal(value, self.scope, scratch, &mut self.out)
+        write_stored_literal(value, self.scope, scratch, &mut self.out)
     }
 
     fn param(&mut self, source: ParamSource) -> Result<()> {
@@ -395,22 +396,28 @@ impl Renderer<'_> {
 
     #[inline]
     fn dollar(&mut self, n: usize) {
-        let mut digits = [0u8; 21];
-        let mut i = digits.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
+        self.out.push('$');
+        push_decimal(n as u64, &mut self.out);
+    }
+}
+
+/// Writes `n` in decimal.
+#[inline]
+pub(crate) fn push_decimal(n: u64, out: &mut String) {
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    while n > 0 {
         i -= 1;
-        digits[i] = b'$';
-        // Only ASCII digits and `$` were written.
-        self.out
-            .push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    for &d in digits.get(i..).unwrap_or_default() {
+        out.push(char::from(d));
     }
 }
 
