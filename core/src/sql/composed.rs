@@ -173,14 +173,37 @@ impl Composed {
 
     /// Appends a copy of `other`.
     pub(crate) fn push_composed(&mut self, other: &Composed) {
+        self.push_range(other, 0..other.pieces.len());
+    }
+
+    /// Appends a copy of the pieces `range` of `src` (clamped to its pieces).
+    pub(crate) fn push_range(&mut self, src: &Composed, range: std::ops::Range<usize>) {
+        let Some(pieces) = src.pieces.get(range.clone()) else {
+            return;
+        };
+        let start = match range.start.checked_sub(1) {
+            Some(prev) => src.pieces.get(prev).map_or(0, |p| p.end),
+            None => 0,
+        };
+        let end = pieces.last().map_or(start, |p| p.end);
         let offset = self.text.len();
-        self.text.push_str(&other.text);
-        self.pieces.extend(other.pieces.iter().map(|p| Piece {
-            end: p.end + offset,
-            kind: p.kind.clone(),
-        }));
-        self.extra += other.extra;
-        self.params += other.params;
+        self.text
+            .push_str(src.text.get(start..end).unwrap_or_default());
+        for p in pieces {
+            let kind = p.kind.clone();
+            match kind {
+                Kind::Literal(_) => self.extra += LITERAL_ESTIMATE,
+                Kind::Placeholder(_) | Kind::Bound(_) => {
+                    self.extra += PARAM_ESTIMATE;
+                    self.params += 1;
+                }
+                _ => {}
+            }
+            self.pieces.push(Piece {
+                end: p.end.saturating_sub(start) + offset,
+                kind,
+            });
+        }
     }
 
     /// The pieces, each with its text (empty for pieces not in the buffer).
