@@ -271,12 +271,12 @@ impl Composed {
     /// Renders the query text with `$1..$n` and the parameter list, with the
     /// global adapters.
     pub fn render(&self) -> Result<Rendered> {
-        render::render(self, &Adapters::global())
+        render::render(self, Adapters::global())
     }
 
     /// Renders with the dumpers and policy of `scope`.
     pub fn render_with(&self, scope: &Adapters) -> Result<Rendered> {
-        render::render(self, scope)
+        render::render(self, scope.clone())
     }
 
     /// Renders with every bound value inlined as a literal, for logging and

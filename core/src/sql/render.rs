@@ -452,12 +452,13 @@ fn run<'s>(q: &Composed, scope: &'s Adapters, inline: bool) -> Result<Renderer<'
     Ok(r)
 }
 
-pub(crate) fn render(q: &Composed, scope: &Adapters) -> Result<Rendered> {
-    let r = run(q, scope, false)?;
+pub(crate) fn render(q: &Composed, scope: Adapters) -> Result<Rendered> {
+    let r = run(q, &scope, false)?;
+    let (text, params) = (r.out, r.params);
     Ok(Rendered {
-        text: r.out,
-        params: r.params,
-        scope: scope.clone(),
+        text,
+        params,
+        scope,
     })
 }
 
