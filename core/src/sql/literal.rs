@@ -351,6 +351,49 @@ mod tests {
     }
 
     #[test]
+    fn fast_paths_match_the_text_dumpers() {
+        fn both<T: SqlValue + Clone>(v: T) -> (Result<String>, Result<String>) {
+            let scope = Adapters::new();
+            let (mut fast, mut slow) = (String::new(), String::new());
+            let mut scratch = BytesMut::new();
+            let f = write_stored_literal(&Stored::new(v.clone()), &scope, &mut scratch, &mut fast);
+            let s = write_literal(&v, &scope, &mut scratch, &mut slow);
+            (f.map(|()| fast), s.map(|()| slow))
+        }
+        macro_rules! same {
+            ($($v:expr),*) => {$(
+                let (fast, slow) = both($v);
+                assert_eq!(fast.unwrap(), slow.unwrap(), "{:?}", $v);
+            )*};
+        }
+        same!(
+            0_i16,
+            i16::MIN,
+            i16::MAX,
+            -1_i32,
+            i32::MIN,
+            i32::MAX,
+            0_i64,
+            i64::MIN,
+            i64::MAX
+        );
+        same!(
+            true,
+            false,
+            "",
+            "it's",
+            r"back\slash",
+            "é'€",
+            1.5_f64,
+            -0.0_f64,
+            f32::NAN
+        );
+        let (fast, slow) = both("a\0b");
+        assert_eq!(fast.unwrap_err().kind(), ErrorKind::Nul);
+        assert_eq!(slow.unwrap_err().kind(), ErrorKind::Nul);
+    }
+
+    #[test]
     fn quoting() {
         let q = |s: &str| {
             let mut o = String::new();
