@@ -8,6 +8,11 @@ use syn::{Ident, LitStr};
 use crate::format::{self, ArgRef, Kind, Part};
 use crate::input::Input;
 
+/// Bytes of text an identifier hole is expected to take, quoted.
+const IDENT_GUESS: usize = 16;
+/// Bytes of text a nested query hole is expected to take.
+const QUERY_GUESS: usize = 32;
+
 /// Where an argument comes from.
 #[derive(Clone)]
 enum Source {
@@ -157,11 +162,26 @@ pub fn expand(input: &Input) -> syn::Result<TokenStream> {
         }
     });
     let capacity = parts.len();
+    // The text buffer: the static text, plus a guess for each identifier
+    // (quotes included) and each nested query.
+    let text_capacity: usize = parts
+        .iter()
+        .map(|part| match part {
+            Part::Text(text) => text.len(),
+            Part::Hole {
+                kind: Kind::Ident, ..
+            } => IDENT_GUESS,
+            Part::Hole {
+                kind: Kind::Query, ..
+            } => QUERY_GUESS,
+            Part::Hole { .. } => 0,
+        })
+        .sum();
     Ok(quote! {
         {
             #uses_traits
             #(#lets)*
-            let mut #q = ::pgcast::sql::Composed::with_capacity(#capacity);
+            let mut #q = ::pgcast::sql::__private::with_capacity(#capacity, #text_capacity);
             #(#body)*
             #q
         }

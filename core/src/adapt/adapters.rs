@@ -2,8 +2,10 @@
 //! from it copy-on-write.
 
 use std::any::{Any, TypeId};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 
 use bytes::BytesMut;
@@ -203,6 +205,16 @@ pub struct Adapters(Arc<Registry>);
 
 static GLOBAL: LazyLock<RwLock<Adapters>> = LazyLock::new(|| RwLock::new(Adapters::new()));
 
+/// Bumped (under the write lock) by every [`Adapters::configure_global`]:
+/// a thread's cached snapshot of the global registry is current while its
+/// generation is this one.
+static GLOBAL_GENERATION: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// This thread's snapshot of the global registry and its generation.
+    static GLOBAL_CACHE: RefCell<Option<(u64, Adapters)>> = const { RefCell::new(None) };
+}
+
 impl Adapters {
     /// A registry with the built-in defaults only, independent of the global one.
     pub fn new() -> Adapters {
@@ -212,10 +224,30 @@ impl Adapters {
     /// A snapshot of the global registry. Later changes to the global
     /// registry do not reach snapshots already taken.
     pub fn global() -> Adapters {
-        GLOBAL
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        // A lock-free check of the thread's cached snapshot; the lock only
+        // when the global registry changed since.
+        let generation = GLOBAL_GENERATION.load(Ordering::Acquire);
+        let cached = GLOBAL_CACHE.try_with(|cache| {
+            let cache = cache.try_borrow().ok()?;
+            match &*cache {
+                Some((g, adapters)) if *g == generation => Some(adapters.clone()),
+                _ => None,
+            }
+        });
+        if let Ok(Some(adapters)) = cached {
+            return adapters;
+        }
+        let (generation, adapters) = {
+            let global = GLOBAL.read().unwrap_or_else(PoisonError::into_inner);
+            // Read under the lock: the generation matches the registry.
+            (GLOBAL_GENERATION.load(Ordering::Acquire), global.clone())
+        };
+        let _ = GLOBAL_CACHE.try_with(|cache| {
+            if let Ok(mut cache) = cache.try_borrow_mut() {
+                *cache = Some((generation, adapters.clone()));
+            }
+        });
+        adapters
     }
 
     /// Changes the global registry; scopes taken afterwards see the change.
@@ -231,6 +263,10 @@ impl Adapters {
     /// ```
     pub fn configure_global(change: impl FnOnce(&mut Adapters)) {
         let mut global = GLOBAL.write().unwrap_or_else(PoisonError::into_inner);
+        // Bumped before the change, under the lock: a thread that sees the
+        // new generation waits for the lock and so for the change, and a
+        // panicking `change` still invalidates every cached snapshot.
+        GLOBAL_GENERATION.fetch_add(1, Ordering::AcqRel);
         change(&mut global);
     }
 
@@ -415,6 +451,35 @@ impl fmt::Debug for ValueLoader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_global_sees_configure_global() {
+        /// A type no other test registers anything for.
+        struct Marker;
+        struct MarkerDumper;
+        impl Dumper<Marker> for MarkerDumper {
+            fn pg_type(&self, _: &Marker, _: &Policy) -> Type {
+                Type::TEXT
+            }
+            fn dump(&self, _: &Marker, _: &Ctx<'_>, _: &mut BytesMut) -> Result<IsNull> {
+                Ok(IsNull::Yes)
+            }
+        }
+        let before = Adapters::global();
+        assert!(before.dumper_for(&Marker).is_none());
+        // cached now on this thread
+        assert!(Adapters::global().dumper_for(&Marker).is_none());
+        Adapters::configure_global(|g| {
+            g.register_dumper::<Marker>(MarkerDumper);
+        });
+        assert!(Adapters::global().dumper_for(&Marker).is_some());
+        assert!(
+            before.dumper_for(&Marker).is_none(),
+            "snapshots stay as taken"
+        );
+        let other = std::thread::spawn(|| Adapters::global().dumper_for(&Marker).is_some());
+        assert!(other.join().unwrap_or(false));
+    }
 
     #[test]
     fn qualified_names() {

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use super::composed::Kind;
 use super::{Bound, Composable, Composed, Identifier, Literal, Placeholder, Sql, SqlValue, bind};
 
 /// `{x}`: a value is bound as a parameter; a composable goes in as it is.
@@ -18,7 +19,7 @@ pub trait BindHole {
 impl<T: SqlValue> BindHole for T {
     #[inline]
     fn push_bind(self, q: &mut Composed) {
-        q.push(bind(self));
+        q.push_kind(Kind::Bound(bind(self)));
     }
 }
 
@@ -49,7 +50,7 @@ pub trait LiteralHole {
 impl<T: SqlValue> LiteralHole for T {
     #[inline]
     fn push_literal(self, q: &mut Composed) {
-        q.push(Literal::new(self));
+        q.push_kind(Kind::Literal(Literal::new(self)));
     }
 }
 
@@ -64,7 +65,7 @@ pub trait IdentHole {
 impl IdentHole for str {
     #[inline]
     fn push_ident(&self, q: &mut Composed) {
-        q.push(Identifier::new(self.to_owned()));
+        q.push_ident_str(self);
     }
 }
 
@@ -85,7 +86,7 @@ impl IdentHole for Cow<'_, str> {
 impl IdentHole for Identifier {
     #[inline]
     fn push_ident(&self, q: &mut Composed) {
-        q.push(self.clone());
+        q.push_identifier(self);
     }
 }
 
@@ -106,6 +107,13 @@ pub trait QueryHole {
 impl<C: Composable> QueryHole for C {
     #[inline]
     fn push_query(&self, q: &mut Composed) {
-        q.push(self.clone());
+        self.append_ref_to(q);
     }
+}
+
+/// An empty query sized for `pieces` pieces and `text` bytes of trusted text
+/// and quoted identifiers (what `sql!` computes from its format string).
+#[inline]
+pub fn with_capacity(pieces: usize, text: usize) -> Composed {
+    Composed::with_capacities(pieces, text)
 }

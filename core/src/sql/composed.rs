@@ -1,32 +1,46 @@
 //! [`Composed`] and the [`Composable`] trait every piece implements.
+//!
+//! A `Composed` keeps one text buffer and a list of pieces. Trusted text and
+//! identifiers are written into the buffer when they are pushed (identifiers
+//! already quoted), so rendering copies the buffer and splices in only what
+//! depends on the rendering scope: `$n` for parameters, and literals. Each
+//! piece remembers where its text ends, which keeps the structure for
+//! equality, [`Debug`](fmt::Debug) and [`Composed::join`].
 
 use std::fmt;
 use std::ops::{Add, AddAssign};
 
+use super::identifier::write_part;
 use super::render::{self, Rendered};
 use super::{Bound, Identifier, Literal, Placeholder, Sql};
 use crate::{Adapters, Result};
 
-/// One piece of a composed query.
+/// Bytes of text a literal is expected to take, for sizing the output.
+const LITERAL_ESTIMATE: usize = 16;
+/// Bytes of text a `$n` is expected to take.
+const PARAM_ESTIMATE: usize = 4;
+
+/// What a piece is; text pieces (`Sql`, `Identifier`) live in the buffer.
 #[derive(Clone, PartialEq)]
-pub(crate) enum Piece {
-    Sql(Sql),
-    Identifier(Identifier),
+pub(crate) enum Kind {
+    /// Trusted text.
+    Sql,
+    /// A quoted identifier.
+    Identifier,
+    /// An identifier that failed its checks: an error when rendered.
+    BadIdentifier(Box<Identifier>),
     Literal(Literal),
     Placeholder(Placeholder),
     Bound(Bound),
 }
 
-impl fmt::Debug for Piece {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Piece::Sql(p) => p.fmt(f),
-            Piece::Identifier(p) => p.fmt(f),
-            Piece::Literal(p) => p.fmt(f),
-            Piece::Placeholder(p) => p.fmt(f),
-            Piece::Bound(p) => p.fmt(f),
-        }
-    }
+/// One piece of a composed query: its kind and where its text ends in the
+/// buffer (it starts where the previous piece's ends; non-text pieces are
+/// empty there).
+#[derive(Clone, PartialEq)]
+pub(crate) struct Piece {
+    pub(crate) end: usize,
+    pub(crate) kind: Kind,
 }
 
 /// A sequence of pieces: what `+`, [`Sql::join`], [`Sql::format`] and `sql!`
@@ -45,21 +59,41 @@ impl fmt::Debug for Piece {
 ///     r#"Composed([Sql("SELECT * FROM "), Identifier("t"), Sql(" WHERE x = "), Bound(5)])"#
 /// );
 /// ```
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Composed {
+    /// Trusted text and quoted identifiers, in order.
+    pub(crate) text: String,
     pub(crate) pieces: Vec<Piece>,
+    /// Bytes the scope-dependent pieces are expected to add when rendered.
+    pub(crate) extra: usize,
+    /// Pieces that render as `$n` (an upper bound of the parameter count).
+    pub(crate) params: usize,
 }
 
 impl Composed {
     /// An empty sequence.
     pub const fn new() -> Composed {
-        Composed { pieces: Vec::new() }
+        Composed {
+            text: String::new(),
+            pieces: Vec::new(),
+            extra: 0,
+            params: 0,
+        }
     }
 
     /// An empty sequence with room for `pieces` pieces.
     pub fn with_capacity(pieces: usize) -> Composed {
+        Composed::with_capacities(pieces, 0)
+    }
+
+    /// An empty sequence with room for `pieces` pieces and `text` bytes of
+    /// trusted text and quoted identifiers.
+    pub(crate) fn with_capacities(pieces: usize, text: usize) -> Composed {
         Composed {
+            text: String::with_capacity(text),
             pieces: Vec::with_capacity(pieces),
+            extra: 0,
+            params: 0,
         }
     }
 
@@ -73,8 +107,113 @@ impl Composed {
     /// Appends trusted SQL text (what `sql!` emits between its holes).
     #[inline]
     pub fn push_sql(&mut self, text: &'static str) -> &mut Composed {
-        self.pieces.push(Piece::Sql(Sql::new(text)));
+        self.push_sql_str(text);
         self
+    }
+
+    #[inline]
+    pub(crate) fn push_sql_str(&mut self, text: &str) {
+        self.text.push_str(text);
+        self.pieces.push(Piece {
+            end: self.text.len(),
+            kind: Kind::Sql,
+        });
+    }
+
+    /// Appends a one-part identifier, quoted now; a bad name is kept to be
+    /// reported when the query is rendered.
+    #[inline]
+    pub(crate) fn push_ident_str(&mut self, name: &str) {
+        let start = self.text.len();
+        match write_part(name, &mut self.text) {
+            Ok(()) => self.pieces.push(Piece {
+                end: self.text.len(),
+                kind: Kind::Identifier,
+            }),
+            Err(_) => {
+                self.text.truncate(start);
+                let bad = Identifier::new(name.to_owned());
+                self.push_kind(Kind::BadIdentifier(Box::new(bad)));
+            }
+        }
+    }
+
+    /// Appends an identifier, quoted now (see [`push_ident_str`](Self::push_ident_str)).
+    #[inline]
+    pub(crate) fn push_identifier(&mut self, id: &Identifier) {
+        let start = self.text.len();
+        match id.write(&mut self.text) {
+            Ok(()) => self.pieces.push(Piece {
+                end: self.text.len(),
+                kind: Kind::Identifier,
+            }),
+            Err(_) => {
+                self.text.truncate(start);
+                self.push_kind(Kind::BadIdentifier(Box::new(id.clone())));
+            }
+        }
+    }
+
+    /// Appends a piece with no text in the buffer.
+    #[inline]
+    pub(crate) fn push_kind(&mut self, kind: Kind) {
+        match kind {
+            Kind::Literal(_) => self.extra += LITERAL_ESTIMATE,
+            Kind::Placeholder(_) | Kind::Bound(_) => {
+                self.extra += PARAM_ESTIMATE;
+                self.params += 1;
+            }
+            _ => {}
+        }
+        self.pieces.push(Piece {
+            end: self.text.len(),
+            kind,
+        });
+    }
+
+    /// Appends a copy of `other`.
+    pub(crate) fn push_composed(&mut self, other: &Composed) {
+        self.push_range(other, 0..other.pieces.len());
+    }
+
+    /// Appends a copy of the pieces `range` of `src` (clamped to its pieces).
+    pub(crate) fn push_range(&mut self, src: &Composed, range: std::ops::Range<usize>) {
+        let Some(pieces) = src.pieces.get(range.clone()) else {
+            return;
+        };
+        let start = match range.start.checked_sub(1) {
+            Some(prev) => src.pieces.get(prev).map_or(0, |p| p.end),
+            None => 0,
+        };
+        let end = pieces.last().map_or(start, |p| p.end);
+        let offset = self.text.len();
+        self.text
+            .push_str(src.text.get(start..end).unwrap_or_default());
+        for p in pieces {
+            let kind = p.kind.clone();
+            match kind {
+                Kind::Literal(_) => self.extra += LITERAL_ESTIMATE,
+                Kind::Placeholder(_) | Kind::Bound(_) => {
+                    self.extra += PARAM_ESTIMATE;
+                    self.params += 1;
+                }
+                _ => {}
+            }
+            self.pieces.push(Piece {
+                end: p.end.saturating_sub(start) + offset,
+                kind,
+            });
+        }
+    }
+
+    /// The pieces, each with its text (empty for pieces not in the buffer).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Kind)> + '_ {
+        let mut start = 0;
+        self.pieces.iter().map(move |p| {
+            let text = self.text.get(start..p.end).unwrap_or_default();
+            start = p.end;
+            (text, &p.kind)
+        })
     }
 
     /// The number of pieces.
@@ -97,12 +236,28 @@ impl Composed {
     /// ```
     pub fn join(self, sep: impl Into<Sql>) -> Composed {
         let sep = sep.into();
-        let mut out = Composed::with_capacity(self.pieces.len().saturating_mul(2));
+        let sep = sep.as_str();
+        let gaps = self.pieces.len().saturating_sub(1);
+        let mut out = Composed::with_capacities(
+            self.pieces.len().saturating_mul(2),
+            self.text
+                .len()
+                .saturating_add(gaps.saturating_mul(sep.len())),
+        );
+        out.extra = self.extra;
+        out.params = self.params;
+        let mut start = 0;
         for (i, piece) in self.pieces.into_iter().enumerate() {
             if i > 0 {
-                out.pieces.push(Piece::Sql(sep.clone()));
+                out.push_sql_str(sep);
             }
-            out.pieces.push(piece);
+            out.text
+                .push_str(self.text.get(start..piece.end).unwrap_or_default());
+            start = piece.end;
+            out.pieces.push(Piece {
+                end: out.text.len(),
+                kind: piece.kind,
+            });
         }
         out
     }
@@ -110,21 +265,18 @@ impl Composed {
     /// How many `$n` this sequence renders at most (named placeholders used
     /// twice count twice).
     pub fn param_count_upper_bound(&self) -> usize {
-        self.pieces
-            .iter()
-            .filter(|p| matches!(p, Piece::Placeholder(_) | Piece::Bound(_)))
-            .count()
+        self.params
     }
 
     /// Renders the query text with `$1..$n` and the parameter list, with the
     /// global adapters.
     pub fn render(&self) -> Result<Rendered> {
-        render::render(&self.pieces, &Adapters::global())
+        render::render(self, Adapters::global())
     }
 
     /// Renders with the dumpers and policy of `scope`.
     pub fn render_with(&self, scope: &Adapters) -> Result<Rendered> {
-        render::render(&self.pieces, scope)
+        render::render(self, scope.clone())
     }
 
     /// Renders with every bound value inlined as a literal, for logging and
@@ -137,18 +289,75 @@ impl Composed {
     /// assert_eq!(q.render_inline().unwrap(), "SELECT 'it''s', $1");
     /// ```
     pub fn render_inline(&self) -> Result<String> {
-        render::render_inline(&self.pieces, &Adapters::global())
+        render::render_inline(self, &Adapters::global())
     }
 
     /// [`render_inline`](Self::render_inline) with the dumpers and policy of `scope`.
     pub fn render_inline_with(&self, scope: &Adapters) -> Result<String> {
-        render::render_inline(&self.pieces, scope)
+        render::render_inline(self, scope)
     }
+}
+
+impl PartialEq for Composed {
+    fn eq(&self, other: &Composed) -> bool {
+        // `extra` and `params` follow from the pieces.
+        self.text == other.text && self.pieces == other.pieces
+    }
+}
+
+/// Shows a piece as the value it was made from.
+struct DebugPiece<'a>(&'a str, &'a Kind);
+
+impl fmt::Debug for DebugPiece<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            Kind::Sql => f.debug_tuple("Sql").field(&self.0).finish(),
+            Kind::Identifier => {
+                let mut t = f.debug_tuple("Identifier");
+                for part in unquote(self.0) {
+                    t.field(&part);
+                }
+                t.finish()
+            }
+            Kind::BadIdentifier(p) => p.fmt(f),
+            Kind::Literal(p) => p.fmt(f),
+            Kind::Placeholder(p) => p.fmt(f),
+            Kind::Bound(p) => p.fmt(f),
+        }
+    }
+}
+
+/// The parts of a quoted identifier, `"a"."b""c"` → `a`, `b"c`.
+fn unquote(quoted: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut inside = false;
+    let mut chars = quoted.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if inside && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' if inside => {
+                inside = false;
+                parts.push(std::mem::take(&mut cur));
+            }
+            '"' => inside = true,
+            c if inside => cur.push(c),
+            _ => {}
+        }
+    }
+    parts
 }
 
 impl fmt::Debug for Composed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Composed").field(&self.pieces).finish()
+        f.write_str("Composed(")?;
+        f.debug_list()
+            .entries(self.iter().map(|(text, kind)| DebugPiece(text, kind)))
+            .finish()?;
+        f.write_str(")")
     }
 }
 
@@ -176,6 +385,13 @@ impl fmt::Debug for Composed {
 pub trait Composable: Clone + fmt::Debug + PartialEq + Sized {
     /// Appends this to `target`.
     fn append_to(self, target: &mut Composed);
+
+    /// Appends a copy of this to `target` (what `sql!`'s `{x:q}` holes do);
+    /// the default clones, then appends.
+    #[doc(hidden)]
+    fn append_ref_to(&self, target: &mut Composed) {
+        self.clone().append_to(target);
+    }
 
     /// This as a [`Composed`] sequence.
     fn into_composed(self) -> Composed {
@@ -206,31 +422,89 @@ pub trait Composable: Clone + fmt::Debug + PartialEq + Sized {
 }
 
 impl Composable for Composed {
-    fn append_to(mut self, target: &mut Composed) {
-        if target.pieces.is_empty() {
+    fn append_to(self, target: &mut Composed) {
+        // Moved whole into an empty target, unless the target was sized for more.
+        if target.pieces.is_empty() && target.pieces.capacity() < self.pieces.len() {
             *target = self;
         } else {
-            target.pieces.append(&mut self.pieces);
+            let offset = target.text.len();
+            target.text.push_str(&self.text);
+            target.pieces.extend(self.pieces.into_iter().map(|p| Piece {
+                end: p.end + offset,
+                kind: p.kind,
+            }));
+            target.extra += self.extra;
+            target.params += self.params;
         }
     }
 
     fn into_composed(self) -> Composed {
         self
     }
+
+    fn append_ref_to(&self, target: &mut Composed) {
+        target.push_composed(self);
+    }
 }
 
-macro_rules! piece {
+impl Composable for Sql {
+    #[inline]
+    fn append_to(self, target: &mut Composed) {
+        target.push_sql_str(self.as_str());
+    }
+
+    fn append_ref_to(&self, target: &mut Composed) {
+        target.push_sql_str(self.as_str());
+    }
+
+    fn into_composed(self) -> Composed {
+        let mut c = Composed::with_capacities(1, self.as_str().len());
+        c.push_sql_str(self.as_str());
+        c
+    }
+}
+
+impl Composable for Identifier {
+    #[inline]
+    fn append_to(self, target: &mut Composed) {
+        target.push_identifier(&self);
+    }
+
+    fn append_ref_to(&self, target: &mut Composed) {
+        target.push_identifier(self);
+    }
+
+    fn into_composed(self) -> Composed {
+        let mut c = Composed::with_capacities(1, self.size_hint());
+        c.push_identifier(&self);
+        c
+    }
+}
+
+macro_rules! deferred {
     ($($t:ident),*) => {$(
         impl Composable for $t {
             #[inline]
             fn append_to(self, target: &mut Composed) {
-                target.pieces.push(Piece::$t(self));
+                target.push_kind(Kind::$t(self));
+            }
+
+            fn into_composed(self) -> Composed {
+                let mut c = Composed::with_capacity(1);
+                c.push_kind(Kind::$t(self));
+                c
             }
         }
+    )*};
+}
 
+deferred!(Literal, Placeholder, Bound);
+
+macro_rules! piece {
+    ($($t:ident),*) => {$(
         impl From<$t> for Composed {
             fn from(piece: $t) -> Composed {
-                Composed { pieces: vec![Piece::$t(piece)] }
+                piece.into_composed()
             }
         }
 
@@ -239,7 +513,7 @@ macro_rules! piece {
 
             fn add(self, rhs: R) -> Composed {
                 let mut c = Composed::with_capacity(2);
-                c.pieces.push(Piece::$t(self));
+                self.append_to(&mut c);
                 rhs.append_to(&mut c);
                 c
             }
@@ -279,5 +553,43 @@ impl<C: Composable> Extend<C> for Composed {
         for piece in iter {
             piece.append_to(self);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::bind;
+
+    #[test]
+    fn unquotes_for_debug() {
+        assert_eq!(unquote(r#""a"."b""c""#), ["a", "b\"c"]);
+        assert_eq!(unquote(r#""""""#), ["\""]);
+        let q = Identifier::qualified(["s", "t\"x"]) + Identifier::new("");
+        assert_eq!(
+            format!("{q:?}"),
+            r#"Composed([Identifier("s", "t\"x"), Identifier("")])"#
+        );
+    }
+
+    #[test]
+    fn structure_survives_the_buffer() {
+        // Same text, different pieces: not equal.
+        assert_ne!(
+            Sql::new("ab").into_composed(),
+            Sql::new("a") + Sql::new("b")
+        );
+        assert_ne!(
+            Sql::new(r#""a""#).into_composed(),
+            Identifier::new("a").into_composed()
+        );
+        // Flattening: a + (b + c) == (a + b) + c.
+        let a = || Sql::new("x = ");
+        let b = || Identifier::new("c");
+        let c = || bind(1_i32);
+        assert_eq!(a() + (b() + c()), (a() + b()) + c());
+        let joined = (Sql::new("a") + bind(1_i32) + Identifier::new("b")).join(", ");
+        assert_eq!(joined.render().unwrap().text(), r#"a, $1, "b""#);
+        assert_eq!(joined.param_count_upper_bound(), 1);
     }
 }

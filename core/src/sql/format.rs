@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use super::{Composable, Composed, Sql};
 use crate::{Error, ErrorKind, Result};
@@ -134,8 +135,14 @@ impl From<FormatError> for Error {
 /// ]);
 /// ```
 pub fn parse_format(s: &str) -> Result<Vec<Segment<'_>>, FormatError> {
-    let bytes = s.as_bytes();
     let mut segs = Vec::new();
+    parse_each(s, |seg| segs.push(seg))?;
+    Ok(segs)
+}
+
+/// [`parse_format`] handing each segment to `each` as it is found.
+fn parse_each<'a>(s: &'a str, mut each: impl FnMut(Segment<'a>)) -> Result<(), FormatError> {
+    let bytes = s.as_bytes();
     let mut auto = 0usize;
     // Offset of the first hole of each numbering style, to report mixing.
     let mut seen_auto = false;
@@ -145,14 +152,14 @@ pub fn parse_format(s: &str) -> Result<Vec<Segment<'_>>, FormatError> {
     while i < bytes.len() {
         match bytes.get(i) {
             Some(b'{') if bytes.get(i + 1) == Some(&b'{') => {
-                push_text(&mut segs, s, start, i);
-                push_text(&mut segs, s, i, i + 1);
+                push_text(&mut each, s, start, i);
+                push_text(&mut each, s, i, i + 1);
                 i += 2;
                 start = i;
             }
             Some(b'}') if bytes.get(i + 1) == Some(&b'}') => {
-                push_text(&mut segs, s, start, i);
-                push_text(&mut segs, s, i, i + 1);
+                push_text(&mut each, s, start, i);
+                push_text(&mut each, s, i, i + 1);
                 i += 2;
                 start = i;
             }
@@ -160,7 +167,7 @@ pub fn parse_format(s: &str) -> Result<Vec<Segment<'_>>, FormatError> {
                 return Err(FormatError::new(FormatErrorKind::UnmatchedClose, i, ""));
             }
             Some(b'{') => {
-                push_text(&mut segs, s, start, i);
+                push_text(&mut each, s, start, i);
                 let close = s
                     .get(i + 1..)
                     .and_then(|rest| rest.find(['}', '{']))
@@ -186,7 +193,7 @@ pub fn parse_format(s: &str) -> Result<Vec<Segment<'_>>, FormatError> {
                     }
                     Parsed::Named(name) => HoleRef::Named(name),
                 };
-                segs.push(Segment::Hole {
+                each(Segment::Hole {
                     arg: hole,
                     offset: i,
                 });
@@ -196,13 +203,13 @@ pub fn parse_format(s: &str) -> Result<Vec<Segment<'_>>, FormatError> {
             _ => i += 1,
         }
     }
-    push_text(&mut segs, s, start, bytes.len());
-    Ok(segs)
+    push_text(&mut each, s, start, bytes.len());
+    Ok(())
 }
 
-fn push_text<'a>(segs: &mut Vec<Segment<'a>>, s: &'a str, from: usize, to: usize) {
+fn push_text<'a>(each: &mut impl FnMut(Segment<'a>), s: &'a str, from: usize, to: usize) {
     if let Some(text) = s.get(from..to).filter(|t| !t.is_empty()) {
-        segs.push(Segment::Text(text));
+        each(Segment::Text(text));
     }
 }
 
@@ -242,17 +249,32 @@ fn parse_hole(inner: &str, at: usize) -> Result<Parsed<'_>, FormatError> {
 
 /// The arguments of [`Sql::format`]: positional ones in order, named ones by name.
 ///
+/// Every argument is appended to one shared sequence as it is added, so
+/// adding arguments allocates once per doubling, not once per argument.
+///
 /// ```
 /// use pgcast_core::sql::{bind, Args, Identifier};
 ///
 /// let args = Args::new().arg(Identifier::new("t")).named("v", bind(1_i32));
 /// assert_eq!(args.len(), 2);
+/// assert_eq!(
+///     format!("{args:?}"),
+///     r#"Args { positional: [Composed([Identifier("t")])], named: [("v", Composed([Bound(1)]))] }"#
+/// );
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Args {
-    positional: Vec<Composed>,
-    named: Vec<(Cow<'static, str>, Composed)>,
+    /// Every argument's pieces, in the order they were added.
+    all: Composed,
+    /// Each positional argument's range of pieces in `all`.
+    positional: Vec<Range<usize>>,
+    named: Vec<(Cow<'static, str>, Range<usize>)>,
 }
+
+/// Pieces (and positional arguments) the first argument makes room for.
+const FIRST_PIECES: usize = 16;
+/// Bytes of text the first argument makes room for.
+const FIRST_TEXT: usize = 128;
 
 impl Args {
     /// No arguments.
@@ -260,15 +282,29 @@ impl Args {
         Args::default()
     }
 
+    fn add(&mut self, value: impl Composable) -> Range<usize> {
+        if self.all.pieces.capacity() == 0 {
+            // Room for a typical statement's arguments at once.
+            self.all.pieces.reserve(FIRST_PIECES);
+            self.all.text.reserve(FIRST_TEXT);
+            self.positional.reserve(FIRST_PIECES);
+        }
+        let start = self.all.len();
+        value.append_to(&mut self.all);
+        start..self.all.len()
+    }
+
     /// Adds the next positional argument.
     pub fn arg(mut self, value: impl Composable) -> Args {
-        self.positional.push(value.into_composed());
+        let range = self.add(value);
+        self.positional.push(range);
         self
     }
 
     /// Adds a named argument.
     pub fn named(mut self, name: impl Into<Cow<'static, str>>, value: impl Composable) -> Args {
-        self.named.push((name.into(), value.into_composed()));
+        let range = self.add(value);
+        self.named.push((name.into(), range));
         self
     }
 
@@ -281,14 +317,42 @@ impl Args {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// One argument as a sequence of its own.
+    fn get(&self, range: &Range<usize>) -> Composed {
+        let mut c = Composed::new();
+        c.push_range(&self.all, range.clone());
+        c
+    }
+}
+
+impl fmt::Debug for Args {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let positional: Vec<_> = self.positional.iter().map(|r| self.get(r)).collect();
+        let named: Vec<_> = self
+            .named
+            .iter()
+            .map(|(n, r)| (&**n, self.get(r)))
+            .collect();
+        f.debug_struct("Args")
+            .field("positional", &positional)
+            .field("named", &named)
+            .finish()
+    }
 }
 
 impl<C: Composable, const N: usize> From<[C; N]> for Args {
     fn from(values: [C; N]) -> Args {
-        Args {
-            positional: values.into_iter().map(Composable::into_composed).collect(),
+        let mut args = Args {
+            all: Composed::with_capacity(N),
+            positional: Vec::with_capacity(N),
             named: Vec::new(),
+        };
+        for value in values {
+            let range = args.add(value);
+            args.positional.push(range);
         }
+        args
     }
 }
 
@@ -310,45 +374,60 @@ impl Sql {
     /// assert_eq!(err.to_string(), "bad format string: no argument for hole `{}` (at byte 11)");
     /// ```
     pub fn format(&self, args: impl Into<Args>) -> Result<Composed> {
-        let args = args.into();
-        match self.static_text() {
-            // Text pieces of a static format string stay borrowed: no copy.
-            Some(text) => fill(text, &args, Sql::new),
-            None => fill(self.as_str(), &args, Sql::from_runtime_unchecked),
-        }
+        fill(self.as_str(), &args.into())
     }
 }
 
-fn fill<'a>(text: &'a str, args: &Args, sql: impl Fn(&'a str) -> Sql) -> Result<Composed> {
-    let segs = parse_format(text)?;
+fn fill(text: &str, args: &Args) -> Result<Composed> {
     let mut used_pos = vec![false; args.positional.len()];
     let mut used_named = vec![false; args.named.len()];
-    let mut out = Composed::with_capacity(segs.len());
-    for seg in segs {
+    // Text pieces and argument pieces, about; each argument used once.
+    let mut out = Composed::with_capacities(
+        args.all.len() + args.len() + 1,
+        text.len() + args.all.text.len(),
+    );
+    // The first missing argument, reported unless the string itself is bad.
+    let mut missing = None;
+    parse_each(text, |seg| {
         let (arg, offset) = match seg {
             Segment::Text(t) => {
-                out.push(sql(t));
-                continue;
+                out.push_sql_str(t);
+                return;
             }
             Segment::Hole { arg, offset } => (arg, offset),
         };
-        let (value, used, label) = match arg {
-            HoleRef::Auto(n) => (args.positional.get(n), used_pos.get_mut(n), String::new()),
-            HoleRef::Index(n) => (args.positional.get(n), used_pos.get_mut(n), n.to_string()),
+        let (range, used) = match arg {
+            HoleRef::Auto(n) | HoleRef::Index(n) => (args.positional.get(n), used_pos.get_mut(n)),
             HoleRef::Named(name) => {
                 let i = args.named.iter().position(|(n, _)| n == name);
                 (
-                    i.and_then(|i| args.named.get(i)).map(|(_, c)| c),
+                    i.and_then(|i| args.named.get(i)).map(|(_, r)| r),
                     i.and_then(|i| used_named.get_mut(i)),
-                    name.to_owned(),
                 )
             }
         };
-        let (Some(value), Some(used)) = (value, used) else {
-            return Err(FormatError::new(FormatErrorKind::MissingArgument, offset, label).into());
-        };
-        *used = true;
-        out.push(value.clone());
+        match (range, used) {
+            (Some(range), Some(used)) => {
+                *used = true;
+                out.push_range(&args.all, range.clone());
+            }
+            _ if missing.is_none() => {
+                let label = match arg {
+                    HoleRef::Auto(_) => String::new(),
+                    HoleRef::Index(n) => n.to_string(),
+                    HoleRef::Named(name) => name.to_owned(),
+                };
+                missing = Some(FormatError::new(
+                    FormatErrorKind::MissingArgument,
+                    offset,
+                    label,
+                ));
+            }
+            _ => {}
+        }
+    })?;
+    if let Some(e) = missing {
+        return Err(e.into());
     }
     if let Some(i) = used_pos.iter().position(|u| !u) {
         let detail = format!("{i} (positional)");
@@ -411,6 +490,48 @@ mod tests {
             FormatErrorKind::InvalidHole
         );
         assert_eq!(parse_format("é{}ü").unwrap().len(), 3);
+    }
+
+    #[test]
+    fn fill_from_shared_arguments() {
+        use crate::sql::{Identifier, bind};
+        let args = Args::new()
+            .arg(Identifier::new("a") + Identifier::new("b"))
+            .arg(bind(1_i32))
+            .named("t", Identifier::qualified(["s", "t"]))
+            .named("e", Composed::new());
+        let q = Sql::new("SELECT {0}, {0} FROM {t}{e} WHERE x = {1}")
+            .format(args.clone())
+            .unwrap();
+        assert_eq!(
+            q.render().unwrap().text(),
+            r#"SELECT "a""b", "a""b" FROM "s"."t" WHERE x = $1"#
+        );
+        let by_hand = Sql::new("SELECT ")
+            + Identifier::new("a")
+            + Identifier::new("b")
+            + Sql::new(", ")
+            + Identifier::new("a")
+            + Identifier::new("b")
+            + Sql::new(" FROM ")
+            + Identifier::qualified(["s", "t"])
+            + Sql::new(" WHERE x = ")
+            + bind(1_i32);
+        assert_eq!(q, by_hand);
+        assert_eq!(q.param_count_upper_bound(), 1);
+        assert_eq!(args, args.clone());
+        assert_ne!(args, Args::new());
+        // A bad string is reported before a missing argument in it.
+        let err = Sql::new("{x} {").format(Args::new()).unwrap_err();
+        assert!(err.to_string().contains("unclosed"), "{err}");
+        let err = Sql::new("{x} {y}").format(Args::new()).unwrap_err();
+        assert!(err.to_string().contains("`{x}`"), "{err}");
+        let err = Sql::new("{}").format(Args::new().arg(Sql::new("a")).arg(Sql::new("b")));
+        assert!(
+            err.unwrap_err()
+                .to_string()
+                .contains("argument 1 (positional) is never used")
+        );
     }
 
     proptest::proptest! {

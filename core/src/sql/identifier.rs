@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use crate::{Error, ErrorKind, Result};
 
@@ -30,13 +31,29 @@ pub(crate) const MAX_IDENTIFIER_BYTES: usize = 63;
 /// assert_eq!(bad.render_inline().unwrap_err().kind(), ErrorKind::Identifier);
 /// assert!(Identifier::try_new("").is_err());
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Identifier(Parts);
 
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// The parts; two-part names (`schema.table`, `table.column`) need no `Vec`.
+#[derive(Clone)]
 enum Parts {
     One(Cow<'static, str>),
+    Two([Cow<'static, str>; 2]),
     Many(Vec<Cow<'static, str>>),
+}
+
+impl PartialEq for Identifier {
+    fn eq(&self, other: &Identifier) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for Identifier {}
+
+impl Hash for Identifier {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
 }
 
 impl Identifier {
@@ -67,13 +84,20 @@ impl Identifier {
         I: IntoIterator,
         I::Item: Into<Cow<'static, str>>,
     {
-        let mut parts: Vec<_> = parts.into_iter().map(Into::into).collect();
-        if parts.len() == 1
-            && let Some(one) = parts.pop()
-        {
-            return Identifier(Parts::One(one));
-        }
-        Identifier(Parts::Many(parts))
+        let mut parts = parts.into_iter().map(Into::into);
+        let Some(first) = parts.next() else {
+            return Identifier(Parts::Many(Vec::new()));
+        };
+        let Some(second) = parts.next() else {
+            return Identifier(Parts::One(first));
+        };
+        let Some(third) = parts.next() else {
+            return Identifier(Parts::Two([first, second]));
+        };
+        let mut many = Vec::with_capacity(parts.size_hint().0 + 3);
+        many.extend([first, second, third]);
+        many.extend(parts);
+        Identifier(Parts::Many(many))
     }
 
     /// This name with one more part: a column of a table, a table of a schema.
@@ -86,7 +110,8 @@ impl Identifier {
     /// ```
     pub fn with_part(self, part: impl Into<Cow<'static, str>>) -> Identifier {
         let mut parts = match self.0 {
-            Parts::One(one) => vec![one],
+            Parts::One(one) => return Identifier(Parts::Two([one, part.into()])),
+            Parts::Two([a, b]) => vec![a, b],
             Parts::Many(many) => many,
         };
         parts.push(part.into());
@@ -113,6 +138,7 @@ impl Identifier {
     pub fn parts(&self) -> &[Cow<'static, str>] {
         match &self.0 {
             Parts::One(one) => std::slice::from_ref(one),
+            Parts::Two(two) => two,
             Parts::Many(many) => many,
         }
     }
@@ -161,6 +187,7 @@ fn no_parts() -> Error {
     )
 }
 
+#[cold]
 fn nul(part: &str) -> Error {
     Error::new(
         ErrorKind::Identifier,
@@ -168,33 +195,53 @@ fn nul(part: &str) -> Error {
     )
 }
 
+#[inline]
 fn check_part_len(part: &str) -> Result<()> {
-    if part.is_empty() {
-        return Err(Error::new(ErrorKind::Identifier, "empty identifier"));
-    }
-    if part.len() > MAX_IDENTIFIER_BYTES {
-        let preview: String = part.chars().take(20).collect();
-        return Err(Error::new(
-            ErrorKind::Identifier,
-            format!(
-                "identifier {preview:?}… is {} bytes; PostgreSQL would truncate it to {MAX_IDENTIFIER_BYTES}",
-                part.len()
-            ),
-        ));
+    if part.is_empty() || part.len() > MAX_IDENTIFIER_BYTES {
+        return Err(bad_len(part));
     }
     Ok(())
+}
+
+#[cold]
+fn bad_len(part: &str) -> Error {
+    if part.is_empty() {
+        return Error::new(ErrorKind::Identifier, "empty identifier");
+    }
+    let preview: String = part.chars().take(20).collect();
+    Error::new(
+        ErrorKind::Identifier,
+        format!(
+            "identifier {preview:?}… is {} bytes; PostgreSQL would truncate it to {MAX_IDENTIFIER_BYTES}",
+            part.len()
+        ),
+    )
 }
 
 /// Writes one part double-quoted, `"` doubled: straight into the output.
 #[inline]
 pub(crate) fn write_part(part: &str, out: &mut String) -> Result<()> {
     check_part_len(part)?;
+    // Most names have neither a quote nor a NUL and are copied whole.
+    let special = part.bytes().any(|b| b == b'"' || b == 0);
+    if !special {
+        out.reserve(part.len() + 2);
+        out.push('"');
+        out.push_str(part);
+        out.push('"');
+        return Ok(());
+    }
+    write_part_escaped(part, out)
+}
+
+#[cold]
+fn write_part_escaped(part: &str, out: &mut String) -> Result<()> {
     out.push('"');
     let mut start = 0;
     for (i, b) in part.bytes().enumerate() {
         match b {
             b'"' => {
-                out.push_str(&part[start..=i]);
+                out.push_str(part.get(start..=i).unwrap_or_default());
                 out.push('"');
                 start = i + 1;
             }
@@ -202,7 +249,7 @@ pub(crate) fn write_part(part: &str, out: &mut String) -> Result<()> {
             _ => {}
         }
     }
-    out.push_str(&part[start..]);
+    out.push_str(part.get(start..).unwrap_or_default());
     out.push('"');
     Ok(())
 }
@@ -226,5 +273,46 @@ impl fmt::Debug for Identifier {
             t.field(&&**part);
         }
         t.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_whatever_the_storage() {
+        let two = Identifier::qualified(["s", "t"]);
+        assert_eq!(two.parts(), ["s", "t"]);
+        assert_eq!(two, Identifier::new("s").with_part("t"));
+        let three = two.clone().with_part("c");
+        assert_eq!(three.parts(), ["s", "t", "c"]);
+        assert_eq!(three, Identifier::qualified(["s", "t", "c"]));
+        assert_eq!(Identifier::qualified(["x"]), Identifier::new("x"));
+        let none = Identifier::qualified(Vec::<String>::new());
+        assert!(none.parts().is_empty());
+        assert_eq!(none.clone().with_part("x"), Identifier::new("x"));
+        let mut set = std::collections::HashSet::new();
+        set.insert(Identifier::new("s").with_part("t"));
+        assert!(set.contains(&two));
+    }
+
+    #[test]
+    fn quoting_and_errors() {
+        let w = |p: &str| {
+            let mut out = String::new();
+            write_part(p, &mut out).map(|()| out)
+        };
+        assert_eq!(w("abc").unwrap(), r#""abc""#);
+        assert_eq!(w("a\"b").unwrap(), r#""a""b""#);
+        assert_eq!(w("\"").unwrap(), r#""""""#);
+        assert_eq!(w("").unwrap_err().kind(), ErrorKind::Identifier);
+        assert_eq!(w("a\0").unwrap_err().kind(), ErrorKind::Identifier);
+        assert_eq!(w("\"\0").unwrap_err().kind(), ErrorKind::Identifier);
+        assert_eq!(
+            w(&"é".repeat(32)).unwrap_err().kind(),
+            ErrorKind::Identifier
+        );
+        assert!(w(&"x".repeat(63)).is_ok());
     }
 }

@@ -2,13 +2,14 @@
 
 use std::any::Any;
 use std::fmt;
-use std::sync::Arc;
 
 use bytes::BytesMut;
 use postgres_types::{Kind, Type};
 
 use super::SqlValue;
 use super::identifier::write_part;
+use super::render::push_decimal;
+use super::stored::Stored;
 use crate::{Adapters, Ctx, Error, ErrorKind, Format, IsNull, Result};
 
 /// A value written into the query text as an SQL literal.
@@ -42,55 +43,31 @@ use crate::{Adapters, Ctx, Error, ErrorKind, Format, IsNull, Result};
 /// assert_eq!(Literal::new("a\0b").render_inline().unwrap_err().kind(), pgcast_core::ErrorKind::Nul);
 /// ```
 #[derive(Clone)]
-pub struct Literal(pub(crate) Arc<dyn SqlValue>);
+pub struct Literal(pub(crate) Stored);
 
 impl Literal {
     /// A literal of `value`.
     pub fn new(value: impl SqlValue) -> Literal {
-        Literal(Arc::new(value))
+        Literal(Stored::new(value))
     }
 
     /// The value.
+    #[inline]
     pub fn value(&self) -> &dyn SqlValue {
-        &*self.0
+        self.0.get()
     }
 }
 
 impl PartialEq for Literal {
     /// See [`Bound`](super::Bound)'s equality: the same rule applies.
     fn eq(&self, other: &Literal) -> bool {
-        same_value(&self.0, &other.0)
+        self.0 == other.0
     }
 }
 
 impl fmt::Debug for Literal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Literal").field(&self.0).finish()
-    }
-}
-
-/// Structural equality of two values: the same allocation, or the same Rust
-/// type, the same PostgreSQL type and the same binary bytes (under the default
-/// policy). Values whose dump fails are equal only to themselves.
-pub(crate) fn same_value(a: &Arc<dyn SqlValue>, b: &Arc<dyn SqlValue>) -> bool {
-    if Arc::ptr_eq(a, b) {
-        return true;
-    }
-    // `(**a)`: the value inside the `Arc`, not the `Arc` (itself a SqlValue).
-    let (a, b): (&dyn SqlValue, &dyn SqlValue) = (&**a, &**b);
-    if Any::type_id(a.as_any()) != Any::type_id(b.as_any()) {
-        return false;
-    }
-    let policy = crate::Policy::DEFAULT;
-    let (ta, tb) = (a.pg_type(&policy), b.pg_type(&policy));
-    if ta != tb {
-        return false;
-    }
-    let (mut ba, mut bb) = (BytesMut::new(), BytesMut::new());
-    let ctx = Ctx::binary(&ta);
-    match (a.dump(&ctx, &mut ba), b.dump(&ctx, &mut bb)) {
-        (Ok(na), Ok(nb)) => na == nb && ba == bb,
-        _ => false,
     }
 }
 
@@ -109,6 +86,38 @@ pub(crate) fn resolve<'s>(
         }
         None => (value.pg_type(policy), None),
     }
+}
+
+/// Writes a stored value as a literal: the common scalars straight into
+/// `out` when the scope registers no dumper for them (the same text their
+/// own text dumpers would give), anything else by [`write_literal`].
+#[inline]
+pub(crate) fn write_stored_literal(
+    value: &Stored,
+    scope: &Adapters,
+    scratch: &mut BytesMut,
+    out: &mut String,
+) -> Result<()> {
+    let own = || scope.dumper(Any::type_id(value.get().as_any())).is_none();
+    match value {
+        Stored::I16(v) if own() => write_int(i64::from(*v), out),
+        Stored::I32(v) if own() => write_int(i64::from(*v), out),
+        Stored::I64(v) if own() => write_int(*v, out),
+        Stored::Bool(v) if own() => out.push_str(if *v { "true" } else { "false" }),
+        // A NUL takes the general path, for the text dumper's error.
+        Stored::Str(s) if !s.as_bytes().contains(&0) && own() => write_quoted(s, out),
+        _ => return write_literal(value.get(), scope, scratch, out),
+    }
+    Ok(())
+}
+
+/// An integer as a bare literal: decimal, a space before a minus sign.
+#[inline]
+fn write_int(v: i64, out: &mut String) {
+    if v < 0 {
+        out.push_str(" -");
+    }
+    push_decimal(v.unsigned_abs(), out);
 }
 
 /// Writes `value` as a literal: text dump into `scratch`, then quoting.
@@ -339,6 +348,49 @@ mod tests {
         assert_eq!(name(&moods), r#""public"."mood"[]"#);
         let weird = Type::new("we\"ird".into(), 90_002, Kind::Simple, "my app".into());
         assert_eq!(name(&weird), r#""my app"."we""ird""#);
+    }
+
+    #[test]
+    fn fast_paths_match_the_text_dumpers() {
+        fn both<T: SqlValue + Clone>(v: T) -> (Result<String>, Result<String>) {
+            let scope = Adapters::new();
+            let (mut fast, mut slow) = (String::new(), String::new());
+            let mut scratch = BytesMut::new();
+            let f = write_stored_literal(&Stored::new(v.clone()), &scope, &mut scratch, &mut fast);
+            let s = write_literal(&v, &scope, &mut scratch, &mut slow);
+            (f.map(|()| fast), s.map(|()| slow))
+        }
+        macro_rules! same {
+            ($($v:expr),*) => {$(
+                let (fast, slow) = both($v);
+                assert_eq!(fast.unwrap(), slow.unwrap(), "{:?}", $v);
+            )*};
+        }
+        same!(
+            0_i16,
+            i16::MIN,
+            i16::MAX,
+            -1_i32,
+            i32::MIN,
+            i32::MAX,
+            0_i64,
+            i64::MIN,
+            i64::MAX
+        );
+        same!(
+            true,
+            false,
+            "",
+            "it's",
+            r"back\slash",
+            "é'€",
+            1.5_f64,
+            -0.0_f64,
+            f32::NAN
+        );
+        let (fast, slow) = both("a\0b");
+        assert_eq!(fast.unwrap_err().kind(), ErrorKind::Nul);
+        assert_eq!(slow.unwrap_err().kind(), ErrorKind::Nul);
     }
 
     #[test]

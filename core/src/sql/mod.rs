@@ -10,10 +10,13 @@
 //! - [`Composed`]: a sequence of the above; `+` and [`Sql::join`] build it,
 //!   [`Sql::format`] (at run time) and `sql!` (at compile time) fill holes.
 //!
-//! Rendering walks the tree once and writes the query text with `$1..$n`
-//! plus the parameter list ([`Rendered`]), or the text with every value
+//! A [`Composed`] keeps its trusted text and its identifiers, already
+//! quoted, in one buffer as they are pushed; rendering copies that buffer
+//! once and splices in what depends on the rendering scope: `$1..$n` for
+//! parameters (collected into [`Rendered`]) and literals, or with every value
 //! inlined as a literal ([`Composed::render_inline`]). Injection is
-//! impossible by construction: only [`Sql`] text is written unquoted.
+//! impossible by construction: only [`Sql`] text is written unquoted. An
+//! invalid identifier is kept as it was given and reported when rendering.
 //!
 //! ```
 //! use pgcast_core::sql::{bind, Composable, Identifier, Sql};
@@ -35,6 +38,7 @@ mod lists;
 mod literal;
 mod placeholder;
 mod render;
+mod stored;
 mod text;
 mod values;
 

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::SqlValue;
-use super::literal::same_value;
+use super::stored::Stored;
 
 /// A parameter whose value is supplied at execution, rendered as `$n`.
 ///
@@ -76,7 +76,7 @@ impl fmt::Debug for Placeholder {
 /// assert_eq!(format!("{:?}", bind("x")), r#"Bound("x")"#);
 /// ```
 #[derive(Clone)]
-pub struct Bound(pub(crate) Arc<dyn SqlValue>);
+pub struct Bound(pub(crate) Stored);
 
 /// Binds `value` as a parameter: it renders as `$n` and travels in the
 /// parameter list, never in the query text.
@@ -88,24 +88,25 @@ pub struct Bound(pub(crate) Arc<dyn SqlValue>);
 /// assert_eq!(r.text(), "SELECT $1");
 /// ```
 pub fn bind(value: impl SqlValue) -> Bound {
-    Bound(Arc::new(value))
+    Bound(Stored::new(value))
 }
 
 impl Bound {
     /// The value.
+    #[inline]
     pub fn value(&self) -> &dyn SqlValue {
-        &*self.0
+        self.0.get()
     }
 
     /// The shared value, for keeping it beyond the query.
     pub fn shared(&self) -> Arc<dyn SqlValue> {
-        Arc::clone(&self.0)
+        self.0.shared()
     }
 }
 
 impl PartialEq for Bound {
     fn eq(&self, other: &Bound) -> bool {
-        same_value(&self.0, &other.0)
+        self.0 == other.0
     }
 }
 

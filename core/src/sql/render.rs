@@ -1,15 +1,18 @@
-//! Rendering: one pass over the pieces writes the query text into one
-//! pre-sized `String` and collects the parameters.
+//! Rendering: one pass over the pieces copies the pre-quoted text into one
+//! pre-sized `String`, splices in `$n` and literals, and collects the
+//! parameters.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 use bytes::BytesMut;
 use postgres_types::Type;
 
-use super::composed::Piece;
-use super::literal::{resolve, write_literal};
-use super::placeholder::Kind;
+use super::composed::{Composed, Kind};
+use super::literal::{resolve, write_stored_literal};
+use super::placeholder::Kind as PlaceholderKind;
+use super::stored::Stored;
 use super::{Bound, SqlValue, bind};
 use crate::{Adapters, Ctx, DynDumper, Error, ErrorKind, Format, IsNull, Result};
 
@@ -320,53 +323,42 @@ impl DumpedParams {
     }
 }
 
-/// Bytes of text and number of parameters a sequence needs, about.
-fn estimate(pieces: &[Piece]) -> (usize, usize) {
-    let mut text = 0;
-    let mut params = 0;
-    for p in pieces {
-        text += match p {
-            Piece::Sql(s) => s.as_str().len(),
-            Piece::Identifier(i) => i.size_hint(),
-            Piece::Literal(_) => 16,
-            Piece::Placeholder(_) | Piece::Bound(_) => {
-                params += 1;
-                4
-            }
-        };
-    }
-    (text, params)
-}
-
 struct Renderer<'s> {
     out: String,
     scope: &'s Adapters,
     inline: bool,
     params: Vec<Param>,
     positional: usize,
-    scratch: BytesMut,
+    /// Where literals are dumped before quoting: taken from the thread's
+    /// spare buffer on the first literal, given back at the end.
+    scratch: Option<BytesMut>,
+}
+
+/// The largest scratch buffer kept for the next rendering on this thread.
+const SCRATCH_KEEP: usize = 4096;
+
+thread_local! {
+    static SCRATCH: Cell<BytesMut> = Cell::new(BytesMut::new());
 }
 
 impl Renderer<'_> {
+    /// Writes a piece that is not in the text buffer.
     #[inline]
-    fn piece(&mut self, piece: &Piece) -> Result<()> {
-        match piece {
-            Piece::Sql(s) => self.out.push_str(s.as_str()),
-            Piece::Identifier(i) => i.write(&mut self.out)?,
-            Piece::Literal(l) => {
-                write_literal(l.value(), self.scope, &mut self.scratch, &mut self.out)?
-            }
-            Piece::Bound(b) if self.inline => {
-                write_literal(b.value(), self.scope, &mut self.scratch, &mut self.out)?
-            }
-            Piece::Bound(b) => self.param(ParamSource::Value(b.clone()))?,
-            Piece::Placeholder(ph) => match &ph.0 {
-                Kind::Positional => {
+    fn piece(&mut self, kind: &Kind) -> Result<()> {
+        match kind {
+            Kind::Sql | Kind::Identifier => {}
+            // Fails with the identifier's error (it failed when pushed).
+            Kind::BadIdentifier(id) => id.write(&mut self.out)?,
+            Kind::Literal(l) => self.literal(&l.0)?,
+            Kind::Bound(b) if self.inline => self.literal(&b.0)?,
+            Kind::Bound(b) => self.param(ParamSource::Value(b.clone()))?,
+            Kind::Placeholder(ph) => match &ph.0 {
+                PlaceholderKind::Positional => {
                     let k = self.positional;
                     self.positional += 1;
                     self.param(ParamSource::Positional(k))?;
                 }
-                Kind::Named(name) => {
+                PlaceholderKind::Named(name) => {
                     let seen = self
                         .params
                         .iter()
@@ -379,6 +371,13 @@ impl Renderer<'_> {
             },
         }
         Ok(())
+    }
+
+    fn literal(&mut self, value: &Stored) -> Result<()> {
+        let scratch = self
+            .scratch
+            .get_or_insert_with(|| SCRATCH.try_with(Cell::take).unwrap_or_default());
+        write_stored_literal(value, self.scope, scratch, &mut self.out)
     }
 
     fn param(&mut self, source: ParamSource) -> Result<()> {
@@ -397,49 +396,72 @@ impl Renderer<'_> {
 
     #[inline]
     fn dollar(&mut self, n: usize) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        let mut n = n;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
         self.out.push('$');
-        for &d in &digits[i..] {
-            self.out.push(d as char);
-        }
+        push_decimal(n as u64, &mut self.out);
     }
 }
 
-fn run<'s>(pieces: &[Piece], scope: &'s Adapters, inline: bool) -> Result<Renderer<'s>> {
-    let (text, params) = estimate(pieces);
+/// Writes `n` in decimal.
+#[inline]
+pub(crate) fn push_decimal(n: u64, out: &mut String) {
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut n = n;
+    while n > 0 {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    for &d in digits.get(i..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
+}
+
+fn run<'s>(q: &Composed, scope: &'s Adapters, inline: bool) -> Result<Renderer<'s>> {
     let mut r = Renderer {
-        out: String::with_capacity(text),
+        out: String::with_capacity(q.text.len() + q.extra),
         scope,
         inline,
-        params: Vec::with_capacity(if inline { 0 } else { params }),
+        params: Vec::with_capacity(if inline { 0 } else { q.params }),
         positional: 0,
-        scratch: BytesMut::new(),
+        scratch: None,
     };
-    for piece in pieces {
-        r.piece(piece)?;
+    // The buffer holds every text piece in order; the other pieces go
+    // between, at the offsets where they were pushed.
+    let mut copied = 0;
+    for piece in &q.pieces {
+        if matches!(piece.kind, Kind::Sql | Kind::Identifier) {
+            continue;
+        }
+        r.out
+            .push_str(q.text.get(copied..piece.end).unwrap_or_default());
+        copied = piece.end;
+        r.piece(&piece.kind)?;
+    }
+    r.out.push_str(q.text.get(copied..).unwrap_or_default());
+    if let Some(mut scratch) = r.scratch.take()
+        && scratch.capacity() <= SCRATCH_KEEP
+    {
+        scratch.clear();
+        let _ = SCRATCH.try_with(|s| s.set(scratch));
     }
     Ok(r)
 }
 
-pub(crate) fn render(pieces: &[Piece], scope: &Adapters) -> Result<Rendered> {
-    let r = run(pieces, scope, false)?;
+pub(crate) fn render(q: &Composed, scope: Adapters) -> Result<Rendered> {
+    let r = run(q, &scope, false)?;
+    let (text, params) = (r.out, r.params);
     Ok(Rendered {
-        text: r.out,
-        params: r.params,
-        scope: scope.clone(),
+        text,
+        params,
+        scope,
     })
 }
 
-pub(crate) fn render_inline(pieces: &[Piece], scope: &Adapters) -> Result<String> {
-    Ok(run(pieces, scope, true)?.out)
+pub(crate) fn render_inline(q: &Composed, scope: &Adapters) -> Result<String> {
+    Ok(run(q, scope, true)?.out)
 }

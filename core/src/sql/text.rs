@@ -50,14 +50,6 @@ impl Sql {
         &self.0
     }
 
-    /// Whether the text is a `&'static str` (no copy is ever made of it).
-    pub(crate) fn static_text(&self) -> Option<&'static str> {
-        match self.0 {
-            Cow::Borrowed(s) => Some(s),
-            Cow::Owned(_) => None,
-        }
-    }
-
     /// Joins `items` with the separator `sep` between each two.
     ///
     /// ```
