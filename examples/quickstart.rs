@@ -1,87 +1,127 @@
-//! The front door: values of many PostgreSQL types loaded by pgcast from the
-//! server's binary and text output, and sent back as parameters.
+//! The front door: a row type, a table, rows in with a multi-row `VALUES`,
+//! a query composed from names chosen at run time, typed rows out.
 //!
-//! Runs against `DATABASE_URL` when set, otherwise against a throwaway
-//! server started for the occasion:
+//! Shows `#[derive(FromRow, ToRow)]`, `sql!` with identifier holes (`{x:i}`),
+//! a bound value (`{x}`) and a named placeholder filled by `params!`,
+//! `query_as`, safe quoting of a hostile name, and a typed error for a bad
+//! value. Runs against `DATABASE_URL` when set, otherwise against a
+//! throwaway server started for the occasion:
 //!
 //! ```text
-//! cargo run --example quickstart
+//! cargo run --example quickstart                     # sorted by moons, ascending
+//! cargo run --example quickstart -- radius_km desc   # any column, asc or desc
 //! ```
 
-use pgcast::bridge::{Param, Raw};
-use pgcast::{Adapters, Ctx, Format, Value};
-use tokio_postgres::{NoTls, SimpleQueryMessage};
+use std::error::Error;
+
+use pgcast::sql::{Identifier, Placeholder, Sql, Values, bind};
+use pgcast::{FromRow, ToRow, sql};
+use pgcast_tokio_postgres::{ClientExt, PgClient, params};
+
+#[derive(FromRow, ToRow, Debug)]
+struct Planet {
+    name: String,
+    moons: i32,
+    radius_km: f64,
+    discovered: Option<i32>,
+}
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Box<dyn Error>> {
+    // The sort column and order come from the command line: untrusted input.
+    let mut args = std::env::args().skip(1);
+    let column = args.next().unwrap_or_else(|| "moons".to_owned());
+    let order = match args.next().as_deref() {
+        Some("desc" | "DESC") => Sql::new("DESC"),
+        _ => Sql::new("ASC"),
+    };
     let db = pgcast_tempdb::shared()?;
-    let (client, connection) = tokio_postgres::connect(db.url(), NoTls).await?;
+    let (client, connection) = tokio_postgres::connect(db.url(), tokio_postgres::NoTls).await?;
     tokio::spawn(connection);
-    println!("connected to {}\n", db.url());
+    let client = PgClient::new(client);
+    client
+        .exec(
+            &Sql::new("CREATE TEMP TABLE planets (name text PRIMARY KEY, moons int4 NOT NULL, radius_km float8 NOT NULL, discovered int4)"),
+            params! {},
+        )
+        .await?;
 
-    // One row of many types; each column is loaded into the dynamic Value
-    // from the binary result and from the text the server prints.
-    let select = "SELECT true AS bool, 42::int2 AS int2, -7::int4 AS int4, \
-                  9223372036854775807::int8 AS int8, 'héllo 🐘'::text AS text, \
-                  'x'::varchar AS varchar, '\\x00ff'::bytea AS bytea, 'pg_class'::name AS name";
-    let row = client.query_one(select, &[]).await?;
-    let printed: Vec<Option<String>> = client
-        .simple_query(select)
-        .await?
-        .into_iter()
-        .find_map(|m| match m {
-            SimpleQueryMessage::Row(r) => {
-                Some((0..r.len()).map(|i| r.get(i).map(str::to_owned)).collect())
-            }
-            _ => None,
-        })
-        .unwrap_or_default();
-    let adapters = Adapters::global();
-    println!(
-        "{:<8} {:<10} {:<30} {:<30}",
-        "column", "type", "binary → Value", "text → Value"
+    // Rows in: one multi-row INSERT per page of VALUES, every value bound.
+    let planets: Vec<Planet> = [
+        ("Mercury", 0, 2439.7, None),
+        ("Venus", 0, 6051.8, None),
+        ("Earth", 1, 6371.0, None),
+        ("Mars", 2, 3389.5, None),
+        ("Jupiter", 95, 69911.0, None),
+        ("Saturn", 146, 58232.0, None),
+        ("Uranus", 28, 25362.0, Some(1781)),
+        ("Neptune", 16, 24622.0, Some(1846)),
+    ]
+    .map(|(name, moons, radius_km, discovered)| Planet {
+        name: name.into(),
+        moons,
+        radius_km,
+        discovered,
+    })
+    .into();
+    let cols = Identifier::list(Planet::columns().iter().copied());
+    let rows = planets.iter().map(|p| {
+        [
+            bind(p.name.clone()),
+            bind(p.moons),
+            bind(p.radius_km),
+            bind(p.discovered),
+        ]
+    });
+    let mut inserted = 0;
+    for page in Values::new(rows) {
+        let page = page?;
+        let insert = sql!("INSERT INTO planets ({cols:q}) VALUES {page:q}");
+        inserted += client.exec(&insert, params! {}).await?;
+    }
+    println!("inserted {inserted} planets");
+
+    // A query from run-time names: identifiers are quoted, values are bound
+    // ($1), and `min_moons` is a named placeholder supplied at execution.
+    let max_radius = 30_000.0_f64;
+    let query = sql!(
+        "SELECT * FROM planets WHERE radius_km < {max_radius} AND moons >= {min_moons} \
+         ORDER BY {column:i} {order:q}, name",
+        min_moons = Placeholder::named("min_moons"),
     );
-    for (i, column) in row.columns().iter().enumerate() {
-        let ty = column.type_();
-        let loader = adapters.value_loader(ty);
-        let raw: Raw = row.get(i);
-        let from_binary = loader.load(&Ctx::new(ty, Format::Binary), raw.0)?;
-        let text: Option<&String> = printed.get(i).and_then(Option::as_ref);
-        let from_text = loader.load(&Ctx::new(ty, Format::Text), text.map(|t| t.as_bytes()))?;
-        assert_eq!(from_binary, from_text, "both formats load the same value");
+    println!("query: {}", query.render()?.text());
+    let found: Vec<Planet> = client
+        .query_as(&query, params! { "min_moons" => 1 })
+        .await?;
+    println!(
+        "\n{:<8} {:>5} {:>10} {:>10}",
+        "name", "moons", "radius_km", "discovered"
+    );
+    for p in &found {
+        let discovered = p.discovered.map_or("-".to_owned(), |y| y.to_string());
         println!(
-            "{:<8} {:<10} {:<30} {:<30}",
-            column.name(),
-            ty.name(),
-            format!("{from_binary:?}"),
-            serde_json::to_string(&from_text)?
+            "{:<8} {:>5} {:>10.1} {:>10}",
+            p.name, p.moons, p.radius_km, discovered
         );
     }
 
-    // Rust values as parameters, in either format, with range checks.
-    let row = client
-        .query_one(
-            "SELECT $1::int4 + 1, $2::text || '!'",
-            &[&Param::new(&41_i64, Format::Text), &Param::binary(&"hi")],
-        )
-        .await?;
-    let (n, s): (i32, String) = (row.get(0), row.get(1));
-    println!("\nparameters: 41 (sent as text) + 1 = {n}, \"hi\" (binary) || '!' = {s:?}");
+    // A hostile name is only ever an identifier: quoted, never spliced.
+    let hostile = "name\" FROM planets; DROP TABLE planets; --";
+    println!(
+        "\nhostile identifier renders as: {}",
+        sql!("SELECT {hostile:i} FROM planets").render()?.text()
+    );
 
-    let too_big = client
-        .query_one("SELECT $1::int2", &[&Param::binary(&70_000_i64)])
-        .await
-        .expect_err("70000 does not fit in int2");
-    println!(
-        "a range-checked parameter: {}",
-        std::error::Error::source(&too_big).map_or(too_big.to_string(), |e| e.to_string())
-    );
-    let value: Value = adapters
-        .value_loader(&pgcast::Type::INT4)
-        .load(&Ctx::text(&pgcast::Type::INT4), Some(b"7"))?;
-    println!(
-        "dynamic values serialize: {}",
-        serde_json::to_string(&vec![value, Value::Null])?
-    );
+    // A bad value is a typed error before anything reaches the server.
+    let bad = String::from("Pluto\0");
+    let insert = sql!("INSERT INTO planets VALUES ({bad}, 5, 1188.3, 1930)");
+    match client.exec(&insert, params! {}).await {
+        Err(e) => println!("bad value, {:?}: {e}", e.kind()),
+        Ok(_) => return Err("a NUL byte was accepted".into()),
+    }
+    let count: i64 = client
+        .query_scalar_as(&Sql::new("SELECT count(*) FROM planets"), params! {})
+        .await?;
+    println!("still {count} planets");
     Ok(())
 }
