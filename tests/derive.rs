@@ -572,7 +572,7 @@ async fn json_and_json_nullable() {
     assert_eq!(
         err.to_string(),
         "unexpected NULL: SQL NULL in a `json` field; use `json(nullable)` to accept it \
-         (column \"maybe_null_doc\" (index 2), PostgreSQL type jsonb, Rust type Option<derive::Prefs>)"
+         (column \"maybe_null_doc\" (index 2), PostgreSQL type jsonb, Rust type Option<Prefs>)"
     );
     // JSON that does not fit the field
     let err = error::<WithJson>(

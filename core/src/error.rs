@@ -148,7 +148,7 @@ impl Error {
     /// Sets the Rust type by its name, unless one is already known.
     pub fn with_rust_type<T: ?Sized>(mut self) -> Error {
         if self.0.rust_type.is_none() {
-            self.0.rust_type = Some(short_type_name(std::any::type_name::<T>()));
+            self.0.rust_type = Some(std::any::type_name::<T>());
         }
         self
     }
@@ -190,7 +190,7 @@ impl Error {
 
     /// The Rust type involved, if known (without its module path).
     pub fn rust_type(&self) -> Option<&'static str> {
-        self.0.rust_type
+        self.0.rust_type.map(short_type_name)
     }
 
     /// The column involved, if known.
@@ -211,6 +211,29 @@ fn short_type_name(full: &'static str) -> &'static str {
     }
 }
 
+/// `core::option::Option<app::Prefs>` → `Option<Prefs>`: every path inside
+/// the name trimmed, for messages.
+fn without_paths(full: &str) -> String {
+    let mut out = String::with_capacity(full.len());
+    let mut segment_start = 0;
+    for (i, c) in full.char_indices() {
+        if matches!(
+            c,
+            '<' | '>' | ',' | '(' | ')' | '[' | ']' | ';' | '&' | ' ' | '*'
+        ) {
+            push_last_segment(&full[segment_start..i], &mut out);
+            out.push(c);
+            segment_start = i + c.len_utf8();
+        }
+    }
+    push_last_segment(&full[segment_start..], &mut out);
+    out
+}
+
+fn push_last_segment(path: &str, out: &mut String) {
+    out.push_str(path.rsplit("::").next().unwrap_or(path));
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &*self.0;
@@ -227,7 +250,7 @@ impl fmt::Display for Error {
             }
         }
         if let Some(rust) = inner.rust_type {
-            context.push(format!("Rust type {rust}"));
+            context.push(format!("Rust type {}", without_paths(rust)));
         }
         if !context.is_empty() {
             write!(f, " ({})", context.join(", "))?;
@@ -246,7 +269,7 @@ impl fmt::Debug for Error {
             d.field("pg_type", &ty.name());
         }
         if let Some(rust) = inner.rust_type {
-            d.field("rust_type", &rust);
+            d.field("rust_type", &without_paths(rust));
         }
         if let Some(col) = &inner.column {
             d.field("column", col);
@@ -276,6 +299,25 @@ mod tests {
         assert_eq!(short_type_name("alloc::string::String"), "String");
         assert_eq!(short_type_name("core::option::Option<i32>"), "Option<i32>");
         assert_eq!(short_type_name("i64"), "i64");
+    }
+
+    #[test]
+    fn nested_paths_trimmed() {
+        assert_eq!(
+            without_paths("core::option::Option<app::Prefs>"),
+            "Option<Prefs>"
+        );
+        assert_eq!(
+            without_paths("alloc::vec::Vec<(i32, &alloc::string::String)>"),
+            "Vec<(i32, &String)>"
+        );
+        let err =
+            Error::unexpected_null::<Option<std::collections::HashMap<String, i32>>>(&Type::INT4);
+        assert!(
+            err.to_string()
+                .ends_with("Rust type Option<HashMap<String, i32>>)"),
+            "{err}"
+        );
     }
 
     #[test]
