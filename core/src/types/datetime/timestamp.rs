@@ -18,7 +18,8 @@ use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use super::date::{calendar_date, not_iso};
 use super::epoch::{
-    datetime_from_micros, fixed, local_nanos, pg_timestamp, time_from_micros, to_micros,
+    datetime_from_micros, exact_micros, fixed, is_pg_timestamp_i64, local_nanos, pg_timestamp,
+    time_from_micros, to_micros,
 };
 use super::infinite::{Endless, Infinite, endless_codec, text_infinity};
 use super::syntax::{self, Cursor};
@@ -112,10 +113,13 @@ impl Endless for PrimitiveDateTime {
     fn encode(v: Infinite<Self>, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
         Self::accepts(ctx)?;
         let us = match v {
-            Infinite::Finite(dt) => Infinite::Finite(pg_timestamp::<Self>(
-                ctx.ty,
-                to_micros::<Self>(ctx, local_nanos(dt))?,
-            )?),
+            Infinite::Finite(dt) => match exact_micros(dt.date(), dt.time(), 0) {
+                Some(us) if is_pg_timestamp_i64(us) => Infinite::Finite(us),
+                _ => Infinite::Finite(pg_timestamp::<Self>(
+                    ctx.ty,
+                    to_micros::<Self>(ctx, local_nanos(dt))?,
+                )?),
+            },
             Infinite::NegInfinity => Infinite::NegInfinity,
             Infinite::Infinity => Infinite::Infinity,
         };
@@ -167,9 +171,18 @@ impl Endless for OffsetDateTime {
         Self::accepts(ctx)?;
         let us = match v {
             Infinite::Finite(dt) => {
-                let local = local_nanos(PrimitiveDateTime::new(dt.date(), dt.time()));
-                let utc = local - i128::from(dt.offset().whole_seconds()) * 1_000_000_000;
-                Infinite::Finite(pg_timestamp::<Self>(ctx.ty, to_micros::<Self>(ctx, utc)?)?)
+                let east = dt.offset().whole_seconds();
+                match exact_micros(dt.date(), dt.time(), east) {
+                    Some(us) if is_pg_timestamp_i64(us) => Infinite::Finite(us),
+                    _ => {
+                        let local = local_nanos(PrimitiveDateTime::new(dt.date(), dt.time()));
+                        let utc = local - i128::from(east) * 1_000_000_000;
+                        Infinite::Finite(pg_timestamp::<Self>(
+                            ctx.ty,
+                            to_micros::<Self>(ctx, utc)?,
+                        )?)
+                    }
+                }
             }
             Infinite::NegInfinity => Infinite::NegInfinity,
             Infinite::Infinity => Infinite::Infinity,
