@@ -372,16 +372,23 @@ impl Dump for f64 {
             out.put_slice(&v.to_be_bytes());
             return Ok(IsNull::No);
         }
-        match *ctx.ty {
-            Type::FLOAT8 => write_f64(v, ctx.format, out),
-            Type::FLOAT4 => write_f32(narrow::<f64>(v, ctx)?, ctx.format, out),
-            Type::NUMERIC => {
-                write_float_as_numeric(|out| write_text(v, 15, out), || Numeric::from(v), ctx, out)
-            }
-            _ => return Err(Error::wrong_type::<f64>(ctx.ty)),
-        }
-        Ok(IsNull::No)
+        dump_f64(v, ctx, out)
     }
+}
+
+/// Every other conversion from `f64` (text, other types), and the errors;
+/// out of line so that the binary fast path of `dump` stays small enough
+/// to inline.
+fn dump_f64(v: f64, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+    match *ctx.ty {
+        Type::FLOAT8 => write_f64(v, ctx.format, out),
+        Type::FLOAT4 => write_f32(narrow::<f64>(v, ctx)?, ctx.format, out),
+        Type::NUMERIC => {
+            write_float_as_numeric(|out| write_text(v, 15, out), || Numeric::from(v), ctx, out)
+        }
+        _ => return Err(Error::wrong_type::<f64>(ctx.ty)),
+    }
+    Ok(IsNull::No)
 }
 
 impl Dump for f32 {
@@ -396,17 +403,24 @@ impl Dump for f32 {
             out.put_slice(&v.to_be_bytes());
             return Ok(IsNull::No);
         }
-        match *ctx.ty {
-            Type::FLOAT4 => write_f32(v, ctx.format, out),
-            // Widening is exact: the text is that of the f64, not of the f32.
-            Type::FLOAT8 => write_f64(f64::from(v), ctx.format, out),
-            Type::NUMERIC => {
-                write_float_as_numeric(|out| write_text(v, 6, out), || Numeric::from(v), ctx, out)
-            }
-            _ => return Err(Error::wrong_type::<f32>(ctx.ty)),
-        }
-        Ok(IsNull::No)
+        dump_f32(v, ctx, out)
     }
+}
+
+/// Every other conversion from `f32` (text, other types), and the errors;
+/// out of line so that the binary fast path of `dump` stays small enough
+/// to inline.
+fn dump_f32(v: f32, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+    match *ctx.ty {
+        Type::FLOAT4 => write_f32(v, ctx.format, out),
+        // Widening is exact: the text is that of the f64, not of the f32.
+        Type::FLOAT8 => write_f64(f64::from(v), ctx.format, out),
+        Type::NUMERIC => {
+            write_float_as_numeric(|out| write_text(v, 6, out), || Numeric::from(v), ctx, out)
+        }
+        _ => return Err(Error::wrong_type::<f32>(ctx.ty)),
+    }
+    Ok(IsNull::No)
 }
 
 impl StaticType for f64 {
