@@ -237,6 +237,20 @@ pub(crate) fn pg_timestamp<T: ?Sized>(ty: &Type, us: i128) -> Result<i64> {
     }
 }
 
+/// The date and time `us` microseconds after PostgreSQL's epoch when both
+/// PostgreSQL and `time` have it, else `None` (infinities, out of range):
+/// the fast path of [`datetime_from_micros`], which reports the errors.
+#[inline]
+pub(crate) fn micros_to_datetime(us: i64) -> Option<PrimitiveDateTime> {
+    if !is_pg_timestamp_i64(us) {
+        return None;
+    }
+    let julian = i32::try_from(us.div_euclid(USECS_PER_DAY) + EPOCH_JULIAN).ok()?;
+    let date = Date::from_julian_day(julian).ok()?;
+    let time = time_from_micros(us.rem_euclid(USECS_PER_DAY))?;
+    Some(PrimitiveDateTime::new(date, time))
+}
+
 /// The date and time `us` microseconds after PostgreSQL's epoch.
 #[inline]
 pub(crate) fn datetime_from_micros<T: ?Sized>(ty: &Type, us: i64) -> Result<PrimitiveDateTime> {
@@ -315,6 +329,14 @@ mod tests {
                 None => prop_assert!(
                     ns % 1000 != 0 || general.is_some_and(|us| !is_pg_timestamp(us))
                 ),
+            }
+        }
+
+        #[test]
+        fn micros_to_datetime_agrees(us in any::<i64>(), near in -(1_i64 << 50)..(1 << 50)) {
+            for us in [us, near] {
+                let general = datetime_from_micros::<Time>(&Type::TIMESTAMP, us).ok();
+                prop_assert_eq!(micros_to_datetime(us), general);
             }
         }
 
