@@ -22,7 +22,7 @@
 use std::fmt;
 
 use bytes::{BufMut, BytesMut};
-use postgres_types::Type;
+use postgres_types::{Kind, Type};
 
 use super::array_text;
 use super::array_type::{array_delimiter, array_type_or_unspecified, element_type, elements_type};
@@ -121,6 +121,7 @@ impl Shape {
         Shape::new(&[Dimension::new(len, lower_bound)]).map(|(s, _)| s)
     }
 
+    #[inline]
     pub(crate) fn dims(&self) -> &[Dimension] {
         &self.dims[..self.ndim as usize]
     }
@@ -387,11 +388,17 @@ fn take_i32(ty: &Type, r: &mut &[u8]) -> Result<i32> {
             *r = rest;
             Ok(i32::from_be_bytes(*head))
         }
-        None => Err(Error::malformed(ty, "array truncated")),
+        None => Err(truncated(ty)),
     }
 }
 
+#[cold]
+fn truncated(ty: &Type) -> Error {
+    Error::malformed(ty, "array truncated")
+}
+
 /// The binary header: the shape, the element count and the bytes after it.
+#[inline]
 fn read_header<'r>(ty: &Type, elem: &Type, raw: &'r [u8]) -> Result<(Shape, usize, &'r [u8])> {
     let mut r = raw;
     let ndim = take_i32(ty, &mut r)?;
@@ -413,6 +420,24 @@ fn read_header<'r>(ty: &Type, elem: &Type, raw: &'r [u8]) -> Result<(Shape, usiz
                 elem.name()
             ),
         ));
+    }
+    if ndim == 1 {
+        // The common one-dimensional array, without the general loop.
+        let len = take_i32(ty, &mut r)?;
+        let lower_bound = take_i32(ty, &mut r)?;
+        if let Ok(count) = usize::try_from(len)
+            && lower_bound.checked_add(len).is_some()
+        {
+            let mut shape = Shape::EMPTY;
+            if count > 0 {
+                shape.ndim = 1;
+                shape.dims[0] = Dimension::new(len, lower_bound);
+            }
+            return Ok((shape, count, r));
+        }
+        let (shape, count) = Shape::new(&[Dimension::new(len, lower_bound)])
+            .map_err(|msg| Error::malformed(ty, msg))?;
+        return Ok((shape, count, r));
     }
     let mut dims = [Dimension::new(0, 0); MAX_DIMS];
     for d in &mut dims[..ndim] {
@@ -633,22 +658,87 @@ fn write_binary(
     }
     let mut has_null = false;
     for i in 0..count {
-        let at = out.len();
-        out.put_i32(-1);
-        match element(i, out)? {
-            IsNull::Yes => {
-                out.truncate(at + 4);
-                has_null = true;
-            }
-            IsNull::No => {
-                let len = i32::try_from(out.len() - at - 4)
-                    .map_err(|_| Error::malformed(elem, format!("element {i} is over 2 GiB")))?;
-                out[at..at + 4].copy_from_slice(&len.to_be_bytes());
-            }
-        }
+        has_null |= put_element(out, elem, i, |out| element(i, out))?;
     }
     if has_null {
         out[flags_at..flags_at + 4].copy_from_slice(&1i32.to_be_bytes());
+    }
+    Ok(())
+}
+
+/// Writes one element of a binary array: its length, then its bytes, or
+/// length -1 for NULL; returns whether it was NULL.
+#[inline]
+fn put_element(
+    out: &mut BytesMut,
+    elem: &Type,
+    i: usize,
+    dump: impl FnOnce(&mut BytesMut) -> Result<IsNull>,
+) -> Result<bool> {
+    let at = out.len();
+    out.put_i32(-1);
+    match dump(out)? {
+        IsNull::Yes => {
+            out.truncate(at + 4);
+            Ok(true)
+        }
+        IsNull::No => {
+            let len = i32::try_from(out.len() - at - 4)
+                .map_err(|_| Error::malformed(elem, format!("element {i} is over 2 GiB")))?;
+            if let Some(slot) = out.get_mut(at..at + 4) {
+                slot.copy_from_slice(&len.to_be_bytes());
+            }
+            Ok(false)
+        }
+    }
+}
+
+/// The type an element of type `elem` is written as: `elem` past its
+/// domains, or `None` if that is an array (PostgreSQL has no arrays of
+/// arrays; the general path reports it). One `kind()` look-up when `elem`
+/// is not a domain.
+#[inline]
+fn scalar_base(elem: &Type) -> Option<&Type> {
+    let mut ty = elem;
+    loop {
+        match ty.kind() {
+            Kind::Array(_) => return None,
+            Kind::Domain(base) => ty = base,
+            _ => return Some(ty),
+        }
+    }
+}
+
+/// The binary form of a one-dimensional array of `elements` of type `elem`
+/// starting at subscript `lower_bound`: the common case of `dump_list`,
+/// without the general shape. The caller ensures the upper bound fits in an
+/// `int4`.
+#[inline]
+fn write_binary_list<T: Dump>(
+    elements: &[T],
+    lower_bound: i32,
+    elem: &Type,
+    ectx: &Ctx<'_>,
+    out: &mut BytesMut,
+) -> Result<()> {
+    let flags_at = out.len();
+    if elements.is_empty() {
+        out.put_slice(&[0; 8]);
+        out.put_u32(elem.oid());
+        return Ok(());
+    }
+    let mut header = [0u8; 20];
+    header[3] = 1;
+    header[8..12].copy_from_slice(&elem.oid().to_be_bytes());
+    header[12..16].copy_from_slice(&(elements.len() as i32).to_be_bytes());
+    header[16..20].copy_from_slice(&lower_bound.to_be_bytes());
+    out.put_slice(&header);
+    let mut has_null = false;
+    for (i, e) in elements.iter().enumerate() {
+        has_null |= put_element(out, elem, i, |out| e.dump(ectx, out))?;
+    }
+    if has_null && let Some(flags) = out.get_mut(flags_at + 4..flags_at + 8) {
+        flags.copy_from_slice(&1i32.to_be_bytes());
     }
     Ok(())
 }
@@ -675,7 +765,18 @@ fn dump_list<T: Dump + StaticType, R: ?Sized>(
     ctx: &Ctx<'_>,
     out: &mut BytesMut,
 ) -> Result<IsNull> {
-    let shape = Shape::one(elements.len(), natural_lower_bound(ctx.ty))
+    let lower_bound = natural_lower_bound(ctx.ty);
+    // The common case: a binary array of a known element type, short enough
+    // that its upper bound fits in an int4.
+    if ctx.format == Format::Binary
+        && elements.len() < i32::MAX as usize
+        && let Some(elem) = element_type(ctx.ty)
+        && let Some(base) = scalar_base(elem)
+    {
+        write_binary_list(elements, lower_bound, elem, &ctx.with_type(base), out)?;
+        return Ok(IsNull::No);
+    }
+    let shape = Shape::one(elements.len(), lower_bound)
         .map_err(|msg| Error::out_of_range::<R>(ctx.ty, msg))?;
     dump_shaped::<T, R>(&shape, elements, ctx, out)
 }
@@ -1092,6 +1193,26 @@ mod tests {
         #[test]
         fn int_arrays_round_trip(a in arrays(proptest::option::of(any::<i32>()))) {
             round_trip(&Type::INT4_ARRAY, &a)?;
+        }
+
+        #[test]
+        fn list_fast_path_matches_general(
+            ints in prop::collection::vec(proptest::option::of(any::<i16>()), 0..6),
+            texts in prop::collection::vec(proptest::option::of(nasty_string()), 0..6),
+        ) {
+            // Vec<T> takes the one-dimensional fast path; Array<T> the general one.
+            for ty in [Type::INT2_ARRAY, Type::INT4_ARRAY, Type::INT2_VECTOR] {
+                let ctx = Ctx::binary(&ty);
+                let general = Array::from_parts(
+                    &[Dimension::new(ints.len() as i32, natural_lower_bound(&ty))],
+                    ints.clone(),
+                )
+                .unwrap();
+                prop_assert_eq!(dump_to(&ints, &ctx).unwrap(), dump_to(&general, &ctx).unwrap());
+            }
+            let ctx = Ctx::binary(&Type::TEXT_ARRAY);
+            let general = Array::from_vec(texts.clone()).unwrap();
+            prop_assert_eq!(dump_to(&texts, &ctx).unwrap(), dump_to(&general, &ctx).unwrap());
         }
 
         #[test]

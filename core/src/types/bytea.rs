@@ -73,11 +73,22 @@ fn hex_val(b: u8) -> Option<u8> {
 }
 
 /// Writes bytes as bytea in the context's format (hex for text).
+#[inline]
 pub(crate) fn dump_bytes<T: ?Sized>(
     bytes: &[u8],
     ctx: &Ctx<'_>,
     out: &mut BytesMut,
 ) -> Result<IsNull> {
+    if ctx.format == Format::Binary && *ctx.ty == Type::BYTEA {
+        out.put_slice(bytes);
+        return Ok(IsNull::No);
+    }
+    dump_bytes_other::<T>(bytes, ctx, out)
+}
+
+/// The text form and the errors, out of line so that the binary fast path
+/// of `dump_bytes` stays small enough to inline.
+fn dump_bytes_other<T: ?Sized>(bytes: &[u8], ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
     check_bytea::<T>(ctx)?;
     match ctx.format {
         Format::Binary => out.put_slice(bytes),

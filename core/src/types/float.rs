@@ -258,29 +258,41 @@ impl Load<'_> for f64 {
 
     #[inline]
     fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<f64> {
-        match *ctx.ty {
-            Type::FLOAT8 => read_f64::<f64>(ctx, raw),
-            Type::FLOAT4 => read_f32::<f64>(ctx, raw).map(f64::from),
-            Type::INT2 | Type::INT4 => read_int(ctx, raw).map(|v| v as f64),
-            Type::INT8 => {
-                let v = read_int(ctx, raw)?;
-                let f = v as f64;
-                int_to_float::<f64, f64>(v, f, f as i128 == i128::from(v), ctx)
-            }
-            Type::NUMERIC => {
-                Self::check(ctx)?;
-                let n = read_numeric(ctx, raw).map_err(|e| e.with_rust_type::<f64>())?;
-                let f = n.to_f64();
-                if n.is_finite() && f.is_infinite() {
-                    return Err(Error::out_of_range::<f64>(
-                        ctx.ty,
-                        format!("{n} overflows f64"),
-                    ));
-                }
-                Ok(f)
-            }
-            _ => Err(Error::wrong_type::<f64>(ctx.ty)),
+        // The common case first: the type's own binary form.
+        if ctx.format == Format::Binary
+            && *ctx.ty == Type::FLOAT8
+            && let Ok(bytes) = <[u8; 8]>::try_from(raw)
+        {
+            return Ok(f64::from_be_bytes(bytes));
         }
+        load_f64(ctx, raw)
+    }
+}
+
+/// Every other conversion into `f64`, and the errors.
+fn load_f64(ctx: &Ctx<'_>, raw: &[u8]) -> Result<f64> {
+    match *ctx.ty {
+        Type::FLOAT8 => read_f64::<f64>(ctx, raw),
+        Type::FLOAT4 => read_f32::<f64>(ctx, raw).map(f64::from),
+        Type::INT2 | Type::INT4 => read_int(ctx, raw).map(|v| v as f64),
+        Type::INT8 => {
+            let v = read_int(ctx, raw)?;
+            let f = v as f64;
+            int_to_float::<f64, f64>(v, f, f as i128 == i128::from(v), ctx)
+        }
+        Type::NUMERIC => {
+            <f64 as Load>::check(ctx)?;
+            let n = read_numeric(ctx, raw).map_err(|e| e.with_rust_type::<f64>())?;
+            let f = n.to_f64();
+            if n.is_finite() && f.is_infinite() {
+                return Err(Error::out_of_range::<f64>(
+                    ctx.ty,
+                    format!("{n} overflows f64"),
+                ));
+            }
+            Ok(f)
+        }
+        _ => Err(Error::wrong_type::<f64>(ctx.ty)),
     }
 }
 
@@ -296,28 +308,40 @@ impl Load<'_> for f32 {
 
     #[inline]
     fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<f32> {
-        match *ctx.ty {
-            Type::FLOAT4 => read_f32::<f32>(ctx, raw),
-            Type::FLOAT8 => narrow::<f32>(read_f64::<f32>(ctx, raw)?, ctx),
-            Type::INT2 | Type::INT4 | Type::INT8 => {
-                let v = read_int(ctx, raw)?;
-                let f = v as f32;
-                int_to_float::<f32, f32>(v, f, f as i128 == i128::from(v), ctx)
-            }
-            Type::NUMERIC => {
-                Self::check(ctx)?;
-                let n = read_numeric(ctx, raw).map_err(|e| e.with_rust_type::<f32>())?;
-                let f = n.to_f32();
-                if n.is_finite() && f.is_infinite() {
-                    return Err(Error::out_of_range::<f32>(
-                        ctx.ty,
-                        format!("{n} overflows f32"),
-                    ));
-                }
-                Ok(f)
-            }
-            _ => Err(Error::wrong_type::<f32>(ctx.ty)),
+        // The common case first: the type's own binary form.
+        if ctx.format == Format::Binary
+            && *ctx.ty == Type::FLOAT4
+            && let Ok(bytes) = <[u8; 4]>::try_from(raw)
+        {
+            return Ok(f32::from_be_bytes(bytes));
         }
+        load_f32(ctx, raw)
+    }
+}
+
+/// Every other conversion into `f32`, and the errors.
+fn load_f32(ctx: &Ctx<'_>, raw: &[u8]) -> Result<f32> {
+    match *ctx.ty {
+        Type::FLOAT4 => read_f32::<f32>(ctx, raw),
+        Type::FLOAT8 => narrow::<f32>(read_f64::<f32>(ctx, raw)?, ctx),
+        Type::INT2 | Type::INT4 | Type::INT8 => {
+            let v = read_int(ctx, raw)?;
+            let f = v as f32;
+            int_to_float::<f32, f32>(v, f, f as i128 == i128::from(v), ctx)
+        }
+        Type::NUMERIC => {
+            <f32 as Load>::check(ctx)?;
+            let n = read_numeric(ctx, raw).map_err(|e| e.with_rust_type::<f32>())?;
+            let f = n.to_f32();
+            if n.is_finite() && f.is_infinite() {
+                return Err(Error::out_of_range::<f32>(
+                    ctx.ty,
+                    format!("{n} overflows f32"),
+                ));
+            }
+            Ok(f)
+        }
+        _ => Err(Error::wrong_type::<f32>(ctx.ty)),
     }
 }
 
@@ -344,16 +368,27 @@ impl Dump for f64 {
     #[inline]
     fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
         let v = *self;
-        match *ctx.ty {
-            Type::FLOAT8 => write_f64(v, ctx.format, out),
-            Type::FLOAT4 => write_f32(narrow::<f64>(v, ctx)?, ctx.format, out),
-            Type::NUMERIC => {
-                write_float_as_numeric(|out| write_text(v, 15, out), || Numeric::from(v), ctx, out)
-            }
-            _ => return Err(Error::wrong_type::<f64>(ctx.ty)),
+        if ctx.format == Format::Binary && *ctx.ty == Type::FLOAT8 {
+            out.put_slice(&v.to_be_bytes());
+            return Ok(IsNull::No);
         }
-        Ok(IsNull::No)
+        dump_f64(v, ctx, out)
     }
+}
+
+/// Every other conversion from `f64` (text, other types), and the errors;
+/// out of line so that the binary fast path of `dump` stays small enough
+/// to inline.
+fn dump_f64(v: f64, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+    match *ctx.ty {
+        Type::FLOAT8 => write_f64(v, ctx.format, out),
+        Type::FLOAT4 => write_f32(narrow::<f64>(v, ctx)?, ctx.format, out),
+        Type::NUMERIC => {
+            write_float_as_numeric(|out| write_text(v, 15, out), || Numeric::from(v), ctx, out)
+        }
+        _ => return Err(Error::wrong_type::<f64>(ctx.ty)),
+    }
+    Ok(IsNull::No)
 }
 
 impl Dump for f32 {
@@ -364,17 +399,28 @@ impl Dump for f32 {
     #[inline]
     fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
         let v = *self;
-        match *ctx.ty {
-            Type::FLOAT4 => write_f32(v, ctx.format, out),
-            // Widening is exact: the text is that of the f64, not of the f32.
-            Type::FLOAT8 => write_f64(f64::from(v), ctx.format, out),
-            Type::NUMERIC => {
-                write_float_as_numeric(|out| write_text(v, 6, out), || Numeric::from(v), ctx, out)
-            }
-            _ => return Err(Error::wrong_type::<f32>(ctx.ty)),
+        if ctx.format == Format::Binary && *ctx.ty == Type::FLOAT4 {
+            out.put_slice(&v.to_be_bytes());
+            return Ok(IsNull::No);
         }
-        Ok(IsNull::No)
+        dump_f32(v, ctx, out)
     }
+}
+
+/// Every other conversion from `f32` (text, other types), and the errors;
+/// out of line so that the binary fast path of `dump` stays small enough
+/// to inline.
+fn dump_f32(v: f32, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+    match *ctx.ty {
+        Type::FLOAT4 => write_f32(v, ctx.format, out),
+        // Widening is exact: the text is that of the f64, not of the f32.
+        Type::FLOAT8 => write_f64(f64::from(v), ctx.format, out),
+        Type::NUMERIC => {
+            write_float_as_numeric(|out| write_text(v, 6, out), || Numeric::from(v), ctx, out)
+        }
+        _ => return Err(Error::wrong_type::<f32>(ctx.ty)),
+    }
+    Ok(IsNull::No)
 }
 
 impl StaticType for f64 {

@@ -61,7 +61,6 @@ pub(crate) fn parse_int(ty: &Type, raw: &[u8]) -> Result<i64> {
 
 /// Writes `v` as the integer type of `ctx`, range-checked; `numeric`,
 /// `float4` and `float8` take it in text format and in binary.
-#[inline]
 pub(crate) fn write_int<T: ?Sized>(v: i64, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
     fn range<T: ?Sized>(ty: &Type, v: i64) -> Error {
         Error::out_of_range::<T>(ty, format!("{v} does not fit in {}", ty.name()))
@@ -130,6 +129,28 @@ impl std::fmt::Write for BytesWriter<'_> {
     }
 }
 
+/// Every conversion into an integer but the type's own binary form: other
+/// widths, text, `numeric`; range-checked, and the errors. Kept out of the
+/// `#[inline]` fast path so that it stays small enough to inline into loops
+/// (arrays, rows).
+fn load_other<T>(ctx: &Ctx<'_>, raw: &[u8]) -> Result<T>
+where
+    T: for<'a> Load<'a> + TryFrom<i128>,
+{
+    <T as Load<'_>>::check(ctx)?;
+    let v = if *ctx.ty == Type::NUMERIC {
+        crate::types::numeric::read_numeric_int::<T>(ctx, raw)?
+    } else {
+        i128::from(read_int(ctx, raw)?)
+    };
+    T::try_from(v).map_err(|_| {
+        Error::out_of_range::<T>(
+            ctx.ty,
+            format!("{v} does not fit in {}", std::any::type_name::<T>()),
+        )
+    })
+}
+
 macro_rules! int_impls {
     ($($t:ty => $pg:ident, $width:literal, [$($accepts:ident),*];)*) => {$(
         impl Load<'_> for $t {
@@ -143,20 +164,13 @@ macro_rules! int_impls {
             #[inline]
             fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<$t> {
                 // The common case, the type's own binary form, in one test.
-                if ctx.format == Format::Binary && *ctx.ty == Type::$pg {
-                    if let Ok(bytes) = <[u8; $width]>::try_from(raw) {
-                        return Ok(<$t>::from_be_bytes(bytes));
-                    }
+                if ctx.format == Format::Binary
+                    && *ctx.ty == Type::$pg
+                    && let Ok(bytes) = <[u8; $width]>::try_from(raw)
+                {
+                    return Ok(<$t>::from_be_bytes(bytes));
                 }
-                Self::check(ctx)?;
-                let v = if *ctx.ty == Type::NUMERIC {
-                    crate::types::numeric::read_numeric_int::<$t>(ctx, raw)?
-                } else {
-                    i128::from(read_int(ctx, raw)?)
-                };
-                <$t>::try_from(v).map_err(|_| {
-                    Error::out_of_range::<$t>(ctx.ty, format!("{v} does not fit in {}", stringify!($t)))
-                })
+                load_other::<$t>(ctx, raw)
             }
         }
 

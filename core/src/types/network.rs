@@ -339,6 +339,23 @@ fn check_network<T: ?Sized>(ctx: &Ctx<'_>) -> Result<()> {
     }
 }
 
+/// The address of the common binary value: a host (full prefix) address of
+/// `inet` or `cidr`, well formed; `None` for anything else, which the general
+/// path then decodes or rejects.
+#[inline]
+fn binary_host(ctx: &Ctx<'_>, raw: &[u8]) -> Option<IpAddr> {
+    if ctx.format != Format::Binary || !matches!(*ctx.ty, Type::INET | Type::CIDR) {
+        return None;
+    }
+    match raw {
+        &[AF_INET, 32, 0 | 1, 4, a, b, c, d] => Some(IpAddr::V4(Ipv4Addr::new(a, b, c, d))),
+        [AF_INET6, 128, 0 | 1, 16, addr @ ..] => <[u8; 16]>::try_from(addr)
+            .ok()
+            .map(|octets| IpAddr::V6(Ipv6Addr::from(octets))),
+        _ => None,
+    }
+}
+
 /// Decodes an `inet` or `cidr` value in either format.
 fn load_inet<T: ?Sized>(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Inet> {
     check_network::<T>(ctx)?;
@@ -390,6 +407,7 @@ fn load_inet<T: ?Sized>(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Inet> {
 }
 
 /// Encodes an `inet` or `cidr` value in either format.
+#[inline]
 fn dump_inet<T: ?Sized>(inet: &Inet, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
     check_network::<T>(ctx)?;
     let cidr = *ctx.ty == Type::CIDR;
@@ -402,12 +420,34 @@ fn dump_inet<T: ?Sized>(inet: &Inet, ctx: &Ctx<'_>, out: &mut BytesMut) -> Resul
     match ctx.format {
         Format::Binary => match inet.addr {
             IpAddr::V4(a) => {
-                out.put_slice(&[AF_INET, inet.prefix, cidr as u8, 4]);
-                out.put_slice(&a.octets());
+                let [a, b, c, d] = a.octets();
+                out.put_slice(&[AF_INET, inet.prefix, cidr as u8, 4, a, b, c, d]);
             }
             IpAddr::V6(a) => {
-                out.put_slice(&[AF_INET6, inet.prefix, cidr as u8, 16]);
-                out.put_slice(&a.octets());
+                let mut buf = [
+                    AF_INET6,
+                    inet.prefix,
+                    cidr as u8,
+                    16,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                ];
+                buf[4..].copy_from_slice(&a.octets());
+                out.put_slice(&buf);
             }
         },
         Format::Text => {
@@ -425,6 +465,9 @@ impl Load<'_> for Inet {
 
     #[inline]
     fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Inet> {
+        if let Some(addr) = binary_host(ctx, raw) {
+            return Ok(Inet::host(addr));
+        }
         load_inet::<Inet>(ctx, raw).map_err(|e| e.with_rust_type::<Inet>())
     }
 }
@@ -466,8 +509,10 @@ impl Load<'_> for IpAddr {
         check_network::<IpAddr>(ctx)
     }
 
-    #[inline]
     fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<IpAddr> {
+        if let Some(addr) = binary_host(ctx, raw) {
+            return Ok(addr);
+        }
         host_addr::<IpAddr>(ctx, raw)
     }
 }
@@ -479,7 +524,11 @@ impl Load<'_> for Ipv4Addr {
 
     #[inline]
     fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Ipv4Addr> {
-        match host_addr::<Ipv4Addr>(ctx, raw)? {
+        let addr = match binary_host(ctx, raw) {
+            Some(addr) => addr,
+            None => host_addr::<Ipv4Addr>(ctx, raw)?,
+        };
+        match addr {
             IpAddr::V4(a) => Ok(a),
             IpAddr::V6(a) => Err(Error::out_of_range::<Ipv4Addr>(
                 ctx.ty,
@@ -496,7 +545,11 @@ impl Load<'_> for Ipv6Addr {
 
     #[inline]
     fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Ipv6Addr> {
-        match host_addr::<Ipv6Addr>(ctx, raw)? {
+        let addr = match binary_host(ctx, raw) {
+            Some(addr) => addr,
+            None => host_addr::<Ipv6Addr>(ctx, raw)?,
+        };
+        match addr {
             IpAddr::V6(a) => Ok(a),
             IpAddr::V4(a) => Err(Error::out_of_range::<Ipv6Addr>(
                 ctx.ty,

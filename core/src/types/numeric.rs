@@ -21,8 +21,8 @@ use crate::{Ctx, Dump, Error, ErrorKind, Format, IsNull, Load, Policy, Result, S
 const DEC_DIGITS: i64 = 4;
 /// The largest display scale the wire format can carry (14 bits).
 pub(crate) const MAX_SCALE: u16 = 0x3FFF;
-const SIGN_POS: u16 = 0x0000;
-const SIGN_NEG: u16 = 0x4000;
+pub(crate) const SIGN_POS: u16 = 0x0000;
+pub(crate) const SIGN_NEG: u16 = 0x4000;
 const SIGN_NAN: u16 = 0xC000;
 const SIGN_PINF: u16 = 0xD000;
 const SIGN_NINF: u16 = 0xF000;

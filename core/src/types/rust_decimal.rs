@@ -7,13 +7,13 @@
 //! the display scale may shrink: `1.000…0` with 40 zeros loads as `1` with
 //! as many zeros as the coefficient can hold (the value is unchanged).
 
-use bytes::BytesMut;
+use bytes::{BufMut, BytesMut};
 use postgres_types::Type;
 use rust_decimal::Decimal;
 
 use crate::types::int::read_int;
-use crate::types::numeric::{Numeric, read_numeric};
-use crate::{Ctx, Dump, Error, IsNull, Load, Policy, Result, StaticType};
+use crate::types::numeric::{Numeric, SIGN_NEG, SIGN_POS, read_numeric};
+use crate::{Ctx, Dump, Error, Format, IsNull, Load, Policy, Result, StaticType};
 
 const MAX_COEFFICIENT: u128 = (1 << 96) - 1;
 const MAX_SCALE: u32 = 28;
@@ -84,6 +84,67 @@ pub(crate) fn decimal_to_numeric(d: &Decimal) -> Numeric {
     )
 }
 
+/// Writes a `Decimal` as a binary `numeric` (`numeric_send`): the same bytes
+/// as `decimal_to_numeric(d).write_binary(out)`, without allocating.
+///
+/// The coefficient (at most 96 bits) is scaled so that the fraction has a
+/// whole number of base-10000 groups, then cut into groups with 64-bit
+/// arithmetic on its 32-bit words.
+#[inline]
+pub(crate) fn write_decimal_binary(d: &Decimal, out: &mut BytesMut) {
+    // Decimal's scale is at most 28, its coefficient below 2^96: with the
+    // padding below the coefficient stays under 2^106 and fits in 32 digits.
+    let scale = d.scale();
+    let pad = (4 - scale % 4) % 4;
+    let coefficient = d.mantissa().unsigned_abs() * 10u128.pow(pad);
+    let frac_groups = ((scale + pad) / 4) as i16;
+    let mut words = [
+        (coefficient >> 96) as u32,
+        (coefficient >> 64) as u32,
+        (coefficient >> 32) as u32,
+        coefficient as u32,
+    ];
+    // Base-10000 groups, least significant first.
+    let mut groups = [0u16; 8];
+    let mut len = 0;
+    for pair in groups.chunks_exact_mut(2) {
+        if words == [0; 4] {
+            break;
+        }
+        let mut rem = 0u64;
+        for w in &mut words {
+            let cur = rem << 32 | u64::from(*w);
+            *w = (cur / 100_000_000) as u32;
+            rem = cur % 100_000_000;
+        }
+        pair[0] = (rem % 10_000) as u16;
+        pair[1] = (rem / 10_000) as u16;
+        len += 2;
+    }
+    let used = &groups[..len];
+    let top = used.iter().rposition(|g| *g != 0).map_or(0, |i| i + 1);
+    let low = used.iter().position(|g| *g != 0).unwrap_or(top);
+    let significant = used.get(low..top).unwrap_or_default();
+    let (weight, sign) = if significant.is_empty() {
+        (0, SIGN_POS)
+    } else {
+        let sign = if d.is_sign_negative() {
+            SIGN_NEG
+        } else {
+            SIGN_POS
+        };
+        (top as i16 - 1 - frac_groups, sign)
+    };
+    out.reserve(8 + 2 * significant.len());
+    out.put_u16(significant.len() as u16);
+    out.put_i16(weight);
+    out.put_u16(sign);
+    out.put_u16(scale as u16);
+    for g in significant.iter().rev() {
+        out.put_u16(*g);
+    }
+}
+
 impl Load<'_> for Decimal {
     fn check(ctx: &Ctx<'_>) -> Result<()> {
         match *ctx.ty {
@@ -110,8 +171,13 @@ impl Dump for Decimal {
         Type::NUMERIC
     }
 
+    #[inline]
     fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
         match *ctx.ty {
+            Type::NUMERIC if ctx.format == Format::Binary => {
+                write_decimal_binary(self, out);
+                Ok(IsNull::No)
+            }
             Type::NUMERIC => decimal_to_numeric(self).dump(ctx, out),
             _ => Err(Error::wrong_type::<Decimal>(ctx.ty)),
         }
@@ -193,6 +259,29 @@ mod tests {
         );
     }
 
+    #[test]
+    fn binary_dump_edges() {
+        let mut neg_zero = Decimal::from_i128_with_scale(0, 3);
+        neg_zero.set_sign_negative(true);
+        for d in [
+            Decimal::ZERO,
+            Decimal::from_i128_with_scale(0, 28),
+            neg_zero,
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::from_i128_with_scale(1, 28),
+            Decimal::from_i128_with_scale(MAX_COEFFICIENT as i128, 28),
+            Decimal::from_i128_with_scale(100_000_000, 4),
+            Decimal::from_i128_with_scale(-123_456_789, 5),
+        ] {
+            let mut fast = BytesMut::new();
+            write_decimal_binary(&d, &mut fast);
+            let mut general = BytesMut::new();
+            decimal_to_numeric(&d).write_binary(&mut general);
+            assert_eq!(&fast[..], &general[..], "{d}");
+        }
+    }
+
     fn any_decimal() -> impl Strategy<Value = Decimal> {
         (any::<i128>(), 0u32..=28).prop_map(|(m, s)| {
             let m = m % (MAX_COEFFICIENT as i128 + 1);
@@ -211,6 +300,15 @@ mod tests {
                 prop_assert_eq!(back, d);
                 prop_assert_eq!(back.scale(), d.scale());
             }
+        }
+
+        #[test]
+        fn binary_dump_matches_numeric(d in any_decimal()) {
+            let mut fast = BytesMut::new();
+            write_decimal_binary(&d, &mut fast);
+            let mut general = BytesMut::new();
+            decimal_to_numeric(&d).write_binary(&mut general);
+            prop_assert_eq!(&fast[..], &general[..]);
         }
 
         #[test]

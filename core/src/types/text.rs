@@ -7,11 +7,16 @@ use postgres_types::{Kind, Type};
 use crate::{Ctx, Dump, Error, ErrorKind, Format, IsNull, Load, Policy, Result, StaticType};
 
 /// Types whose binary and text forms are both plain UTF-8 text.
+#[inline]
 pub(crate) fn is_text_like(ty: &Type) -> bool {
     match *ty {
         Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => true,
-        _ => matches!(ty.kind(), Kind::Enum(_)) || ty.name() == "citext",
+        _ => is_enum_or_citext(ty),
     }
+}
+
+fn is_enum_or_citext(ty: &Type) -> bool {
+    matches!(ty.kind(), Kind::Enum(_)) || ty.name() == "citext"
 }
 
 /// The UTF-8 text of a text-like value, borrowed.
@@ -34,17 +39,51 @@ pub(crate) fn dump_str<T: ?Sized>(s: &str, ctx: &Ctx<'_>, out: &mut BytesMut) ->
         return Err(Error::wrong_type::<T>(ctx.ty));
     }
     // `contains` on bytes is a memchr; the position is only wanted for the error.
-    if s.as_bytes().contains(&0) {
-        let pos = s.bytes().position(|b| b == 0).unwrap_or(0);
-        return Err(Error::new(
-            ErrorKind::Nul,
-            format!("text has a NUL byte at position {pos}; PostgreSQL cannot store it"),
-        )
-        .with_pg_type(ctx.ty)
-        .with_rust_type::<T>());
+    if has_nul(s.as_bytes()) {
+        return Err(nul_error::<T>(s, ctx.ty));
     }
     out.put_slice(s.as_bytes());
     Ok(IsNull::No)
+}
+
+/// Whether `bytes` holds a NUL, without a branch per byte: 16 bytes at a
+/// time (the last block overlapping), or two overlapping words below that.
+/// Faster than a `memchr` call on the short strings most values are.
+#[inline]
+pub(crate) fn has_nul(bytes: &[u8]) -> bool {
+    #[inline(always)]
+    fn block_has_nul(block: &[u8]) -> bool {
+        block.iter().fold(false, |nul, b| nul | (*b == 0))
+    }
+    #[inline(always)]
+    fn word_has_nul(word: &[u8; 8]) -> bool {
+        // The classic test: some byte is zero iff this is non-zero.
+        let w = u64::from_ne_bytes(*word);
+        w.wrapping_sub(0x0101_0101_0101_0101) & !w & 0x8080_8080_8080_8080 != 0
+    }
+    if let Some(last) = bytes.last_chunk::<16>() {
+        for block in bytes.chunks_exact(16) {
+            if block_has_nul(block) {
+                return true;
+            }
+        }
+        block_has_nul(last)
+    } else if let (Some(first), Some(last)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        word_has_nul(first) | word_has_nul(last)
+    } else {
+        block_has_nul(bytes)
+    }
+}
+
+#[cold]
+fn nul_error<T: ?Sized>(s: &str, ty: &Type) -> Error {
+    let pos = s.bytes().position(|b| b == 0).unwrap_or(0);
+    Error::new(
+        ErrorKind::Nul,
+        format!("text has a NUL byte at position {pos}; PostgreSQL cannot store it"),
+    )
+    .with_pg_type(ty)
+    .with_rust_type::<T>()
 }
 
 fn check_text<T: ?Sized>(ctx: &Ctx<'_>) -> Result<()> {
@@ -164,6 +203,20 @@ impl StaticType for char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn has_nul_everywhere() {
+        for len in 0..70 {
+            let clean = vec![b'a'; len];
+            assert!(!has_nul(&clean), "len {len}");
+            for at in 0..len {
+                let mut b = clean.clone();
+                b[at] = 0;
+                assert!(has_nul(&b), "len {len}, NUL at {at}");
+            }
+        }
+        assert!(!has_nul("\u{80}\u{100}\u{ffff}é".repeat(5).as_bytes()));
+    }
 
     #[test]
     fn text_family() {

@@ -91,6 +91,12 @@ impl Load<'_> for Uuid {
 
     #[inline]
     fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Uuid> {
+        if ctx.format == Format::Binary
+            && *ctx.ty == Type::UUID
+            && let Ok(bytes) = <[u8; 16]>::try_from(raw)
+        {
+            return Ok(Uuid::from_bytes(bytes));
+        }
         check_uuid(ctx)?;
         match ctx.format {
             Format::Binary => match <[u8; 16]>::try_from(raw) {
@@ -113,16 +119,26 @@ impl Dump for Uuid {
 
     #[inline]
     fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
-        check_uuid(ctx)?;
-        match ctx.format {
-            Format::Binary => out.put_slice(self.as_bytes()),
-            Format::Text => {
-                let mut buf = [0u8; 36];
-                out.put_slice(self.hyphenated().encode_lower(&mut buf).as_bytes());
-            }
+        if ctx.format == Format::Binary && *ctx.ty == Type::UUID {
+            out.put_slice(self.as_bytes());
+            return Ok(IsNull::No);
         }
-        Ok(IsNull::No)
+        dump_uuid(self, ctx, out)
     }
+}
+
+/// The text form and the errors, out of line so that the binary fast path
+/// of `dump` stays small enough to inline.
+fn dump_uuid(v: &Uuid, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+    check_uuid(ctx)?;
+    match ctx.format {
+        Format::Binary => out.put_slice(v.as_bytes()),
+        Format::Text => {
+            let mut buf = [0u8; 36];
+            out.put_slice(v.hyphenated().encode_lower(&mut buf).as_bytes());
+        }
+    }
+    Ok(IsNull::No)
 }
 
 impl StaticType for Uuid {

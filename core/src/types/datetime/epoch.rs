@@ -168,6 +168,24 @@ pub(crate) fn local_nanos(dt: PrimitiveDateTime) -> i128 {
     days * NANOS_PER_DAY + time_nanos(dt.time())
 }
 
+/// Microseconds from PostgreSQL's epoch to a wall-clock date and time
+/// `offset_secs` east of UTC, when that is a whole number of microseconds
+/// that fits in an `i64`: the fast path of `to_micros(local_nanos(..) -
+/// offset)`. `None` (sub-microsecond nanoseconds, years beyond ±292 000)
+/// leaves the value to that general path, which rounds or reports it.
+#[inline]
+pub(crate) fn exact_micros(date: Date, time: Time, offset_secs: i32) -> Option<i64> {
+    let (h, m, s, ns) = time.as_hms_nano();
+    if ns % 1000 != 0 {
+        return None;
+    }
+    let days = i64::from(date.to_julian_day()) - EPOCH_JULIAN;
+    // At most a day and a day's offset in seconds: no overflow.
+    let secs = i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s) - i64::from(offset_secs);
+    days.checked_mul(USECS_PER_DAY)?
+        .checked_add(secs * USECS_PER_SEC + i64::from(ns / 1000))
+}
+
 /// Nanoseconds as PostgreSQL's microseconds: exact, or rounded half to even
 /// when the policy allows lossy conversions.
 #[inline]
@@ -200,6 +218,12 @@ pub(crate) fn is_pg_timestamp(us: i128) -> bool {
     (i128::from(MIN_TIMESTAMP)..i128::from(END_TIMESTAMP)).contains(&us)
 }
 
+/// Whether PostgreSQL's timestamps have this microsecond (`i64` form).
+#[inline]
+pub(crate) fn is_pg_timestamp_i64(us: i64) -> bool {
+    (MIN_TIMESTAMP..END_TIMESTAMP).contains(&us)
+}
+
 /// A timestamp in PostgreSQL's microseconds, range-checked.
 #[inline]
 pub(crate) fn pg_timestamp<T: ?Sized>(ty: &Type, us: i128) -> Result<i64> {
@@ -211,6 +235,20 @@ pub(crate) fn pg_timestamp<T: ?Sized>(ty: &Type, us: i128) -> Result<i64> {
             "outside PostgreSQL's timestamps (4714-11-24 00:00:00 BC to 294276-12-31 23:59:59.999999 UTC)",
         ))
     }
+}
+
+/// The date and time `us` microseconds after PostgreSQL's epoch when both
+/// PostgreSQL and `time` have it, else `None` (infinities, out of range):
+/// the fast path of [`datetime_from_micros`], which reports the errors.
+#[inline]
+pub(crate) fn micros_to_datetime(us: i64) -> Option<PrimitiveDateTime> {
+    if !is_pg_timestamp_i64(us) {
+        return None;
+    }
+    let julian = i32::try_from(us.div_euclid(USECS_PER_DAY) + EPOCH_JULIAN).ok()?;
+    let date = Date::from_julian_day(julian).ok()?;
+    let time = time_from_micros(us.rem_euclid(USECS_PER_DAY))?;
+    Some(PrimitiveDateTime::new(date, time))
 }
 
 /// The date and time `us` microseconds after PostgreSQL's epoch.
@@ -267,6 +305,39 @@ mod tests {
             prop_assert_eq!(civil(j.into()), (i64::from(y), m as u8, d));
             prop_assert_eq!(julian(y.into(), m as u8, d), i64::from(j));
             prop_assert!(is_valid_date(y.into(), m as u8, d));
+        }
+
+        #[test]
+        fn exact_micros_agrees(
+            j in Date::MIN.to_julian_day()..=Date::MAX.to_julian_day(),
+            ns in 0..USECS_PER_DAY * 1000,
+            micro in any::<bool>(),
+            east in -86_399..=86_399_i32,
+        ) {
+            let ns = if micro { ns / 1000 * 1000 } else { ns };
+            let date = Date::from_julian_day(j).unwrap();
+            let time = Time::MIDNIGHT + time::Duration::nanoseconds(ns);
+            let nanos = local_nanos(PrimitiveDateTime::new(date, time)) - i128::from(east) * 1_000_000_000;
+            let general = to_micros::<Time>(&Ctx::binary(&Type::TIMESTAMPTZ), nanos).ok();
+            let fast = exact_micros(date, time, east);
+            match fast {
+                Some(us) => {
+                    prop_assert_eq!(Some(i128::from(us)), general);
+                    prop_assert_eq!(is_pg_timestamp_i64(us), is_pg_timestamp(us.into()));
+                }
+                // Left to the general path: rounding, or beyond i64 (and PostgreSQL).
+                None => prop_assert!(
+                    ns % 1000 != 0 || general.is_some_and(|us| !is_pg_timestamp(us))
+                ),
+            }
+        }
+
+        #[test]
+        fn micros_to_datetime_agrees(us in any::<i64>(), near in -(1_i64 << 50)..(1 << 50)) {
+            for us in [us, near] {
+                let general = datetime_from_micros::<Time>(&Type::TIMESTAMP, us).ok();
+                prop_assert_eq!(micros_to_datetime(us), general);
+            }
         }
 
         #[test]

@@ -18,7 +18,8 @@ use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use super::date::{calendar_date, not_iso};
 use super::epoch::{
-    datetime_from_micros, fixed, local_nanos, pg_timestamp, time_from_micros, to_micros,
+    datetime_from_micros, exact_micros, fixed, is_pg_timestamp_i64, local_nanos,
+    micros_to_datetime, pg_timestamp, time_from_micros, to_micros,
 };
 use super::infinite::{Endless, Infinite, endless_codec, text_infinity};
 use super::syntax::{self, Cursor};
@@ -112,10 +113,13 @@ impl Endless for PrimitiveDateTime {
     fn encode(v: Infinite<Self>, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
         Self::accepts(ctx)?;
         let us = match v {
-            Infinite::Finite(dt) => Infinite::Finite(pg_timestamp::<Self>(
-                ctx.ty,
-                to_micros::<Self>(ctx, local_nanos(dt))?,
-            )?),
+            Infinite::Finite(dt) => match exact_micros(dt.date(), dt.time(), 0) {
+                Some(us) if is_pg_timestamp_i64(us) => Infinite::Finite(us),
+                _ => Infinite::Finite(pg_timestamp::<Self>(
+                    ctx.ty,
+                    to_micros::<Self>(ctx, local_nanos(dt))?,
+                )?),
+            },
             Infinite::NegInfinity => Infinite::NegInfinity,
             Infinite::Infinity => Infinite::Infinity,
         };
@@ -145,41 +149,78 @@ impl Endless for OffsetDateTime {
 
     #[inline]
     fn decode(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Infinite<Self>> {
-        Self::accepts(ctx)?;
-        if let Some(v) = decode_micros::<Self>(ctx, raw)? {
-            return Ok(match v {
-                Infinite::Finite(dt) => Infinite::Finite(dt.assume_utc()),
-                Infinite::NegInfinity => Infinite::NegInfinity,
-                Infinite::Infinity => Infinite::Infinity,
-            });
+        // The common case: a finite instant in binary.
+        if ctx.format == Format::Binary
+            && *ctx.ty == Type::TIMESTAMPTZ
+            && let Ok(bytes) = <[u8; 8]>::try_from(raw)
+            && let Some(dt) = micros_to_datetime(i64::from_be_bytes(bytes))
+        {
+            return Ok(Infinite::Finite(dt.assume_utc()));
         }
-        let (local, east) = parse::<Self>(ctx, raw, true)?;
-        let offset = UtcOffset::from_whole_seconds(east).map_err(|_| not_iso(ctx.ty, raw))?;
-        // The instant must be one PostgreSQL and time both have in UTC, as
-        // the binary form would require.
-        let utc = (local_nanos(local) / 1000) as i64 - i64::from(east) * 1_000_000;
-        datetime_from_micros::<Self>(ctx.ty, utc)?;
-        Ok(Infinite::Finite(local.assume_offset(offset)))
+        decode_zoned(ctx, raw)
     }
 
     #[inline]
     fn encode(v: Infinite<Self>, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
-        Self::accepts(ctx)?;
-        let us = match v {
-            Infinite::Finite(dt) => {
-                let local = local_nanos(PrimitiveDateTime::new(dt.date(), dt.time()));
-                let utc = local - i128::from(dt.offset().whole_seconds()) * 1_000_000_000;
-                Infinite::Finite(pg_timestamp::<Self>(ctx.ty, to_micros::<Self>(ctx, utc)?)?)
-            }
-            Infinite::NegInfinity => Infinite::NegInfinity,
-            Infinite::Infinity => Infinite::Infinity,
-        };
-        encode_micros(us, ctx, Some(0), out);
-        Ok(IsNull::No)
+        // The common case: a whole-microsecond instant in binary.
+        if ctx.format == Format::Binary
+            && *ctx.ty == Type::TIMESTAMPTZ
+            && let Infinite::Finite(dt) = v
+            && let Some(us) = exact_micros(dt.date(), dt.time(), dt.offset().whole_seconds())
+            && is_pg_timestamp_i64(us)
+        {
+            out.put_i64(us);
+            return Ok(IsNull::No);
+        }
+        encode_zoned(v, ctx, out)
     }
 }
 
 endless_codec!(OffsetDateTime);
+
+/// `OffsetDateTime` from either format: text, infinities, errors.
+fn decode_zoned(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Infinite<OffsetDateTime>> {
+    <OffsetDateTime as Endless>::accepts(ctx)?;
+    if let Some(v) = decode_micros::<OffsetDateTime>(ctx, raw)? {
+        return Ok(match v {
+            Infinite::Finite(dt) => Infinite::Finite(dt.assume_utc()),
+            Infinite::NegInfinity => Infinite::NegInfinity,
+            Infinite::Infinity => Infinite::Infinity,
+        });
+    }
+    let (local, east) = parse::<OffsetDateTime>(ctx, raw, true)?;
+    let offset = UtcOffset::from_whole_seconds(east).map_err(|_| not_iso(ctx.ty, raw))?;
+    // The instant must be one PostgreSQL and time both have in UTC, as
+    // the binary form would require.
+    let utc = (local_nanos(local) / 1000) as i64 - i64::from(east) * 1_000_000;
+    datetime_from_micros::<OffsetDateTime>(ctx.ty, utc)?;
+    Ok(Infinite::Finite(local.assume_offset(offset)))
+}
+
+/// `OffsetDateTime` in every case: text, rounding, infinities, errors.
+fn encode_zoned(v: Infinite<OffsetDateTime>, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+    <OffsetDateTime as Endless>::accepts(ctx)?;
+    let us = match v {
+        Infinite::Finite(dt) => {
+            let east = dt.offset().whole_seconds();
+            match exact_micros(dt.date(), dt.time(), east) {
+                Some(us) if is_pg_timestamp_i64(us) => Infinite::Finite(us),
+                _ => {
+                    let local = local_nanos(PrimitiveDateTime::new(dt.date(), dt.time()));
+                    let utc = local - i128::from(east) * 1_000_000_000;
+                    Infinite::Finite(pg_timestamp::<OffsetDateTime>(
+                        ctx.ty,
+                        to_micros::<OffsetDateTime>(ctx, utc)?,
+                    )?)
+                }
+            }
+        }
+        Infinite::NegInfinity => Infinite::NegInfinity,
+        Infinite::Infinity => Infinite::Infinity,
+    };
+    encode_micros(us, ctx, Some(0), out);
+    Ok(IsNull::No)
+}
 
 #[cfg(test)]
 mod tests {
