@@ -11,6 +11,11 @@
 //!   in one round trip (all parameter types known); the driver's `query_one`
 //!   prepares then executes.
 //!
+//! Peers in the same run: sqlx `query_as` with `#[derive(sqlx::FromRow)]`
+//! (fetch), and psycopg 3 in binary mode (fetch into dataclasses, COPY with
+//! `write_row`) when `python3 -c "import psycopg"` works; psycopg is timed
+//! inside its process, so interpreter start-up is not counted.
+//!
 //! `cargo bench -p pgcast-benches --bench driver`, then
 //! `cargo run -p pgcast-benches -- --baseline server-floor fetch` (and
 //! `--baseline tokio-postgres copy_in`, `--baseline tokio-postgres single_row`).
@@ -29,6 +34,64 @@ use tokio::runtime::Runtime;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, NoTls};
+
+/// The same row for sqlx, whose derive is its own.
+#[derive(sqlx::FromRow)]
+#[allow(dead_code)]
+struct SqlxMixed {
+    id: i64,
+    name: String,
+    score: f64,
+    price: rust_decimal::Decimal,
+    created: time::OffsetDateTime,
+    active: bool,
+    tags: Vec<String>,
+    doc: serde_json::Value,
+    key: uuid::Uuid,
+}
+
+/// Whether psycopg 3 can be imported; the peer is skipped (with a note) otherwise.
+fn psycopg_available() -> bool {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import psycopg"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!(
+            "psycopg 3 not found (pip install 'psycopg[binary]'): its contenders are skipped"
+        );
+    }
+    ok
+}
+
+/// Runs the psycopg script `iters` times; the total of the times it reports.
+fn psycopg(iters: u64, args: &[&str]) -> std::time::Duration {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/peers/psycopg_bench.py");
+    let url = pgcast_tempdb::shared()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .url()
+        .to_owned();
+    (0..iters)
+        .map(|_| {
+            let out = std::process::Command::new("python3")
+                .arg(script)
+                .args(args)
+                .env("DATABASE_URL", &url)
+                .output()
+                .expect("python3 runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let secs: f64 = String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse()
+                .expect("seconds");
+            std::time::Duration::from_secs_f64(secs)
+        })
+        .sum()
+}
 
 async fn connect() -> Client {
     let db = pgcast_tempdb::shared().unwrap_or_else(|e| panic!("{e}"));
@@ -99,6 +162,31 @@ fn fetch(c: &mut Criterion, rt: &Runtime) {
             })
         })
     });
+    let mut sqlx_conn = rt.block_on(async {
+        use sqlx::Connection;
+        let url = pgcast_tempdb::shared()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .url()
+            .to_owned();
+        sqlx::PgConnection::connect(&url).await.unwrap()
+    });
+    g.bench_function("sqlx-query_as-fetch", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let mut rows =
+                    sqlx::query_as::<_, SqlxMixed>(select.as_str()).fetch(&mut sqlx_conn);
+                while let Some(row) = rows.next().await {
+                    black_box(row.unwrap());
+                }
+            })
+        })
+    });
+    if psycopg_available() {
+        let count = n.to_string();
+        g.bench_function("psycopg3-binary-stream", |b| {
+            b.iter_custom(|iters| psycopg(iters, &["fetch", &count, &select]))
+        });
+    }
     g.bench_function("pgcast-query_as", |b| {
         b.iter(|| {
             rt.block_on(async {
@@ -153,6 +241,12 @@ fn copy_in(c: &mut Criterion, rt: &Runtime) {
             })
         })
     });
+    if psycopg_available() {
+        let count = N.to_string();
+        g.bench_function("psycopg3-write_row", |b| {
+            b.iter_custom(|iters| psycopg(iters, &["copy_in", &count]))
+        });
+    }
     g.finish();
     let count: i64 = rt.block_on(async {
         client
