@@ -2,7 +2,9 @@
 //! the same run, on the same current-thread runtime:
 //!
 //! - `fetch`: N mixed rows (default 1,000,000; `PGCAST_BENCH_ROWS`) into
-//!   structs. The floor is the server's own time to produce the rows:
+//!   structs — with a query, and with `COPY (SELECT …) TO STDOUT (FORMAT
+//!   binary)` decoded by pgcast (`copy_out_as`), which skips the driver's
+//!   per-row message handling. The floor is the server's own time to produce the rows:
 //!   `COPY (SELECT …) TO '/dev/null' (FORMAT binary)` (needs a superuser;
 //!   the throwaway server's user is one).
 //! - `copy_in`: 200,000 mixed rows, binary COPY, against tokio-postgres'
@@ -155,6 +157,17 @@ fn fetch(c: &mut Criterion, rt: &Runtime) {
         b.iter(|| {
             rt.block_on(async {
                 let rows = pg.query_stream::<Mixed>(&query, params! {}).await.unwrap();
+                pin_mut!(rows);
+                while let Some(row) = rows.next().await {
+                    black_box(row.unwrap());
+                }
+            })
+        })
+    });
+    g.bench_function("pgcast-copy_out_as", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let rows = pg.copy_out_as::<Mixed>(&query).await.unwrap();
                 pin_mut!(rows);
                 while let Some(row) = rows.next().await {
                     black_box(row.unwrap());
