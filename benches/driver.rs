@@ -268,7 +268,11 @@ fn copy_in(c: &mut Criterion, rt: &Runtime) {
             .unwrap()
             .get(0)
     });
-    assert_eq!(count, N, "the last COPY wrote every row");
+    // 0 when a filter skipped the group; otherwise the last COPY wrote every row.
+    assert!(
+        count == 0 || count == N,
+        "the last COPY wrote {count} of {N} rows"
+    );
 }
 
 fn single_row(c: &mut Criterion, rt: &Runtime) {
