@@ -9,7 +9,6 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use pgcast::bridge::Raw;
 use pgcast::row::{Column, Columns, FromRowOwned, RawRow};
 use pgcast::types::Json;
 use pgcast::{Adapters, Ctx, Error, ErrorKind, Format, FromRow, Load, Policy, Result, ToRow, Type};
@@ -17,34 +16,9 @@ use serde::{Deserialize, Serialize};
 use tokio_postgres::types::{IsNull, ToSql};
 use tokio_postgres::{Client, SimpleQueryMessage};
 
-use support::connect;
+use support::{BinaryRow, TextRow, connect};
 
 // ---- the adapter ----
-
-/// A tokio-postgres row (binary results) as a [`RawRow`]. It owns the row,
-/// so borrowed fields borrow from the wrapper.
-struct BinaryRow(tokio_postgres::Row);
-
-impl RawRow for BinaryRow {
-    fn raw(&self, index: usize) -> Result<Option<&[u8]>> {
-        self.0
-            .try_get::<_, Raw>(index)
-            .map(|raw| raw.0)
-            .map_err(|e| Error::new(ErrorKind::MissingColumn, e.to_string()))
-    }
-}
-
-/// A simple-query row (text results) as a [`RawRow`].
-struct TextRow(tokio_postgres::SimpleQueryRow);
-
-impl RawRow for TextRow {
-    fn raw(&self, index: usize) -> Result<Option<&[u8]>> {
-        self.0
-            .try_get(index)
-            .map(|text| text.map(str::as_bytes))
-            .map_err(|e| Error::new(ErrorKind::MissingColumn, e.to_string()))
-    }
-}
 
 /// A statement's result description, in `format`.
 fn describe(columns: &[tokio_postgres::Column], format: Format) -> Vec<Column> {

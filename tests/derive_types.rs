@@ -10,15 +10,15 @@
 mod support;
 
 use pgcast::bridge::{Param, Raw};
-use pgcast::row::{Column, Columns, RawRow};
+use pgcast::row::{Column, Columns};
 use pgcast::typeinfo::TypeInfo;
 use pgcast::{
-    Adapters, Ctx, Error, ErrorKind, Format, FromRow, Kind, LoadOwned, Oid, PgComposite, PgEnum,
-    PgTransparent, Result, Type,
+    Adapters, Ctx, ErrorKind, Format, FromRow, Kind, LoadOwned, Oid, PgComposite, PgEnum,
+    PgTransparent, Type,
 };
 use tokio_postgres::{Client, SimpleQueryMessage};
 
-use support::{connect, test_type};
+use support::{BinaryRow, TextRow, connect, test_type};
 
 #[derive(PgEnum, Debug, PartialEq, Clone, Copy)]
 #[pg(name = "\"Other Schema\".\"Mood\"", rename_all = "lowercase")]
@@ -359,28 +359,6 @@ async fn types_from_typeinfo_load_and_dump() {
 }
 
 // ---- rows and anonymous records ----
-
-struct BinaryRow(tokio_postgres::Row);
-
-impl RawRow for BinaryRow {
-    fn raw(&self, index: usize) -> Result<Option<&[u8]>> {
-        self.0
-            .try_get::<_, Raw>(index)
-            .map(|raw| raw.0)
-            .map_err(|e| Error::new(ErrorKind::MissingColumn, e.to_string()))
-    }
-}
-
-struct TextRow(tokio_postgres::SimpleQueryRow);
-
-impl RawRow for TextRow {
-    fn raw(&self, index: usize) -> Result<Option<&[u8]>> {
-        self.0
-            .try_get(index)
-            .map(|text| text.map(str::as_bytes))
-            .map_err(|e| Error::new(ErrorKind::MissingColumn, e.to_string()))
-    }
-}
 
 /// `sql`'s one row as `T`, from binary and from text results, which must agree.
 async fn one<T: for<'r> FromRow<'r> + PartialEq + std::fmt::Debug>(c: &Client, sql: &str) -> T {

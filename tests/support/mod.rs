@@ -8,8 +8,10 @@
 
 use std::fmt::Debug;
 
+use bytes::BytesMut;
 use pgcast::bridge::{Param, Raw};
-use pgcast::{Ctx, Dump, Format, Load, LoadOwned};
+use pgcast::row::RawRow;
+use pgcast::{Ctx, Dump, Error, ErrorKind, Format, Load, LoadOwned, Type};
 use tokio_postgres::{Client, NoTls, SimpleQueryMessage};
 
 /// A new connection to the shared server (started on first use).
@@ -155,4 +157,51 @@ pub async fn load_both<T: LoadOwned>(
         printed.as_deref().map(str::as_bytes),
     );
     [binary, text]
+}
+
+/// Our text dump of `value` as `ty`.
+pub fn dumped_text<T: Dump>(value: &T, ty: &Type) -> String {
+    let mut out = BytesMut::new();
+    value.dump(&Ctx::text(ty), &mut out).unwrap();
+    String::from_utf8(out.to_vec()).unwrap()
+}
+
+/// [`test_type`], and our text dump of each value is byte for byte what the
+/// server prints for its literal.
+pub async fn test_type_printed<T>(c: &Client, sql_type: &str, ty: &Type, cases: &[(T, &str)])
+where
+    T: Dump + LoadOwned + PartialEq + Debug + Sync,
+{
+    test_type(c, sql_type, cases).await;
+    for (value, literal) in cases {
+        let printed = server_text(c, &format!("SELECT {literal}::{sql_type}"))
+            .await
+            .unwrap();
+        assert_eq!(dumped_text(value, ty), printed, "{literal}::{sql_type}");
+    }
+}
+
+/// A tokio-postgres row (binary results) as a [`RawRow`]. It owns the row,
+/// so borrowed fields borrow from the wrapper.
+pub struct BinaryRow(pub tokio_postgres::Row);
+
+impl RawRow for BinaryRow {
+    fn raw(&self, index: usize) -> pgcast::Result<Option<&[u8]>> {
+        self.0
+            .try_get::<_, Raw>(index)
+            .map(|raw| raw.0)
+            .map_err(|e| Error::new(ErrorKind::MissingColumn, e.to_string()))
+    }
+}
+
+/// A simple-query row (text results) as a [`RawRow`].
+pub struct TextRow(pub tokio_postgres::SimpleQueryRow);
+
+impl RawRow for TextRow {
+    fn raw(&self, index: usize) -> pgcast::Result<Option<&[u8]>> {
+        self.0
+            .try_get(index)
+            .map(|text| text.map(str::as_bytes))
+            .map_err(|e| Error::new(ErrorKind::MissingColumn, e.to_string()))
+    }
 }

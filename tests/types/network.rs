@@ -2,36 +2,12 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use bytes::BytesMut;
 use pgcast::bridge::{Param, Raw};
 use pgcast::types::{Inet, MacAddr, MacAddr8};
-use pgcast::{Ctx, Dump, ErrorKind, Format, Load, Policy, Type};
-use tokio_postgres::Client;
+use pgcast::{Ctx, ErrorKind, Format, Load, Policy, Type};
 use uuid::Uuid;
 
-use crate::support::{connect, load_both, server_text, test_type};
-
-/// Our text dump of `value` as `ty`.
-fn dumped_text<T: Dump>(value: &T, ty: &Type) -> String {
-    let mut out = BytesMut::new();
-    value.dump(&Ctx::text(ty), &mut out).unwrap();
-    String::from_utf8(out.to_vec()).unwrap()
-}
-
-/// Each literal's value: round trips (`test_type`), and our text dump is
-/// byte for byte what the server prints.
-async fn check<T>(c: &Client, sql_type: &str, ty: &Type, cases: &[(T, &str)])
-where
-    T: Dump + pgcast::LoadOwned + PartialEq + std::fmt::Debug + Sync,
-{
-    test_type(c, sql_type, cases).await;
-    for (value, literal) in cases {
-        let printed = server_text(c, &format!("SELECT {literal}::{sql_type}"))
-            .await
-            .unwrap();
-        assert_eq!(dumped_text(value, ty), printed, "{literal}::{sql_type}");
-    }
-}
+use crate::support::{connect, dumped_text, load_both, test_type_printed as check};
 
 fn inet(s: &str, prefix: u8) -> Inet {
     Inet::new(s.parse().unwrap(), prefix).unwrap()

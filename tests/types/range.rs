@@ -1,33 +1,11 @@
 //! Ranges and multiranges.
 
-use bytes::BytesMut;
 use pgcast::bridge::{Param, Raw};
 use pgcast::types::{Bound, Multirange, Range};
 use pgcast::{Ctx, Dump, Format, Load, Policy, Type};
 use tokio_postgres::Client;
 
-use crate::support::{connect, load_both, server_text, test_type};
-
-/// Our text dump of `value` as `ty`.
-fn dumped_text<T: Dump>(value: &T, ty: &Type) -> String {
-    let mut out = BytesMut::new();
-    value.dump(&Ctx::text(ty), &mut out).unwrap();
-    String::from_utf8(out.to_vec()).unwrap()
-}
-
-/// Round trips, and our text dump is what the server prints.
-async fn check<T>(c: &Client, sql_type: &str, ty: &Type, cases: &[(T, &str)])
-where
-    T: Dump + pgcast::LoadOwned + PartialEq + std::fmt::Debug + Sync,
-{
-    test_type(c, sql_type, cases).await;
-    for (value, literal) in cases {
-        let printed = server_text(c, &format!("SELECT {literal}::{sql_type}"))
-            .await
-            .unwrap();
-        assert_eq!(dumped_text(value, ty), printed, "{literal}::{sql_type}");
-    }
-}
+use crate::support::{connect, load_both, test_type_printed as check};
 
 fn r(lower: Bound<i32>, upper: Bound<i32>) -> Range<i32> {
     Range::new(lower, upper)
