@@ -17,7 +17,7 @@ use crate::{Ctx, Dump, Error, Format, IsNull, Load, NumericPolicy, Policy, Resul
 /// schema-less tools, reports, and rows turned into JSON.
 ///
 /// Each built-in type has its variant; `numeric` becomes [`Value::Numeric`],
-/// [`Value::Decimal`] or [`Value::Float8`] as the scope's
+/// `Value::Decimal` (feature `rust_decimal`) or [`Value::Float8`] as the scope's
 /// [`NumericPolicy`] says; types with no loader become [`Value::Other`] with
 /// their bytes. Loaders registered on a scope
 /// ([`Adapters::register_loader`](crate::Adapters::register_loader)) come first.

@@ -790,54 +790,43 @@ macro_rules! try_into_int {
 
 try_into_int!(i8, i16, i32, i64, i128, u8, u16, u32, u64, u128);
 
-impl From<f64> for Numeric {
-    /// The exact decimal of the shortest representation that round-trips
-    /// (`0.1` → `0.1`, `1e100` → `1` and 100 zeros); NaN and ±infinity map to
-    /// their numeric counterparts, `-0.0` to zero (numeric has no negative
-    /// zero). `Numeric::try_from(f64)` works too and never fails.
-    ///
-    /// ```
-    /// use pgcast_core::types::Numeric;
-    ///
-    /// assert_eq!(Numeric::from(0.1_f64).to_string(), "0.1");
-    /// assert_eq!(Numeric::from(2.5e-7_f64).to_string(), "0.00000025");
-    /// assert!(Numeric::from(f64::NAN).is_nan());
-    /// ```
-    fn from(v: f64) -> Numeric {
-        if v.is_nan() {
-            return Numeric::NAN;
+/// Exact decimals of floats: the shortest representation that round-trips.
+macro_rules! from_float {
+    ($($t:ty => $doc:literal;)*) => {$(
+        impl From<$t> for Numeric {
+            #[doc = $doc]
+            fn from(v: $t) -> Numeric {
+                if v.is_nan() {
+                    return Numeric::NAN;
+                }
+                if v.is_infinite() {
+                    return if v > 0.0 {
+                        Numeric::INFINITY
+                    } else {
+                        Numeric::NEG_INFINITY
+                    };
+                }
+                let mut buf = StackBuf::new();
+                let _ = fmt::Write::write_fmt(&mut buf, format_args!("{v:e}"));
+                numeric_from_sci(buf.as_bytes())
+            }
         }
-        if v.is_infinite() {
-            return if v > 0.0 {
-                Numeric::INFINITY
-            } else {
-                Numeric::NEG_INFINITY
-            };
-        }
-        let mut buf = StackBuf::new();
-        let _ = fmt::Write::write_fmt(&mut buf, format_args!("{v:e}"));
-        numeric_from_sci(buf.as_bytes())
-    }
+    )*};
 }
 
-impl From<f32> for Numeric {
-    /// As for `f64`, with the shortest representation that round-trips as
-    /// `f32` (`0.1_f32` → `0.1`).
-    fn from(v: f32) -> Numeric {
-        if v.is_nan() {
-            return Numeric::NAN;
-        }
-        if v.is_infinite() {
-            return if v > 0.0 {
-                Numeric::INFINITY
-            } else {
-                Numeric::NEG_INFINITY
-            };
-        }
-        let mut buf = StackBuf::new();
-        let _ = fmt::Write::write_fmt(&mut buf, format_args!("{v:e}"));
-        numeric_from_sci(buf.as_bytes())
-    }
+from_float! {
+    f64 => "The exact decimal of the shortest representation that round-trips \
+        (`0.1` → `0.1`, `1e100` → `1` and 100 zeros); NaN and ±infinity map to \
+        their numeric counterparts, `-0.0` to zero (numeric has no negative \
+        zero). `Numeric::try_from(f64)` works too and never fails.\n\n\
+        ```\n\
+        use pgcast_core::types::Numeric;\n\n\
+        assert_eq!(Numeric::from(0.1_f64).to_string(), \"0.1\");\n\
+        assert_eq!(Numeric::from(2.5e-7_f64).to_string(), \"0.00000025\");\n\
+        assert!(Numeric::from(f64::NAN).is_nan());\n\
+        ```";
+    f32 => "As for `f64`, with the shortest representation that round-trips as \
+        `f32` (`0.1_f32` → `0.1`).";
 }
 
 /// Rust's `{:e}` output (`-1.5e-7`) as a numeric.
