@@ -31,7 +31,7 @@ use pgcast::sql::{Identifier, Sql};
 use pgcast_benches::{
     COLUMNS, CREATE_MIXED, Mixed, from_tokio_row, mixed, row_count, select_mixed,
 };
-use pgcast_tokio_postgres::{ClientExt, CopyExt, PgClient, params};
+use pgcast_tokio_postgres::{ClientExt, CopyExt, PgClient};
 use tokio::runtime::Runtime;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::ToSql;
@@ -118,7 +118,7 @@ fn fetch(c: &mut Criterion, rt: &Runtime) {
             .map(from_tokio_row)
             .collect();
         let ours: Vec<Mixed> = pg
-            .query_as(&Sql::from_runtime_unchecked(check), params! {})
+            .fetch_all(&Sql::from_runtime_unchecked(check))
             .await
             .unwrap();
         assert_eq!(ours, theirs);
@@ -153,10 +153,10 @@ fn fetch(c: &mut Criterion, rt: &Runtime) {
             })
         })
     });
-    g.bench_function("pgcast-query_stream", |b| {
+    g.bench_function("pgcast-fetch_stream", |b| {
         b.iter(|| {
             rt.block_on(async {
-                let rows = pg.query_stream::<Mixed>(&query, params! {}).await.unwrap();
+                let rows = pg.fetch_stream::<Mixed>(&query).await.unwrap();
                 pin_mut!(rows);
                 while let Some(row) = rows.next().await {
                     black_box(row.unwrap());
@@ -201,11 +201,7 @@ fn fetch(c: &mut Criterion, rt: &Runtime) {
         });
     }
     g.bench_function("pgcast-query_as", |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                black_box(pg.query_as::<Mixed>(&query, params! {}).await.unwrap())
-            })
-        })
+        b.iter(|| rt.block_on(async { black_box(pg.fetch_all::<Mixed>(&query).await.unwrap()) }))
     });
     g.finish();
 }
@@ -294,18 +290,14 @@ fn single_row(c: &mut Criterion, rt: &Runtime) {
             rt.block_on(async {
                 let (a, s) = (41_i64, "hi".to_owned());
                 let q = sql!("SELECT {a} + 1, {s} || '!'");
-                black_box(
-                    pg.query_one_as::<(i64, String)>(&q, params! {})
-                        .await
-                        .unwrap(),
-                )
+                black_box(pg.fetch_one::<(i64, String)>(&q).await.unwrap())
             })
         })
     });
     g.finish();
     let got: (i64, String) = rt.block_on(async {
         let (a, s) = (41_i64, "hi".to_owned());
-        pg.query_one_as(&sql!("SELECT {a} + 1, {s} || '!'"), params! {})
+        pg.fetch_one(&sql!("SELECT {a} + 1, {s} || '!'"))
             .await
             .unwrap()
     });

@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use pgcast::sql::{Identifier, Sql};
+use pgcast::tokio_postgres::{ClientExt, CopyExt, PgClient};
 use pgcast::{FromRow, ToRow};
-use pgcast_tokio_postgres::{ClientExt, CopyExt, PgClient, params};
 use time::OffsetDateTime;
 
 #[derive(ToRow, FromRow, Debug)]
@@ -123,9 +123,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let client = PgClient::new(client);
     client
         .exec(
-            &Sql::new("CREATE TEMP TABLE readings (id int8 PRIMARY KEY, sensor int4 NOT NULL, label text NOT NULL, taken_at timestamptz NOT NULL, value float8)"),
-            params! {},
-        )
+            &Sql::new("CREATE TEMP TABLE readings (id int8 PRIMARY KEY, sensor int4 NOT NULL, label text NOT NULL, taken_at timestamptz NOT NULL, value float8)")
+)
         .await?;
 
     // In: rows made lazily and encoded as the iterator yields them.
@@ -166,10 +165,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .into());
     }
     let size: i64 = client
-        .query_scalar_as(
-            &Sql::new("SELECT pg_total_relation_size('readings')"),
-            params! {},
-        )
+        .fetch_scalar(&Sql::new("SELECT pg_total_relation_size('readings')"))
         .await?;
     println!("COPY in:  {}", rate(copied, took_in));
     println!("COPY out: {}", rate(read, took_out));

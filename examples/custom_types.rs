@@ -17,9 +17,9 @@ use std::collections::HashMap;
 use std::error::Error;
 
 use pgcast::sql::{Identifier, Sql};
+use pgcast::tokio_postgres::{ClientExt, CopyExt, PgClient};
 use pgcast::types::{Json, Numeric};
 use pgcast::{FromRow, NumericPolicy, PgComposite, PgEnum, Policy, ToRow, sql};
-use pgcast_tokio_postgres::{ClientExt, CopyExt, PgClient, params};
 use serde::{Deserialize, Serialize};
 
 /// `CREATE TYPE mood AS ENUM ('happy', 'ok', 'sad')`: variants are labels.
@@ -133,7 +133,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         HashMap::from([("lang".to_owned(), Some("li".to_owned()))]),
     );
     let q = sql!("SELECT * FROM people WHERE mood = {mood} OR attrs @> {attrs} ORDER BY name");
-    let found: Vec<Person> = client.query_as(&q, params! {}).await?;
+    let found: Vec<Person> = client.fetch_all(&q).await?;
     for p in &found {
         let lang = p.attrs.get("lang").cloned().flatten().unwrap_or_default();
         println!(
@@ -149,9 +149,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     // numeric: exact by default; f64 is refused as lossy...
     let total = Sql::new("SELECT sum(balance) FROM people");
-    let exact: Numeric = client.query_scalar_as(&total, params! {}).await?;
+    let exact: Numeric = client.fetch_scalar(&total).await?;
     println!("\nsum(balance) as Numeric: {exact}");
-    match client.query_scalar_as::<f64>(&total, params! {}).await {
+    match client.fetch_scalar::<f64>(&total).await {
         Err(e) => println!("sum(balance) as f64, default policy: {e}"),
         Ok(v) => return Err(format!("numeric loaded as f64 ({v}) without a policy").into()),
     }
@@ -162,17 +162,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
             ..Policy::DEFAULT
         });
     });
-    let approx: f64 = client.query_scalar_as(&total, params! {}).await?;
+    let approx: f64 = client.fetch_scalar(&total).await?;
     println!("sum(balance) as f64 under NumericPolicy::Float: {approx}");
 
     // Dynamic values know the registered hstore too.
     let records = client
-        .query_records(
-            &Sql::new(
-                "SELECT name, mood, prefs, attrs, (home).city FROM people ORDER BY name LIMIT 1",
-            ),
-            params! {},
-        )
+        .fetch_records(&Sql::new(
+            "SELECT name, mood, prefs, attrs, (home).city FROM people ORDER BY name LIMIT 1",
+        ))
         .await?;
     for r in &records {
         println!(

@@ -5,7 +5,7 @@
 //! becomes an identifier, an operator from a fixed list and a bound value
 //! (parsed into a typed Rust value first: integer, float, boolean, date or
 //! text; `a|b|c` is a list matched with `= ANY($n)`). Rows come back as
-//! dynamic [`Value`]s (`query_records`), whatever the columns' types, and
+//! dynamic [`Value`]s (`fetch_records`), whatever the columns' types, and
 //! serialize as PostgreSQL's `to_json` would write them.
 //!
 //! Runs against `DATABASE_URL` when set, otherwise against a throwaway
@@ -23,8 +23,8 @@
 use std::error::Error;
 
 use pgcast::sql::{Composable, Composed, Identifier, Sql, any, bind};
+use pgcast::tokio_postgres::{ClientExt, PgClient};
 use pgcast::{Ctx, Load, Type, Value, sql};
-use pgcast_tokio_postgres::{ClientExt, PgClient, params};
 use time::Date;
 
 /// The operators a filter may use, longest first so `>=` wins over `>`.
@@ -122,7 +122,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // For display, values inlined; the query itself goes with them bound.
     eprintln!("-- {}", query.render_inline()?);
 
-    let records = client.query_records(&query, params! {}).await?;
+    let records = client.fetch_records(&query).await?;
     for record in &records {
         // One JSON object per row, its keys in the columns' order.
         let mut fields = Vec::with_capacity(record.len());

@@ -2,7 +2,7 @@
 //! a query composed from names chosen at run time, typed rows out.
 //!
 //! Shows `#[derive(FromRow, ToRow)]`, `sql!` with identifier holes (`{x:i}`),
-//! a bound value (`{x}`) and a named placeholder filled by `params!`,
+//! a bound value (`{x}`) and a named placeholder filled with `Composed::with`,
 //! `query_as`, safe quoting of a hostile name, and a typed error for a bad
 //! value. Runs against `DATABASE_URL` when set, otherwise against a
 //! throwaway server started for the occasion:
@@ -15,8 +15,8 @@
 use std::error::Error;
 
 use pgcast::sql::{Identifier, Placeholder, Sql, Values, bind};
+use pgcast::tokio_postgres::{ClientExt, PgClient};
 use pgcast::{FromRow, ToRow, sql};
-use pgcast_tokio_postgres::{ClientExt, PgClient, params};
 
 #[derive(FromRow, ToRow, Debug)]
 struct Planet {
@@ -41,9 +41,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let client = PgClient::new(client);
     client
         .exec(
-            &Sql::new("CREATE TEMP TABLE planets (name text PRIMARY KEY, moons int4 NOT NULL, radius_km float8 NOT NULL, discovered int4)"),
-            params! {},
-        )
+            &Sql::new("CREATE TEMP TABLE planets (name text PRIMARY KEY, moons int4 NOT NULL, radius_km float8 NOT NULL, discovered int4)")
+)
         .await?;
 
     // Rows in: one multi-row INSERT per page of VALUES, every value bound.
@@ -77,7 +76,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     for page in Values::new(rows) {
         let page = page?;
         let insert = sql!("INSERT INTO planets ({cols:q}) VALUES {page:q}");
-        inserted += client.exec(&insert, params! {}).await?;
+        inserted += client.exec(&insert).await?;
     }
     println!("inserted {inserted} planets");
 
@@ -90,9 +89,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         min_moons = Placeholder::named("min_moons"),
     );
     println!("query: {}", query.render()?.text());
-    let found: Vec<Planet> = client
-        .query_as(&query, params! { "min_moons" => 1 })
-        .await?;
+    let found: Vec<Planet> = client.fetch_all(&query.with("min_moons", 1)).await?;
     println!(
         "\n{:<8} {:>5} {:>10} {:>10}",
         "name", "moons", "radius_km", "discovered"
@@ -115,12 +112,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // A bad value is a typed error before anything reaches the server.
     let bad = String::from("Pluto\0");
     let insert = sql!("INSERT INTO planets VALUES ({bad}, 5, 1188.3, 1930)");
-    match client.exec(&insert, params! {}).await {
+    match client.exec(&insert).await {
         Err(e) => println!("bad value, {:?}: {e}", e.kind()),
         Ok(_) => return Err("a NUL byte was accepted".into()),
     }
     let count: i64 = client
-        .query_scalar_as(&Sql::new("SELECT count(*) FROM planets"), params! {})
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM planets"))
         .await?;
     println!("still {count} planets");
     Ok(())

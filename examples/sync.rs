@@ -14,9 +14,9 @@
 
 use std::error::Error;
 
+use pgcast::postgres::{ClientExt, PgClient};
 use pgcast::sql::{Identifier, Placeholder, Sql, Values, bind};
 use pgcast::{FromRow, ToRow, sql};
-use pgcast_postgres::{ClientExt, PgClient, params};
 
 #[derive(FromRow, ToRow, Debug)]
 struct Planet {
@@ -32,9 +32,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     let db = pgcast_tempdb::shared()?;
     let mut client = PgClient::new(postgres::Client::connect(db.url(), postgres::NoTls)?);
     client.exec(
-        &Sql::new("CREATE TEMP TABLE planets (name text PRIMARY KEY, moons int4 NOT NULL, radius_km float8 NOT NULL)"),
-        params! {},
-    )?;
+        &Sql::new("CREATE TEMP TABLE planets (name text PRIMARY KEY, moons int4 NOT NULL, radius_km float8 NOT NULL)")
+)?;
 
     let planets = [
         ("Mercury", 0, 2439.7),
@@ -52,10 +51,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .map(|&(name, moons, radius)| [bind(name.to_owned()), bind(moons), bind(radius)]);
     for page in Values::new(rows).page_size(3) {
         let page = page?;
-        let n = client.exec(
-            &sql!("INSERT INTO planets ({cols:q}) VALUES {page:q}"),
-            params! {},
-        )?;
+        let n = client.exec(&sql!("INSERT INTO planets ({cols:q}) VALUES {page:q}"))?;
         println!("inserted a page of {n}");
     }
 
@@ -65,7 +61,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         min_moons = Placeholder::named("min_moons"),
     );
     println!("query: {}", query.render()?.text());
-    let found: Vec<Planet> = client.query_as(&query, params! { "min_moons" => 1 })?;
+    let found: Vec<Planet> = client.fetch_all(&query.with("min_moons", 1))?;
     for p in &found {
         println!(
             "  {:<8} {:>4} moons {:>9.1} km",
@@ -75,22 +71,18 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // Rows decoded one at a time as they are read.
     let mut total_moons = 0_i64;
-    for row in client
-        .query_iter::<(String, i32)>(&Sql::new("SELECT name, moons FROM planets"), params! {})?
-    {
+    for row in client.fetch_iter::<(String, i32)>(&Sql::new("SELECT name, moons FROM planets"))? {
         total_moons += i64::from(row?.1);
     }
     println!("moons in all: {total_moons}");
 
     // A transaction: a cursor read in batches, then a change rolled back.
     let mut tx = client.pg_transaction()?;
-    let mut cursor = tx.cursor::<Planet>(
-        &Sql::new("SELECT * FROM planets ORDER BY radius_km DESC"),
-        params! {},
-    )?;
+    let mut cursor =
+        tx.cursor::<Planet>(&Sql::new("SELECT * FROM planets ORDER BY radius_km DESC"))?;
     let mut batch = 1;
     loop {
-        let planets = cursor.fetchmany(3)?;
+        let planets = cursor.fetch_many(3)?;
         if planets.is_empty() {
             break;
         }
@@ -99,13 +91,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         batch += 1;
     }
     cursor.close()?;
-    let deleted = tx.exec(
-        &sql!("DELETE FROM planets WHERE moons = {}", 0_i32),
-        params! {},
-    )?;
+    let deleted = tx.exec(&sql!("DELETE FROM planets WHERE moons = {}", 0_i32))?;
     tx.rollback()?;
-    let left: i64 =
-        client.query_scalar_as(&Sql::new("SELECT count(*) FROM planets"), params! {})?;
+    let left: i64 = client.fetch_scalar(&Sql::new("SELECT count(*) FROM planets"))?;
     println!("deleted {deleted} in a transaction, rolled back: {left} planets left");
     Ok(())
 }

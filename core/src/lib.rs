@@ -30,6 +30,7 @@
 pub mod adapt;
 pub mod bridge;
 mod error;
+pub mod exec;
 pub mod row;
 pub mod sql;
 pub mod typeinfo;

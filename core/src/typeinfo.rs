@@ -164,7 +164,9 @@ pub struct TypeInfo {
 
 /// Double-quotes an identifier, doubling its quotes.
 fn quote_ident(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
+    let mut out = String::new();
+    crate::sql::write_quoted_name(s, &mut out);
+    out
 }
 
 impl TypeInfo {

@@ -127,6 +127,50 @@ impl Value {
         Value::builtin_loader(ctx.ty, ctx.policy)(ctx, raw)
     }
 
+    /// Whether values of `ty` have a built-in loader (rather than becoming
+    /// [`Value::Other`] with their bytes): arrays, ranges and domains when
+    /// their element, subtype or base type does.
+    pub(crate) fn has_builtin_loader(ty: &Type) -> bool {
+        match ty.kind() {
+            Kind::Array(elem) => Value::has_builtin_loader(elem),
+            Kind::Range(sub) | Kind::Multirange(sub) | Kind::Domain(sub) => {
+                Value::has_builtin_loader(sub)
+            }
+            _ => Value::simple_builtin(ty) || ty.name() == "hstore",
+        }
+    }
+
+    /// Whether a simple built-in type is one the loader below handles.
+    fn simple_builtin(ty: &Type) -> bool {
+        matches!(
+            *ty,
+            Type::BOOL
+                | Type::CHAR
+                | Type::INT2
+                | Type::INT4
+                | Type::INT8
+                | Type::OID
+                | Type::FLOAT4
+                | Type::FLOAT8
+                | Type::NUMERIC
+                | Type::MONEY
+                | Type::BYTEA
+                | Type::JSON
+                | Type::JSONB
+                | Type::UUID
+                | Type::DATE
+                | Type::TIME
+                | Type::TIMETZ
+                | Type::TIMESTAMP
+                | Type::TIMESTAMPTZ
+                | Type::INTERVAL
+                | Type::INET
+                | Type::CIDR
+                | Type::MACADDR
+                | Type::MACADDR8
+        ) || crate::types::text::is_text_like(ty)
+    }
+
     /// The built-in loader for `ty` under `policy`, chosen once so that each
     /// value then costs one direct call.
     pub(crate) fn builtin_loader(ty: &Type, policy: &Policy) -> LoadFn {

@@ -1,30 +1,39 @@
-//! [`Connection`], [`ClientExt`] and [`PgClient`] for the blocking client.
+//! [`Conn`], [`ClientExt`] and [`PgClient`] for the blocking client: the
+//! same verbs as the async adapter, driving the same core.
 
 use std::io::{Read, Write};
 use std::ops::{Deref, DerefMut};
 
-use bytes::Bytes;
-use pgcast_core::LoadOwned;
-use pgcast_core::row::ToRow;
-use pgcast_core::sql::Composable;
-use pgcast_core::typeinfo::{TYPE_BY_OID_SQL, TypeInfo};
-use pgcast_core::{Error as PgError, ErrorKind as PgErrorKind, Oid, Type};
-use pgcast_tokio_postgres::driver::{copy_in_statements, copy_out_statement, parse_row};
-use pgcast_tokio_postgres::{BinaryCopyDecoder, BinaryCopyEncoder, Decoder, Resolution, Step};
+use pgcast_core::exec::{
+    Action, BinaryCopyEncoder, COPY_CHUNK, CopyOutState, Exec, Lookup, Record, Registration,
+    RowType, Rows, copy_in_statements, copy_out_statement, expect_one,
+};
+use pgcast_core::row::{Column, RawRow, ToRow};
+use pgcast_core::sql::{Composable, Sql};
+use pgcast_core::typeinfo::{COLUMNS, TypeInfo};
+use pgcast_core::{Adapters, Format, LoadOwned, Type};
+use pgcast_tokio_postgres::{RowRef, columns, error};
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::ToSql;
 use postgres::{Client, GenericClient, Statement, Transaction};
 
-use crate::{
-    CopyOutRows, Cursor, Error, ErrorKind, First, Params, Record, Request, Result, RowType, Session,
-};
+use crate::{CopyOutRows, Cursor, Error, ErrorKind, First, Result, Session};
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for postgres::Client {}
+    impl Sealed for postgres::Transaction<'_> {}
+    impl<T: Sealed + ?Sized> Sealed for &mut T {}
+    impl<C> Sealed for super::PgClient<C> {}
+    impl<C: ?Sized> Sealed for super::Scoped<'_, C> {}
+}
 
 /// A blocking connection pgcast can run queries on: a `postgres`
 /// `GenericClient` (`Client`, `Transaction`) and the [`Session`] it keeps.
+/// Sealed.
 ///
-/// Plain clients get a fresh, non-caching session on the global scope for
-/// each call; a [`PgClient`] keeps its own.
-pub trait Connection {
+/// Plain clients get a fresh session on the global scope for each call,
+/// which remembers nothing; a [`PgClient`] keeps its own.
+pub trait Conn: sealed::Sealed {
     /// The driver client.
     type Client: GenericClient;
 
@@ -35,7 +44,7 @@ pub trait Connection {
     fn session(&self) -> Session;
 }
 
-impl Connection for Client {
+impl Conn for Client {
     type Client = Client;
 
     fn generic_client(&mut self) -> &mut Client {
@@ -47,7 +56,7 @@ impl Connection for Client {
     }
 }
 
-impl Connection for Transaction<'_> {
+impl Conn for Transaction<'_> {
     type Client = Self;
 
     fn generic_client(&mut self) -> &mut Self {
@@ -59,7 +68,7 @@ impl Connection for Transaction<'_> {
     }
 }
 
-impl<T: Connection + ?Sized> Connection for &mut T {
+impl<T: Conn + ?Sized> Conn for &mut T {
     type Client = T::Client;
 
     fn generic_client(&mut self) -> &mut T::Client {
@@ -80,7 +89,7 @@ pub struct PgClient<C> {
     session: Session,
 }
 
-impl<C: Connection> PgClient<C> {
+impl<C: Conn> PgClient<C> {
     /// `client` with a new session on a scope of the global registry.
     pub fn new(client: C) -> PgClient<C> {
         PgClient::with_session(client, Session::new())
@@ -101,25 +110,26 @@ impl<C: Connection> PgClient<C> {
         self.client
     }
 
-    /// Fetches the type `name` (SQL syntax; with the types it refers to)
-    /// from the catalogue and registers it in this connection's scope.
-    pub fn register_type(&mut self, name: &str) -> Result<Type> {
-        let mut scope = self.session.scope();
-        let ty = register_type_info(&mut self.client, &mut scope, name)?;
-        self.session.configure(|s| *s = scope);
-        Ok(ty)
-    }
-
-    /// [`register_type`](Self::register_type) for each name, in order.
+    /// Fetches the types `names` (SQL syntax) with the types they refer to
+    /// from the catalogue and registers them in this connection's scope.
     pub fn register_types<I>(&mut self, names: I) -> Result<Vec<Type>>
     where
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        names
-            .into_iter()
-            .map(|name| self.register_type(name.as_ref()))
-            .collect()
+        let names: Vec<String> = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
+        let mut reg = Registration::new(&names);
+        while let Some(l) = reg.next_lookup(&self.session.scope())? {
+            let found = lookup(self.client.generic_client(), &l)?;
+            reg.found(found)?;
+        }
+        Ok(self.session.configure(|scope| reg.register(scope))?)
+    }
+
+    /// [`register_types`](Self::register_types) for one name.
+    pub fn register_type(&mut self, name: &str) -> Result<Type> {
+        let mut types = self.register_types([name])?;
+        Ok(types.remove(0))
     }
 }
 
@@ -127,19 +137,20 @@ impl PgClient<Client> {
     /// Opens a transaction that shares this client's session.
     pub fn pg_transaction(&mut self) -> Result<PgClient<Transaction<'_>>> {
         let session = self.session.clone();
-        Ok(PgClient::with_session(self.client.transaction()?, session))
+        let tx = self.client.transaction().map_err(error)?;
+        Ok(PgClient::with_session(tx, session))
     }
 }
 
 impl PgClient<Transaction<'_>> {
     /// Commits the transaction.
     pub fn commit(self) -> Result<()> {
-        Ok(self.client.commit()?)
+        self.client.commit().map_err(error)
     }
 
     /// Rolls the transaction back.
     pub fn rollback(self) -> Result<()> {
-        Ok(self.client.rollback()?)
+        self.client.rollback().map_err(error)
     }
 }
 
@@ -157,7 +168,7 @@ impl<C> DerefMut for PgClient<C> {
     }
 }
 
-impl<C: Connection> Connection for PgClient<C> {
+impl<C: Conn> Conn for PgClient<C> {
     type Client = C::Client;
 
     fn generic_client(&mut self) -> &mut C::Client {
@@ -169,63 +180,113 @@ impl<C: Connection> Connection for PgClient<C> {
     }
 }
 
-fn fetch_by_name<C: GenericClient>(client: &mut C, name: &str) -> Result<Option<TypeInfo>> {
-    let query = TypeInfo::query_by_name(name);
-    let params: [(&(dyn ToSql + Sync), Type); 1] = [(&query.param, Type::TEXT)];
-    let row = client
-        .query_typed_opt(query.sql, &params)
-        .map_err(|e| Error::from(e).with_query(query.sql))?;
-    Ok(row.as_ref().map(parse_row).transpose()?)
+/// A connection with a per-query scope: made by [`ClientExt::with_scope`].
+#[derive(Debug)]
+pub struct Scoped<'a, C: ?Sized> {
+    conn: &'a mut C,
+    scope: Adapters,
 }
 
-fn fetch_by_oid<C: GenericClient>(client: &mut C, oid: Oid) -> Result<Option<TypeInfo>> {
-    let params: [(&(dyn ToSql + Sync), Type); 1] = [(&oid, Type::OID)];
-    let row = client
-        .query_typed_opt(TYPE_BY_OID_SQL, &params)
-        .map_err(|e| Error::from(e).with_query(TYPE_BY_OID_SQL))?;
-    Ok(row.as_ref().map(parse_row).transpose()?)
+impl<C: Conn + ?Sized> Conn for Scoped<'_, C> {
+    type Client = C::Client;
+
+    fn generic_client(&mut self) -> &mut C::Client {
+        self.conn.generic_client()
+    }
+
+    fn session(&self) -> Session {
+        self.conn.session().scoped(self.scope.clone())
+    }
 }
 
-/// Fetches the type `name` and registers it in `scope`, with the types it
-/// refers to that `scope` does not know yet, and its array type.
-pub fn register_type_info<C: Connection + ?Sized>(
-    conn: &mut C,
-    scope: &mut pgcast_core::Adapters,
-    name: &str,
-) -> Result<Type> {
-    let client = conn.generic_client();
-    let info = fetch_by_name(client, name)?.ok_or_else(|| {
-        Error::from(PgError::new(
-            PgErrorKind::WrongType,
-            format!("no type named {name:?}"),
-        ))
-    })?;
-    let mut resolution = Resolution::new(info);
-    loop {
-        match resolution.step(scope)? {
-            Step::Done(ty) => return Ok(ty),
-            Step::Fetch(oid) => {
-                let dep = fetch_by_oid(client, oid)?;
-                resolution.provide(oid, dep)?;
+fn lookup<C: GenericClient>(client: &mut C, l: &Lookup) -> Result<Option<TypeInfo>> {
+    let params = [(l.param(), l.param_type())];
+    let row = client
+        .query_typed_opt(l.sql, &params)
+        .map_err(|e| error(e).with_query(l.sql))?;
+    let Some(row) = row else { return Ok(None) };
+    let raw = RowRef(&row);
+    let values = (0..COLUMNS)
+        .map(|i| raw.raw(i))
+        .collect::<pgcast_core::Result<Vec<_>>>()?;
+    Ok(Some(TypeInfo::from_row(&values, Format::Binary)?))
+}
+
+/// Drives `exec` until the request runs, once: its rows then come from the
+/// iterator. A stale statement is forgotten by the session, and the error
+/// returned: [`with_rows`] tries once more.
+fn start<'c, C: GenericClient, T: RowType>(
+    client: &'c mut C,
+    exec: &mut Exec<Statement, T>,
+) -> Result<(postgres::RowIter<'c>, Rows<T>)> {
+    let statement = loop {
+        match exec.next_action()? {
+            Action::Lookup(l) => {
+                let found = lookup(client, &l)?;
+                exec.found(found)?;
             }
+            Action::Direct => break None,
+            Action::Execute(st) => break Some(st),
+            Action::Prepare => {
+                match client.prepare_typed(exec.text(), exec.request().param_types()) {
+                    Ok(st) if exec.prepared(&st, &columns(st.columns()))? => break Some(st),
+                    Ok(_) => {}
+                    Err(e) => exec.failed(error(e))?,
+                }
+            }
+        }
+    };
+    let started = match &statement {
+        Some(st) => client.query_raw(st, exec.request().args()),
+        None => client.query_typed_raw(exec.text(), exec.request().typed_args()),
+    };
+    match started {
+        Ok(iter) => {
+            let rows = match &statement {
+                Some(st) => exec.rows(&columns(st.columns()))?,
+                None => exec.rows_later(),
+            };
+            Ok((iter, rows))
+        }
+        Err(e) => {
+            let e = error(e).with_query(exec.text());
+            exec.retry(&e);
+            Err(e)
         }
     }
 }
 
-/// Prepares `text`, or takes the session's statement for it.
-pub(crate) fn prepare<C: GenericClient>(
+/// Runs `exec` and hands its rows to `consume`; a statement the server
+/// reports stale is prepared again, once.
+pub(crate) fn with_rows<C: GenericClient, T: RowType, R>(
     client: &mut C,
-    session: &Session,
-    text: &str,
-) -> Result<Statement> {
-    if let Some(statement) = session.statement(text) {
-        return Ok(statement);
+    mut exec: Exec<Statement, T>,
+    mut consume: impl FnMut(postgres::RowIter<'_>, Rows<T>) -> Result<R>,
+) -> Result<R> {
+    let first = match start(client, &mut exec) {
+        Ok((iter, rows)) => return consume(iter, rows),
+        Err(e) => e,
+    };
+    if !first.is_stale_statement() {
+        return Err(first);
     }
-    let statement = client
-        .prepare(text)
-        .map_err(|e| Error::from(e).with_query(text))?;
-    session.store_statement(text, &statement);
-    Ok(statement)
+    let (iter, rows) = start(client, &mut exec)?;
+    consume(iter, rows)
+}
+
+/// Reads every row of `iter` into `T` (or `sink`s them).
+fn each<T: RowType>(
+    mut iter: postgres::RowIter<'_>,
+    mut rows: Rows<T>,
+    mut sink: impl FnMut(T) -> Result<()>,
+) -> Result<Option<u64>> {
+    loop {
+        match iter.next() {
+            Ok(Some(row)) => sink(rows.decode(&RowRef(&row), || columns(row.columns()))?)?,
+            Ok(None) => return Ok(iter.rows_affected()),
+            Err(e) => return Err(rows.driver_error(error(e))),
+        }
+    }
 }
 
 /// Rows of a query decoded into `T` one at a time as the driver reads
@@ -233,29 +294,13 @@ pub(crate) fn prepare<C: GenericClient>(
 /// leaves the connection usable (the driver discards the rest).
 pub struct RowIter<'a, T: RowType> {
     inner: postgres::RowIter<'a>,
-    decoder: Option<Decoder<T>>,
-    scope: pgcast_core::Adapters,
-    query: String,
-    rows: u64,
+    rows: Rows<T>,
 }
 
 impl<T: RowType> RowIter<'_, T> {
     /// The number of rows the command affected, once the iterator is done.
     pub fn rows_affected(&self) -> Option<u64> {
         self.inner.rows_affected()
-    }
-
-    fn decode(&mut self, row: &postgres::Row) -> Result<T> {
-        let decoder = match &self.decoder {
-            Some(d) => d,
-            None => self.decoder.insert(
-                Decoder::new(&pgcast_tokio_postgres::describe(row.columns()), &self.scope)
-                    .map_err(|e| Error::from(e).with_query(&self.query))?,
-            ),
-        };
-        decoder
-            .decode(row)
-            .map_err(|e| Error::from(e).with_row(self.rows).with_query(&self.query))
     }
 }
 
@@ -265,182 +310,173 @@ impl<T: RowType> Iterator for RowIter<'_, T> {
     fn next(&mut self) -> Option<Result<T>> {
         match self.inner.next() {
             Ok(None) => None,
-            Err(e) => Some(Err(Error::from(e).with_query(&self.query))),
-            Ok(Some(row)) => {
-                let item = self.decode(&row);
-                self.rows += 1;
-                Some(item)
-            }
+            Err(e) => Some(Err(self.rows.driver_error(error(e)))),
+            Ok(Some(row)) => Some(self.rows.decode(&RowRef(&row), || columns(row.columns()))),
         }
     }
 }
 
 impl<T: RowType> std::fmt::Debug for RowIter<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RowIter")
-            .field("query", &self.query)
-            .field("rows", &self.rows)
-            .finish()
+        f.debug_struct("RowIter").field("rows", &self.rows).finish()
     }
 }
 
-fn start<'c, C: GenericClient, T: RowType>(
-    client: &'c mut C,
-    session: &Session,
-    request: &Request,
-) -> Result<RowIter<'c, T>> {
-    let text = request.text();
-    if let Some(args) = request.typed_args() {
-        let inner = client
-            .query_typed_raw(text, args)
-            .map_err(|e| Error::from(e).with_query(text))?;
-        return Ok(RowIter {
-            inner,
-            decoder: None,
-            scope: session.scope(),
-            query: text.to_owned(),
-            rows: 0,
-        });
-    }
-    let statement = prepare(client, session, text)?;
-    let decoder = session
-        .decoder_for::<T>(text, &statement)
-        .map_err(|e| Error::from(e).with_query(text))?;
-    let inner = client
-        .query_raw(&statement, request.args())
-        .map_err(|e| Error::from(e).with_query(text))?;
-    Ok(RowIter {
-        inner,
-        decoder: Some(decoder),
-        scope: session.scope(),
-        query: text.to_owned(),
-        rows: 0,
-    })
-}
-
-fn one<T: RowType>(mut rows: RowIter<'_, T>, at_most: bool) -> Result<Option<T>> {
-    let first = match rows.next() {
-        Some(row) => row?,
-        None if at_most => return Ok(None),
-        None => {
-            return Err(
-                Error::message(ErrorKind::NoRows, "the query returned no rows")
-                    .with_query(&rows.query),
-            );
+/// Describes a query (nothing runs): its request as it would run, and its
+/// columns, `T`'s plan checked against them.
+pub(crate) fn describe<C: GenericClient, T: RowType>(
+    client: &mut C,
+    mut exec: Exec<Statement, T>,
+) -> Result<(Exec<Statement, T>, Vec<Column>)> {
+    loop {
+        match exec.next_action()? {
+            Action::Lookup(l) => {
+                let found = lookup(client, &l)?;
+                exec.found(found)?;
+            }
+            Action::Execute(st) => {
+                let cols = columns(st.columns());
+                if exec.prepared(&st, &cols)? {
+                    exec.decoder(&cols)?;
+                    return Ok((exec, cols));
+                }
+            }
+            Action::Direct | Action::Prepare => {
+                match client.prepare_typed(exec.text(), exec.request().param_types()) {
+                    Ok(st) => {
+                        let cols = columns(st.columns());
+                        if exec.prepared(&st, &cols)? {
+                            exec.decoder(&cols)?;
+                            return Ok((exec, cols));
+                        }
+                    }
+                    Err(e) => exec.failed(error(e))?,
+                }
+            }
         }
-    };
-    match rows.next() {
-        None => Ok(Some(first)),
-        Some(Err(e)) => Err(e),
-        Some(Ok(_)) => Err(Error::message(
-            ErrorKind::TooManyRows,
-            "the query returned more than one row",
-        )
-        .with_query(&rows.query)),
     }
 }
 
-/// What every blocking [`Connection`] gains: the methods of
-/// [`pgcast_tokio_postgres::ClientExt`], blocking, plus `COPY` with
+/// What every blocking [`Conn`] gains: the verbs of
+/// [`pgcast_tokio_postgres::ClientExt`], blocking (with
+/// [`fetch_iter`](Self::fetch_iter) for the stream), plus `COPY` with
 /// iterators, readers and writers.
-pub trait ClientExt: Connection {
+pub trait ClientExt: Conn {
     /// Runs a command; the number of rows it affected.
-    fn exec(&mut self, query: &impl Composable, params: Params) -> Result<u64> {
-        let session = self.session();
-        let request = Request::new(query, params, &session.scope())?;
-        let client = self.generic_client();
-        let text = request.text();
-        let result = match request.typed_args() {
-            Some(args) => {
-                let args: Vec<_> = args
-                    .iter()
-                    .map(|(a, ty)| (a as &(dyn ToSql + Sync), ty.clone()))
-                    .collect();
-                client.execute_typed(text, &args)
-            }
-            None => {
-                let statement = prepare(client, &session, text)?;
-                let args = request.args();
-                let refs: Vec<&(dyn ToSql + Sync)> =
-                    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
-                client.execute(&statement, &refs)
-            }
-        };
-        result.map_err(|e| Error::from(e).with_query(text))
+    fn exec(&mut self, query: &impl Composable) -> Result<u64> {
+        let exec = Exec::command(&self.session(), query)?;
+        with_rows(self.generic_client(), exec, |iter, rows| {
+            each(iter, rows, |_| Ok(())).map(|n| n.unwrap_or(0))
+        })
     }
 
-    /// The rows as an iterator of `T`, decoded as they are read.
-    fn query_iter<T: RowType>(
-        &mut self,
-        query: &impl Composable,
-        params: Params,
-    ) -> Result<RowIter<'_, T>> {
-        let session = self.session();
-        let request = Request::new(query, params, &session.scope())?;
-        start(self.generic_client(), &session, &request)
+    /// The rows as an iterator of `T`, decoded as the driver reads them.
+    fn fetch_iter<T: RowType>(&mut self, query: &impl Composable) -> Result<RowIter<'_, T>> {
+        let mut exec = Exec::query(&self.session(), query)?;
+        let (inner, rows) = start(self.generic_client(), &mut exec)?;
+        Ok(RowIter { inner, rows })
     }
 
     /// Every row as a `T`.
-    fn query_as<T: RowType>(&mut self, query: &impl Composable, params: Params) -> Result<Vec<T>> {
-        self.query_iter(query, params)?.collect()
+    fn fetch_all<T: RowType>(&mut self, query: &impl Composable) -> Result<Vec<T>> {
+        let exec = Exec::query(&self.session(), query)?;
+        with_rows(self.generic_client(), exec, |iter, rows| {
+            let mut out = Vec::new();
+            each(iter, rows, |row| {
+                out.push(row);
+                Ok(())
+            })?;
+            Ok(out)
+        })
     }
 
-    /// Exactly one row as a `T`; [`NoRows`](ErrorKind::NoRows) or
-    /// [`TooManyRows`](ErrorKind::TooManyRows) otherwise.
-    fn query_one_as<T: RowType>(&mut self, query: &impl Composable, params: Params) -> Result<T> {
-        let rows = self.query_iter(query, params)?;
-        one(rows, false)?
+    /// Exactly one row as a `T`; an error of kind
+    /// [`NoRows`](ErrorKind::NoRows) or [`TooManyRows`](ErrorKind::TooManyRows)
+    /// otherwise.
+    fn fetch_one<T: RowType>(&mut self, query: &impl Composable) -> Result<T> {
+        self.fetch_optional_or(query, false)?
             .ok_or_else(|| Error::message(ErrorKind::NoRows, "the query returned no rows"))
     }
 
     /// At most one row as a `T`.
-    fn query_opt_as<T: RowType>(
+    fn fetch_optional<T: RowType>(&mut self, query: &impl Composable) -> Result<Option<T>> {
+        self.fetch_optional_or(query, true)
+    }
+
+    #[doc(hidden)]
+    fn fetch_optional_or<T: RowType>(
         &mut self,
         query: &impl Composable,
-        params: Params,
+        at_most: bool,
     ) -> Result<Option<T>> {
-        let rows = self.query_iter(query, params)?;
-        one(rows, true)
+        let exec = Exec::query(&self.session(), query)?;
+        with_rows(self.generic_client(), exec, |mut iter, mut rows| {
+            let mut next = || match iter.next() {
+                Ok(Some(row)) => rows
+                    .decode(&RowRef(&row), || columns(row.columns()))
+                    .map(Some),
+                Ok(None) => Ok(None),
+                Err(e) => Err(error(e)),
+            };
+            let first = next()?;
+            let more = first.is_some() && next()?.is_some();
+            expect_one(first, more, at_most, rows.query())
+        })
     }
 
     /// The first column of exactly one row, as any `Load` type.
-    fn query_scalar_as<T: LoadOwned + Send + 'static>(
+    fn fetch_scalar<T: LoadOwned + Send + 'static>(
         &mut self,
         query: &impl Composable,
-        params: Params,
     ) -> Result<T> {
-        self.query_one_as::<First<T>>(query, params)
-            .map(|First(v)| v)
+        self.fetch_one::<First<T>>(query).map(|First(v)| v)
     }
 
-    /// Every row as dynamic values with its columns.
-    fn query_records(&mut self, query: &impl Composable, params: Params) -> Result<Vec<Record>> {
-        self.query_as(query, params)
+    /// Every row as dynamic values with its columns. A column of a type
+    /// with no loader comes as the server's text for it.
+    fn fetch_records(&mut self, query: &impl Composable) -> Result<Vec<Record>> {
+        self.fetch_all::<Record>(query)
+    }
+
+    /// Describes the query on the server (nothing runs) and checks that its
+    /// columns fit `T`, with the error the real run would give.
+    fn describe<T: RowType>(&mut self, query: &impl Composable) -> Result<()> {
+        let exec = Exec::<Statement, T>::describe(&self.session(), query)?;
+        describe(self.generic_client(), exec).map(drop)
     }
 
     /// Opens a server-side cursor over the query (inside a transaction),
-    /// read with [`Cursor::fetchmany`].
-    fn cursor<T: RowType>(
-        &mut self,
-        query: &impl Composable,
-        params: Params,
-    ) -> Result<Cursor<'_, Self, T>> {
-        Cursor::open(self, query, params, false)
+    /// read in batches with [`Cursor::fetch_many`].
+    fn cursor<T: RowType>(&mut self, query: &impl Composable) -> Result<Cursor<'_, Self, T>> {
+        let exec = Exec::<Statement, T>::describe(&self.session(), query)?;
+        let described = describe(self.generic_client(), exec)?;
+        Cursor::open(self, described, false)
     }
 
-    /// [`cursor`](Self::cursor) `WITH HOLD`, usable outside a transaction.
+    /// [`cursor`](Self::cursor) `WITH HOLD`: usable outside a transaction
+    /// until closed or the session ends.
     fn cursor_with_hold<T: RowType>(
         &mut self,
         query: &impl Composable,
-        params: Params,
     ) -> Result<Cursor<'_, Self, T>> {
-        Cursor::open(self, query, params, true)
+        let exec = Exec::<Statement, T>::describe(&self.session(), query)?;
+        let described = describe(self.generic_client(), exec)?;
+        Cursor::open(self, described, true)
+    }
+
+    /// This connection with `scope` for the queries run through it: a
+    /// per-query scope.
+    fn with_scope(&mut self, scope: &Adapters) -> Scoped<'_, Self> {
+        Scoped {
+            conn: self,
+            scope: scope.clone(),
+        }
     }
 
     /// Binary `COPY` of `rows` into `table`, columns named by
-    /// [`ToRow::columns`], their types read from the table (cached by a
-    /// session). A row that cannot be written aborts the `COPY`, with an
-    /// error naming the row. The number of rows copied.
+    /// [`ToRow::columns`], their types read from the table. A row that
+    /// cannot be written aborts the `COPY`, with an error naming the row.
+    /// The number of rows copied.
     fn copy_in_rows<R: ToRow>(
         &mut self,
         table: &impl Composable,
@@ -448,20 +484,15 @@ pub trait ClientExt: Connection {
     ) -> Result<u64> {
         let session = self.session();
         let scope = session.scope();
-        let (copy, describe) = copy_in_statements::<R>(table);
+        let (copy, describe_q) = copy_in_statements::<R>(table);
         let copy_text = copy.render_with(&scope)?.text().to_owned();
-        let describe_text = describe.render_with(&scope)?.text().to_owned();
+        let exec = Exec::<Statement, Record>::columns(&session, &describe_q)?;
         let client = self.generic_client();
-        let described = prepare(client, &session, &describe_text)?;
-        let types: Vec<Type> = described
-            .columns()
-            .iter()
-            .map(|c| c.type_().clone())
-            .collect();
-        let statement = prepare(client, &session, &copy_text)?;
+        let (_, cols) = describe(client, exec)?;
+        let types: Vec<Type> = cols.into_iter().map(|c| c.ty).collect();
         let mut writer = client
-            .copy_in(&statement)
-            .map_err(|e| Error::from(e).with_query(&copy_text))?;
+            .copy_in(copy_text.as_str())
+            .map_err(|e| error(e).with_query(&copy_text))?;
         let policy = *scope.policy();
         let mut encoder = BinaryCopyEncoder::new(&types, &policy);
         let io = |e: std::io::Error, q: &str| {
@@ -473,17 +504,16 @@ pub trait ClientExt: Connection {
             encoder
                 .write_row(&row)
                 .map_err(|e| Error::from(e).with_row(at).with_query(&copy_text))?;
-            if encoder.buffered() >= 64 * 1024 {
+            if encoder.buffered() >= COPY_CHUNK {
                 writer
                     .write_all(&encoder.take())
                     .map_err(|e| io(e, &copy_text))?;
             }
         }
-        let rest: Bytes = encoder.finish();
-        writer.write_all(&rest).map_err(|e| io(e, &copy_text))?;
         writer
-            .finish()
-            .map_err(|e| Error::from(e).with_query(&copy_text))
+            .write_all(&encoder.finish())
+            .map_err(|e| io(e, &copy_text))?;
+        writer.finish().map_err(|e| error(e).with_query(&copy_text))
     }
 
     /// Binary `COPY (query) TO STDOUT` decoded into `T` as data is read;
@@ -491,21 +521,18 @@ pub trait ClientExt: Connection {
     fn copy_out_as<T: RowType>(&mut self, query: &impl Composable) -> Result<CopyOutRows<'_, T>> {
         let session = self.session();
         let select = query.render_inline_with(&session.scope())?;
+        let exec =
+            Exec::<Statement, T>::columns(&session, &Sql::from_runtime_unchecked(select.clone()))?;
         let client = self.generic_client();
-        let described = prepare(client, &session, &select)?;
-        let decoder = session
-            .decoder_for::<T>(&select, &described)
-            .map_err(|e| Error::from(e).with_query(&select))?;
+        let (exec, cols) = describe(client, exec)?;
+        let decoder = exec.decoder(&cols)?;
         let text = copy_out_statement(&select);
         let reader = client
-            .copy_out(&text)
-            .map_err(|e| Error::from(e).with_query(&text))?;
+            .copy_out(text.as_str())
+            .map_err(|e| error(e).with_query(&text))?;
         Ok(CopyOutRows::new(
             reader,
-            decoder,
-            described.columns().len(),
-            BinaryCopyDecoder::new(),
-            text,
+            CopyOutState::new(decoder, cols.len(), &text),
         ))
     }
 
@@ -515,23 +542,21 @@ pub trait ClientExt: Connection {
         let text = statement.render_inline_with(&self.session().scope())?;
         let mut writer = self
             .generic_client()
-            .copy_in(&text)
-            .map_err(|e| Error::from(e).with_query(&text))?;
+            .copy_in(text.as_str())
+            .map_err(|e| error(e).with_query(&text))?;
         std::io::copy(&mut data, &mut writer).map_err(|e| {
             Error::message(ErrorKind::Driver, format!("COPY write failed: {e}")).with_query(&text)
         })?;
-        writer
-            .finish()
-            .map_err(|e| Error::from(e).with_query(&text))
+        writer.finish().map_err(|e| error(e).with_query(&text))
     }
 
     /// Runs a `COPY … TO STDOUT` statement; its data as a reader.
     fn copy_out_raw(&mut self, statement: &impl Composable) -> Result<postgres::CopyOutReader<'_>> {
         let text = statement.render_inline_with(&self.session().scope())?;
         self.generic_client()
-            .copy_out(&text)
-            .map_err(|e| Error::from(e).with_query(&text))
+            .copy_out(text.as_str())
+            .map_err(|e| error(e).with_query(&text))
     }
 }
 
-impl<C: Connection + ?Sized> ClientExt for C {}
+impl<C: Conn + ?Sized> ClientExt for C {}

@@ -1,16 +1,17 @@
 //! pgcast over the synchronous `postgres` crate: keep your `Client` or
 //! `Transaction` and gain [`ClientExt`]: composed queries with their bound
-//! values and named parameters, rows decoded straight into Rust types,
-//! row iterators, server-side cursors, binary and text `COPY`.
+//! values, rows decoded straight into Rust types, row iterators,
+//! server-side cursors, binary and text `COPY`.
 //!
-//! It builds on [`pgcast_tokio_postgres`] (`postgres::Row` is
-//! `tokio_postgres::Row`): the same [`Session`], [`Params`], [`RowType`]s,
-//! [`Record`]s and [`Error`], driven through the blocking client.
+//! The same verbs as the tokio-postgres adapter, driving the same
+//! execution core ([`pgcast_core::exec`]) with blocking I/O; `postgres::Row`
+//! is `tokio_postgres::Row`, so the row access and error conversion are
+//! that adapter's.
 //!
 //! ```no_run
-//! # fn f() -> pgcast_postgres::Result<()> {
+//! # fn f() -> Result<(), Box<dyn std::error::Error>> {
+//! use pgcast::postgres::{ClientExt, PgClient};
 //! use pgcast::{FromRow, sql};
-//! use pgcast_postgres::{params, ClientExt, PgClient};
 //!
 //! #[derive(FromRow)]
 //! struct User { id: i64, email: String }
@@ -18,7 +19,7 @@
 //! let client = postgres::Client::connect("host=localhost", postgres::NoTls)?;
 //! let mut client = PgClient::new(client);
 //! let min = 10_i64;
-//! let users: Vec<User> = client.query_as(&sql!("SELECT id, email FROM users WHERE id >= {min}"), params! {})?;
+//! let users: Vec<User> = client.fetch_all(&sql!("SELECT id, email FROM users WHERE id >= {min}"))?;
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
@@ -28,14 +29,14 @@ mod client;
 mod copy;
 mod cursor;
 
-pub use client::{ClientExt, Connection, PgClient, RowIter, register_type_info};
+pub use client::{ClientExt, Conn, PgClient, RowIter, Scoped};
 pub use copy::CopyOutRows;
 pub use cursor::Cursor;
 pub use pgcast_tokio_postgres::{
-    Error, ErrorKind, First, Params, Record, Request, Result, RowType, Session, params,
+    Error, ErrorKind, First, Prepare, Record, Result, RowType, Session,
 };
 
-/// The traits to import: `use pgcast_postgres::prelude::*;`.
+/// The traits to import: `use pgcast::postgres::prelude::*;`.
 pub mod prelude {
-    pub use crate::{ClientExt, Connection, PgClient, params};
+    pub use crate::{ClientExt, PgClient};
 }

@@ -6,7 +6,7 @@ use std::io::Read;
 
 use pgcast::sql::{Identifier, Placeholder, Sql, bind};
 use pgcast::{FromRow, ToRow, Value, sql};
-use pgcast_postgres::{ClientExt, ErrorKind, First, PgClient, Record, params};
+use pgcast_postgres::{ClientExt, ErrorKind, First, PgClient, Record};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 
@@ -25,12 +25,9 @@ struct Item {
 
 fn items(client: &mut impl ClientExt) {
     client
-        .exec(
-            &Sql::new(
-                "CREATE TEMP TABLE items (id int4 PRIMARY KEY, name text NOT NULL, price float8)",
-            ),
-            params! {},
-        )
+        .exec(&Sql::new(
+            "CREATE TEMP TABLE items (id int4 PRIMARY KEY, name text NOT NULL, price float8)",
+        ))
         .unwrap();
     for (id, name, price) in [
         (1, "apple", Some(0.5)),
@@ -38,10 +35,7 @@ fn items(client: &mut impl ClientExt) {
         (3, "fig", Some(2.25)),
     ] {
         let n = client
-            .exec(
-                &sql!("INSERT INTO items VALUES ({id}, {name}, {price})"),
-                params! {},
-            )
+            .exec(&sql!("INSERT INTO items VALUES ({id}, {name}, {price})"))
             .unwrap();
         assert_eq!(n, 1);
     }
@@ -52,7 +46,7 @@ fn every_query_method() {
     let mut client = connect();
     items(&mut client);
     let all: Vec<Item> = client
-        .query_as(&Sql::new("SELECT * FROM items ORDER BY id"), params! {})
+        .fetch_all(&Sql::new("SELECT * FROM items ORDER BY id"))
         .unwrap();
     assert_eq!(
         all[1],
@@ -63,47 +57,41 @@ fn every_query_method() {
         }
     );
     let one: Item = client
-        .query_one_as(
-            &sql!("SELECT * FROM items WHERE id = {}", 3_i32),
-            params! {},
-        )
+        .fetch_one(&sql!("SELECT * FROM items WHERE id = {}", 3_i32))
         .unwrap();
     assert_eq!(one.name, "fig");
     let none: Option<Item> = client
-        .query_opt_as(
-            &(Sql::new("SELECT * FROM items WHERE id = ") + Placeholder::named("id")),
-            params! { "id" => 9_i32 },
+        .fetch_optional(
+            &(Sql::new("SELECT * FROM items WHERE id = ") + Placeholder::named("id"))
+                .with("id", 9_i32),
         )
         .unwrap();
     assert_eq!(none, None);
     let count: i64 = client
-        .query_scalar_as(&Sql::new("SELECT count(*) FROM items"), params! {})
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
         .unwrap();
     assert_eq!(count, 3);
     let records: Vec<Record> = client
-        .query_records(
-            &Sql::new("SELECT id, price FROM items ORDER BY id"),
-            params! {},
-        )
+        .fetch_records(&Sql::new("SELECT id, price FROM items ORDER BY id"))
         .unwrap();
     assert_eq!(records[0].get("price"), Some(&Value::Float8(0.5)));
     assert_eq!(records[1].get("price"), Some(&Value::Null));
 
     let err = client
-        .query_one_as::<Item>(&Sql::new("SELECT * FROM items"), params! {})
+        .fetch_one::<Item>(&Sql::new("SELECT * FROM items"))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooManyRows);
     let err = client
-        .query_one_as::<Item>(&Sql::new("SELECT * FROM items WHERE false"), params! {})
+        .fetch_one::<Item>(&Sql::new("SELECT * FROM items WHERE false"))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NoRows);
     let err = client
-        .exec(&Sql::new("SELECT * FROM no_such_table"), params! {})
+        .exec(&Sql::new("SELECT * FROM no_such_table"))
         .unwrap_err();
-    assert_eq!(err.code(), Some(&SqlState::UNDEFINED_TABLE));
+    assert_eq!(err.code(), Some(SqlState::UNDEFINED_TABLE.code()));
     assert_eq!(err.query(), Some("SELECT * FROM no_such_table"));
     let err = client
-        .query_scalar_as::<i16>(&Sql::new("SELECT 70000 AS big"), params! {})
+        .fetch_scalar::<i16>(&Sql::new("SELECT 70000 AS big"))
         .unwrap_err();
     assert_eq!(err.pgcast().unwrap().column().unwrap().name, "big");
 }
@@ -113,21 +101,21 @@ fn sessions_cache_prepared_statements_and_scopes() {
     let mut client = PgClient::new(connect());
     items(&mut client);
     // an untyped value: prepared once, reused
+    let before = client.pg_session().cached_statements();
     let q = Sql::new("SELECT coalesce(")
         + bind(Value::Null)
         + Sql::new(", name) FROM items WHERE id = ")
         + Placeholder::named("id");
     for (id, name) in [(1, "apple"), (2, "pear")] {
-        let got: First<String> = client.query_one_as(&q, params! { "id" => id }).unwrap();
+        let got: First<String> = client.fetch_one(&q.clone().with("id", id)).unwrap();
         assert_eq!(got.0, name);
     }
-    assert_eq!(client.pg_session().cached_statements(), 1);
+    assert_eq!(client.pg_session().cached_statements(), before + 1);
     // the exec prepared path
     let n = client
         .exec(
             &(Sql::new("UPDATE items SET price = coalesce(price, 0) + ")
                 + bind(pgcast::bridge::Pg(1.0_f64))),
-            params! {},
         )
         .unwrap();
     assert_eq!(n, 3);
@@ -136,10 +124,9 @@ fn sessions_cache_prepared_statements_and_scopes() {
         .batch_execute("CREATE TYPE pg_temp.mood AS ENUM ('sad', 'ok'); CREATE TYPE pg_temp.pair AS (m pg_temp.mood, n int4)")
         .unwrap();
     let schema: String = client
-        .query_scalar_as(
-            &Sql::new("SELECT nspname::text FROM pg_namespace WHERE oid = pg_my_temp_schema()"),
-            params! {},
-        )
+        .fetch_scalar(&Sql::new(
+            "SELECT nspname::text FROM pg_namespace WHERE oid = pg_my_temp_schema()",
+        ))
         .unwrap();
     let pair = client.register_type(&format!("{schema}.pair")).unwrap();
     assert!(matches!(pair.kind(), pgcast::Kind::Composite(f) if f[0].type_().name() == "mood"));
@@ -148,11 +135,11 @@ fn sessions_cache_prepared_statements_and_scopes() {
 
     // transactions share the session
     let mut tx = client.pg_transaction().unwrap();
-    tx.exec(&sql!("DELETE FROM items WHERE id = {}", 1_i32), params! {})
+    tx.exec(&sql!("DELETE FROM items WHERE id = {}", 1_i32))
         .unwrap();
     tx.rollback().unwrap();
     let count: i64 = client
-        .query_scalar_as(&Sql::new("SELECT count(*) FROM items"), params! {})
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
         .unwrap();
     assert_eq!(count, 3);
 }
@@ -161,24 +148,20 @@ fn sessions_cache_prepared_statements_and_scopes() {
 fn iterators_decode_as_they_read_and_can_be_dropped() {
     let mut client = connect();
     let mut rows = client
-        .query_iter::<(i64, String)>(
-            &Sql::new("SELECT n, 'x' || n FROM generate_series(1::int8, 100000) n"),
-            params! {},
-        )
+        .fetch_iter::<(i64, String)>(&Sql::new(
+            "SELECT n, 'x' || n FROM generate_series(1::int8, 100000) n",
+        ))
         .unwrap();
     for expected in 1..=5 {
         assert_eq!(rows.next().unwrap().unwrap().0, expected);
     }
     drop(rows);
-    let n: i64 = client
-        .query_scalar_as(&Sql::new("SELECT 42::int8"), params! {})
-        .unwrap();
+    let n: i64 = client.fetch_scalar(&Sql::new("SELECT 42::int8")).unwrap();
     assert_eq!(n, 42);
     let total: i64 = client
-        .query_iter::<(i64, String)>(
-            &Sql::new("SELECT n, '' FROM generate_series(1::int8, 1000) n"),
-            params! {},
-        )
+        .fetch_iter::<(i64, String)>(&Sql::new(
+            "SELECT n, '' FROM generate_series(1::int8, 1000) n",
+        ))
         .unwrap()
         .map(|r| r.unwrap().0)
         .sum();
@@ -190,26 +173,21 @@ fn cursors_fetch_in_batches() {
     let mut client = connect();
     let mut tx = client.transaction().unwrap();
     let mut cursor = tx
-        .cursor::<(i32,)>(
-            &sql!("SELECT n FROM generate_series(1, {}) n", 7_i32),
-            params! {},
-        )
+        .cursor::<(i32,)>(&sql!("SELECT n FROM generate_series(1, {}) n", 7_i32))
         .unwrap();
-    assert_eq!(cursor.fetchmany(3).unwrap(), [(1,), (2,), (3,)]);
-    assert_eq!(cursor.fetchone().unwrap(), Some((4,)));
-    assert_eq!(cursor.fetchall().unwrap(), [(5,), (6,), (7,)]);
+    assert_eq!(cursor.fetch_many(3).unwrap(), [(1,), (2,), (3,)]);
+    assert_eq!(cursor.fetch_next().unwrap(), Some((4,)));
+    assert_eq!(cursor.fetch_rest().unwrap(), [(5,), (6,), (7,)]);
     assert!(cursor.is_done());
     cursor.close().unwrap();
     tx.commit().unwrap();
 
-    let err = client
-        .cursor::<(i32,)>(&Sql::new("SELECT 1"), params! {})
-        .unwrap_err();
-    assert_eq!(err.code(), Some(&SqlState::NO_ACTIVE_SQL_TRANSACTION));
+    let err = client.cursor::<(i32,)>(&Sql::new("SELECT 1")).unwrap_err();
+    assert_eq!(err.code(), Some(SqlState::NO_ACTIVE_SQL_TRANSACTION.code()));
     let mut held = client
-        .cursor_with_hold::<(i32,)>(&Sql::new("SELECT 1"), params! {})
+        .cursor_with_hold::<(i32,)>(&Sql::new("SELECT 1"))
         .unwrap();
-    assert_eq!(held.fetchmany(5).unwrap(), [(1,)]);
+    assert_eq!(held.fetch_many(5).unwrap(), [(1,)]);
     held.close().unwrap();
 }
 
@@ -217,9 +195,7 @@ fn cursors_fetch_in_batches() {
 fn copy_binary_text_and_failures() {
     let mut client = PgClient::new(connect());
     items(&mut client);
-    client
-        .exec(&Sql::new("DELETE FROM items"), params! {})
-        .unwrap();
+    client.exec(&Sql::new("DELETE FROM items")).unwrap();
     let rows: Vec<Item> = (1..=5000)
         .map(|i| Item {
             id: i,
@@ -256,10 +232,10 @@ fn copy_binary_text_and_failures() {
         price: None,
     });
     let mut tx = client.pg_transaction().unwrap();
-    tx.exec(
-        &sql!("INSERT INTO items VALUES ({}, 'tx', NULL)", 20_000_i32),
-        params! {},
-    )
+    tx.exec(&sql!(
+        "INSERT INTO items VALUES ({}, 'tx', NULL)",
+        20_000_i32
+    ))
     .unwrap();
     let err = tx.copy_in_rows(&Identifier::new("items"), bad).unwrap_err();
     assert_eq!(err.row(), Some(1));
@@ -274,9 +250,9 @@ fn copy_binary_text_and_failures() {
     let err = client
         .copy_in_rows(&Identifier::new("items"), dup)
         .unwrap_err();
-    assert_eq!(err.code(), Some(&SqlState::UNIQUE_VIOLATION));
+    assert_eq!(err.code(), Some(SqlState::UNIQUE_VIOLATION.code()));
     let count: i64 = client
-        .query_scalar_as(&Sql::new("SELECT count(*) FROM items"), params! {})
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
         .unwrap();
     assert_eq!(count, 5000);
 

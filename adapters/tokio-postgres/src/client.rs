@@ -1,25 +1,38 @@
-//! The extension methods: [`Connection`] is what a client must give
-//! (a `GenericClient` and a [`Session`]), [`ClientExt`] the methods every
+//! The extension methods: [`Conn`] is what a client must give (a
+//! `GenericClient` and a [`Session`]), [`ClientExt`] the verbs every
 //! connection gains, [`PgClient`] a client with a session of its own.
 
 use std::future::Future;
 use std::ops::{Deref, DerefMut};
 
 use futures_util::{StreamExt, pin_mut};
-use pgcast_core::LoadOwned;
+use pgcast_core::exec::{Action, Exec, Lookup, Record, Registration, RowType, expect_one};
 use pgcast_core::sql::Composable;
+use pgcast_core::typeinfo::{COLUMNS, TypeInfo};
+use pgcast_core::{Adapters, Format, LoadOwned, Type};
 use tokio_postgres::{Client, GenericClient, Statement, Transaction};
 
-use crate::rows::{First, Record, RowType};
-use crate::{Cursor, Error, ErrorKind, Params, Request, Result, RowStream, Session};
+use crate::rows::{RowRef, columns, error};
+use crate::{Cursor, First, Result, RowStream, Session};
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for tokio_postgres::Client {}
+    impl Sealed for tokio_postgres::Transaction<'_> {}
+    impl<T: Sealed + ?Sized> Sealed for &T {}
+    impl<C> Sealed for super::PgClient<C> {}
+    impl<C: ?Sized> Sealed for super::Scoped<'_, C> {}
+}
 
 /// A connection pgcast can run queries on: a tokio-postgres
 /// `GenericClient` (a `Client`, a `Transaction`, a pooled client through
-/// `Deref`) and the [`Session`] it keeps.
+/// `Deref`) and the [`Session`] it keeps. Sealed: wrap other clients in a
+/// [`PgClient`].
 ///
-/// Plain `Client`s and `Transaction`s get a fresh, non-caching session on
-/// the global scope for each call; a [`PgClient`] keeps its own.
-pub trait Connection: Sync {
+/// Plain `Client`s and `Transaction`s get a fresh session on the global
+/// scope for each call, which remembers nothing (each query is described
+/// first); a [`PgClient`] keeps its own.
+pub trait Conn: Sync + sealed::Sealed {
     /// The driver client.
     type Client: GenericClient + Sync;
 
@@ -30,7 +43,7 @@ pub trait Connection: Sync {
     fn session(&self) -> Session;
 }
 
-impl Connection for Client {
+impl Conn for Client {
     type Client = Client;
 
     fn generic_client(&self) -> &Client {
@@ -42,7 +55,7 @@ impl Connection for Client {
     }
 }
 
-impl Connection for Transaction<'_> {
+impl Conn for Transaction<'_> {
     type Client = Self;
 
     fn generic_client(&self) -> &Self {
@@ -54,7 +67,7 @@ impl Connection for Transaction<'_> {
     }
 }
 
-impl<T: Connection + ?Sized> Connection for &T {
+impl<T: Conn + ?Sized> Conn for &T {
     type Client = T::Client;
 
     fn generic_client(&self) -> &T::Client {
@@ -67,19 +80,20 @@ impl<T: Connection + ?Sized> Connection for &T {
 }
 
 /// A client with a [`Session`] of its own: the registry scope of the
-/// connection (types registered here stay here), prepared statements cached
-/// by query text and row plans cached per statement.
+/// connection (types registered here stay here), prepared statements kept
+/// by query text and row plans per statement.
 ///
 /// It derefs to the client, so every driver method stays at hand.
 ///
 /// ```no_run
 /// # async fn f(client: tokio_postgres::Client) -> pgcast_tokio_postgres::Result<()> {
-/// use pgcast_core::sql::{bind, Sql};
-/// use pgcast_tokio_postgres::{params, ClientExt, PgClient};
+/// use pgcast::sql;
+/// use pgcast::tokio_postgres::{ClientExt, PgClient};
 ///
 /// let client = PgClient::new(client);
 /// client.register_types(["hstore"]).await?;
-/// let n: i64 = client.query_scalar_as(&(Sql::new("SELECT ") + bind(41_i64) + Sql::new(" + 1")), params! {}).await?;
+/// let x = 41_i64;
+/// let n: i64 = client.fetch_scalar(&sql!("SELECT {x} + 1")).await?;
 /// assert_eq!(n, 42);
 /// # Ok(()) }
 /// ```
@@ -89,7 +103,7 @@ pub struct PgClient<C> {
     session: Session,
 }
 
-impl<C: Connection> PgClient<C> {
+impl<C: Conn> PgClient<C> {
     /// `client` with a new session on a scope of the global registry.
     pub fn new(client: C) -> PgClient<C> {
         PgClient::with_session(client, Session::new())
@@ -110,13 +124,38 @@ impl<C: Connection> PgClient<C> {
     pub fn into_inner(self) -> C {
         self.client
     }
+
+    /// Fetches the types `names` (SQL syntax: `hstore`, `app.mood`,
+    /// `"Other Schema"."My Type"`; unqualified names follow the
+    /// `search_path`) with the types they refer to, and registers them in
+    /// this connection's scope, where dumpers, loaders and row plans find
+    /// them. Concurrent registrations all land.
+    pub async fn register_types<I>(&self, names: I) -> Result<Vec<Type>>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        let names: Vec<String> = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
+        let mut reg = Registration::new(&names);
+        let client = self.generic_client();
+        while let Some(l) = reg.next_lookup(&self.session.scope())? {
+            reg.found(lookup(client, &l).await?)?;
+        }
+        Ok(self.session.configure(|scope| reg.register(scope))?)
+    }
+
+    /// [`register_types`](Self::register_types) for one name.
+    pub async fn register_type(&self, name: &str) -> Result<Type> {
+        let mut types = self.register_types([name]).await?;
+        Ok(types.remove(0))
+    }
 }
 
 impl PgClient<Client> {
     /// Opens a transaction that shares this client's session.
     pub async fn pg_transaction(&mut self) -> Result<PgClient<Transaction<'_>>> {
         let session = self.session.clone();
-        let tx = self.client.transaction().await?;
+        let tx = self.client.transaction().await.map_err(error)?;
         Ok(PgClient::with_session(tx, session))
     }
 }
@@ -124,12 +163,12 @@ impl PgClient<Client> {
 impl PgClient<Transaction<'_>> {
     /// Commits the transaction.
     pub async fn commit(self) -> Result<()> {
-        Ok(self.client.commit().await?)
+        self.client.commit().await.map_err(error)
     }
 
     /// Rolls the transaction back.
     pub async fn rollback(self) -> Result<()> {
-        Ok(self.client.rollback().await?)
+        self.client.rollback().await.map_err(error)
     }
 }
 
@@ -147,7 +186,7 @@ impl<C> DerefMut for PgClient<C> {
     }
 }
 
-impl<C: Connection> Connection for PgClient<C> {
+impl<C: Conn> Conn for PgClient<C> {
     type Client = C::Client;
 
     fn generic_client(&self) -> &C::Client {
@@ -159,140 +198,194 @@ impl<C: Connection> Connection for PgClient<C> {
     }
 }
 
-/// Prepares `text`, or takes the session's statement for it.
-pub(crate) async fn prepare<C: GenericClient + Sync>(
-    client: &C,
-    session: &Session,
-    text: &str,
-) -> Result<Statement> {
-    if let Some(statement) = session.statement(text) {
-        return Ok(statement);
+/// A connection with a per-query scope: made by
+/// [`ClientExt::with_scope`].
+#[derive(Debug)]
+pub struct Scoped<'a, C: ?Sized> {
+    conn: &'a C,
+    scope: Adapters,
+}
+
+impl<C: Conn + ?Sized> Conn for Scoped<'_, C> {
+    type Client = C::Client;
+
+    fn generic_client(&self) -> &C::Client {
+        self.conn.generic_client()
     }
-    let statement = client
-        .prepare(text)
-        .await
-        .map_err(|e| Error::from(e).with_query(text))?;
-    session.store_statement(text, &statement);
-    Ok(statement)
-}
 
-/// Sends a request: unprepared in one round trip when every parameter type
-/// is known, else through the session's prepared statement.
-async fn start<C: GenericClient + Sync, T: RowType>(
-    client: &C,
-    session: &Session,
-    request: &Request,
-) -> Result<RowStream<T>> {
-    let text = request.text();
-    if let Some(args) = request.typed_args() {
-        let stream = client
-            .query_typed_raw(text, args)
-            .await
-            .map_err(|e| Error::from(e).with_query(text))?;
-        return Ok(RowStream::new(stream, None, session.scope(), text));
+    fn session(&self) -> Session {
+        self.conn.session().scoped(self.scope.clone())
     }
-    let statement = prepare(client, session, text).await?;
-    let decoder = session
-        .decoder_for::<T>(text, &statement)
-        .map_err(|e| Error::from(e).with_query(text))?;
-    let stream = client
-        .query_raw(&statement, request.args())
+}
+
+/// Runs a catalogue lookup: its row, parsed.
+pub(crate) async fn lookup<C: GenericClient + Sync>(
+    client: &C,
+    l: &Lookup,
+) -> Result<Option<TypeInfo>> {
+    let params = [(l.param(), l.param_type())];
+    let row = client
+        .query_typed_opt(l.sql, &params)
         .await
-        .map_err(|e| Error::from(e).with_query(text))?;
-    Ok(RowStream::new(stream, Some(decoder), session.scope(), text))
+        .map_err(|e| error(e).with_query(l.sql))?;
+    let Some(row) = row else { return Ok(None) };
+    let raw = RowRef(&row);
+    let values = (0..COLUMNS)
+        .map(|i| pgcast_core::row::RawRow::raw(&raw, i))
+        .collect::<pgcast_core::Result<Vec<_>>>()?;
+    Ok(Some(TypeInfo::from_row(&values, Format::Binary)?))
 }
 
-fn request<C: Connection + ?Sized>(
-    conn: &C,
-    query: &impl Composable,
-    params: Params,
-) -> (Session, Result<Request>) {
-    let session = conn.session();
-    let request = Request::new(query, params, &session.scope());
-    (session, request)
-}
+/// What running an [`Exec`] left: the statement it ran on (`None`: sent in
+/// one round trip) and the driver's stream.
+type Started = (Option<Statement>, tokio_postgres::RowStream);
 
-async fn one<T: RowType>(mut stream: RowStream<T>, at_most: bool) -> Result<Option<T>> {
-    let first = match stream.next().await {
-        Some(row) => row?,
-        None if at_most => return Ok(None),
-        None => {
-            return Err(
-                Error::message(ErrorKind::NoRows, "the query returned no rows")
-                    .with_query(stream.query()),
-            );
+/// Drives `exec` until the request is running; its rows then stream.
+pub(crate) async fn run<C: GenericClient + Sync, T: RowType>(
+    client: &C,
+    exec: &mut Exec<Statement, T>,
+) -> Result<Started> {
+    loop {
+        let sent = match exec.next_action()? {
+            Action::Lookup(l) => {
+                let found = lookup(client, &l).await?;
+                exec.found(found)?;
+                continue;
+            }
+            Action::Direct => client
+                .query_typed_raw(exec.text(), exec.request().typed_args())
+                .await
+                .map(|s| (None, s)),
+            Action::Execute(st) => client
+                .query_raw(&st, exec.request().args())
+                .await
+                .map(|s| (Some(st), s)),
+            Action::Prepare => {
+                let types = exec.request().param_types().to_vec();
+                match client.prepare_typed(exec.text(), &types).await {
+                    Ok(st) => {
+                        if !exec.prepared(&st, &columns(st.columns()))? {
+                            continue;
+                        }
+                        client
+                            .query_raw(&st, exec.request().args())
+                            .await
+                            .map(|s| (Some(st), s))
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        match sent {
+            Ok(started) => return Ok(started),
+            Err(e) => exec.failed(error(e))?,
         }
-    };
-    match stream.next().await {
-        None => Ok(Some(first)),
-        Some(Err(e)) => Err(e),
-        Some(Ok(_)) => Err(Error::message(
-            ErrorKind::TooManyRows,
-            "the query returned more than one row",
-        )
-        .with_query(stream.query())),
     }
 }
 
-/// What every [`Connection`] gains: composed queries with their bound
-/// values and named parameters, rows decoded into Rust types.
+/// Runs a query; its rows as a stream of `T`.
+async fn start<C: Conn + ?Sized, T: RowType>(
+    conn: &C,
+    exec: Result<Exec<Statement, T>>,
+) -> Result<RowStream<T>> {
+    let mut exec = exec?;
+    let (statement, stream) = run(conn.generic_client(), &mut exec).await?;
+    let rows = match statement {
+        Some(st) => exec.rows(&columns(st.columns()))?,
+        None => exec.rows_later(),
+    };
+    Ok(RowStream::new(stream, rows))
+}
+
+/// Describes a query (nothing runs): `T`'s plan checked against it; the
+/// request as it would run, and its columns.
+pub(crate) async fn describe<C: Conn + ?Sized, T: RowType>(
+    conn: &C,
+    mut exec: Exec<Statement, T>,
+) -> Result<(Exec<Statement, T>, Vec<pgcast_core::row::Column>)> {
+    let client = conn.generic_client();
+    loop {
+        match exec.next_action()? {
+            Action::Lookup(l) => {
+                let found = lookup(client, &l).await?;
+                exec.found(found)?;
+            }
+            Action::Execute(st) => {
+                let cols = columns(st.columns());
+                if exec.prepared(&st, &cols)? {
+                    exec.decoder(&cols)?;
+                    return Ok((exec, cols));
+                }
+            }
+            Action::Direct | Action::Prepare => {
+                let types = exec.request().param_types().to_vec();
+                match client.prepare_typed(exec.text(), &types).await {
+                    Ok(st) => {
+                        let cols = columns(st.columns());
+                        if exec.prepared(&st, &cols)? {
+                            exec.decoder(&cols)?;
+                            return Ok((exec, cols));
+                        }
+                    }
+                    Err(e) => exec.failed(error(e))?,
+                }
+            }
+        }
+    }
+}
+
+/// The verbs every [`Conn`] gains: composed queries (their values bound
+/// in the query: `sql!`, `bind`, [`Composed::with`](pgcast_core::sql::Composed::with)),
+/// rows decoded into Rust types.
 ///
-/// Queries are any [`Composable`] (`sql!`, `Sql::new(..) + bind(..)`),
-/// rendered in the connection's scope; `params` supplies named and
-/// positional placeholders ([`params!`](crate::params)).
+/// | pgcast | sqlx | tokio-postgres | psycopg |
+/// | --- | --- | --- | --- |
+/// | [`exec`](Self::exec) | `execute` | `execute` | `execute` + `rowcount` |
+/// | [`fetch_all`](Self::fetch_all) | `fetch_all` | `query` | `fetchall` |
+/// | [`fetch_one`](Self::fetch_one) (exactly one) | `fetch_one` (first) | `query_one` | `fetchone` |
+/// | [`fetch_optional`](Self::fetch_optional) (at most one) | `fetch_optional` | `query_opt` | `fetchone` |
+/// | [`fetch_scalar`](Self::fetch_scalar) | `query_scalar` + `fetch_one` | `query_one` + `get(0)` | `fetchone()[0]` |
+/// | [`fetch_stream`](Self::fetch_stream) | `fetch` | `query_raw` | `stream` |
+/// | [`fetch_records`](Self::fetch_records) | `fetch_all` + `PgRow` | `query` + `Row` | `fetchall` + dict rows |
+/// | [`cursor`](Self::cursor) | — | portals | named cursors |
+/// | [`describe`](Self::describe) | `describe` (macros only) | `prepare` | — |
 ///
-/// Every query goes out unprepared in one round trip when every parameter
-/// type is known, and through a prepared statement (cached by a
-/// [`PgClient`]'s session) otherwise. Results are streamed and decoded as
-/// they arrive, never buffered as driver rows first.
-pub trait ClientExt: Connection {
+/// How a query goes out is the session's choice (see
+/// [`Prepare`](pgcast_core::exec::Prepare)): described first when its result
+/// is unseen, in one round trip when every type is known, prepared and kept
+/// when it repeats. Results are streamed and decoded as they arrive.
+pub trait ClientExt: Conn {
     /// Runs a command; the number of rows it affected.
-    fn exec(
-        &self,
-        query: &impl Composable,
-        params: Params,
-    ) -> impl Future<Output = Result<u64>> + Send {
-        let (session, request) = request(self, query, params);
+    fn exec(&self, query: &impl Composable) -> impl Future<Output = Result<u64>> + Send {
+        let exec = Exec::command(&self.session(), query);
         async move {
-            let request = request?;
-            let client = self.generic_client();
-            let text = request.text();
-            let result = match request.typed_args() {
-                Some(args) => {
-                    let args: Vec<_> = args
-                        .iter()
-                        .map(|(a, ty)| (a as &(dyn postgres_types::ToSql + Sync), ty.clone()))
-                        .collect();
-                    client.execute_typed(text, &args).await
-                }
-                None => {
-                    let statement = prepare(client, &session, text).await?;
-                    client.execute_raw(&statement, request.args()).await
-                }
-            };
-            result.map_err(|e| Error::from(e).with_query(text))
+            let mut exec = exec?;
+            let (_, stream) = run(self.generic_client(), &mut exec).await?;
+            pin_mut!(stream);
+            while let Some(row) = stream.next().await {
+                row.map_err(|e| error(e).with_query(exec.text()))?;
+            }
+            exec.done();
+            Ok(stream.rows_affected().unwrap_or(0))
         }
     }
 
     /// The rows as a stream of `T`, decoded as they arrive.
-    fn query_stream<T: RowType>(
+    fn fetch_stream<T: RowType>(
         &self,
         query: &impl Composable,
-        params: Params,
     ) -> impl Future<Output = Result<RowStream<T>>> + Send {
-        let (session, request) = request(self, query, params);
-        async move { start(self.generic_client(), &session, &request?).await }
+        start(self, Exec::query(&self.session(), query))
     }
 
     /// Every row as a `T` (a `FromRow` type: derived struct, tuple, scalar).
-    fn query_as<T: RowType>(
+    fn fetch_all<T: RowType>(
         &self,
         query: &impl Composable,
-        params: Params,
     ) -> impl Future<Output = Result<Vec<T>>> + Send {
-        let (session, request) = request(self, query, params);
+        let started = start::<_, T>(self, Exec::query(&self.session(), query));
         async move {
-            let stream = start::<_, T>(self.generic_client(), &session, &request?).await?;
+            let stream = started.await?;
             pin_mut!(stream);
             let mut rows = Vec::new();
             while let Some(row) = stream.next().await {
@@ -303,62 +396,67 @@ pub trait ClientExt: Connection {
     }
 
     /// Exactly one row as a `T`; an error of kind
-    /// [`NoRows`](ErrorKind::NoRows) or [`TooManyRows`](ErrorKind::TooManyRows)
-    /// otherwise.
-    fn query_one_as<T: RowType>(
+    /// [`NoRows`](crate::ErrorKind::NoRows) or
+    /// [`TooManyRows`](crate::ErrorKind::TooManyRows) otherwise.
+    fn fetch_one<T: RowType>(
         &self,
         query: &impl Composable,
-        params: Params,
     ) -> impl Future<Output = Result<T>> + Send {
-        let (session, request) = request(self, query, params);
+        let started = start::<_, T>(self, Exec::query(&self.session(), query));
         async move {
-            let stream = start::<_, T>(self.generic_client(), &session, &request?).await?;
-            match one(stream, false).await? {
-                Some(row) => Ok(row),
-                None => Err(Error::message(
-                    ErrorKind::NoRows,
-                    "the query returned no rows",
-                )),
-            }
+            let row = one(started.await?, false).await?;
+            row.ok_or_else(|| {
+                crate::Error::message(crate::ErrorKind::NoRows, "the query returned no rows")
+            })
         }
     }
 
     /// At most one row as a `T`.
-    fn query_opt_as<T: RowType>(
+    fn fetch_optional<T: RowType>(
         &self,
         query: &impl Composable,
-        params: Params,
     ) -> impl Future<Output = Result<Option<T>>> + Send {
-        let (session, request) = request(self, query, params);
-        async move {
-            let stream = start::<_, T>(self.generic_client(), &session, &request?).await?;
-            one(stream, true).await
-        }
+        let started = start::<_, T>(self, Exec::query(&self.session(), query));
+        async move { one(started.await?, true).await }
     }
 
     /// The first column of exactly one row, as any `Load` type.
-    fn query_scalar_as<T: LoadOwned + Send + 'static>(
+    fn fetch_scalar<T: LoadOwned + Send + 'static>(
         &self,
         query: &impl Composable,
-        params: Params,
     ) -> impl Future<Output = Result<T>> + Send {
-        let fut = self.query_one_as::<First<T>>(query, params);
-        async move { fut.await.map(|First(v)| v) }
+        let row = self.fetch_one::<First<T>>(query);
+        async move { row.await.map(|First(v)| v) }
+    }
+
+    /// Every row as dynamic values with its columns. A column of a type
+    /// with no loader comes as the server's text for it.
+    fn fetch_records(
+        &self,
+        query: &impl Composable,
+    ) -> impl Future<Output = Result<Vec<Record>>> + Send {
+        self.fetch_all::<Record>(query)
+    }
+
+    /// Describes the query on the server (nothing runs) and checks that its
+    /// columns fit `T`, with the error the real run would give: a one-line
+    /// test for every query of an application.
+    fn describe<T: RowType>(
+        &self,
+        query: &impl Composable,
+    ) -> impl Future<Output = Result<()>> + Send {
+        let exec = Exec::<Statement, T>::describe(&self.session(), query);
+        async move { describe(self, exec?).await.map(drop) }
     }
 
     /// Opens a server-side cursor over the query (inside a transaction): rows
-    /// stay on the server until [`Cursor::fetchmany`] asks for them.
+    /// stay on the server until [`Cursor::fetch_many`] asks for them.
     fn cursor<T: RowType>(
         &self,
         query: &impl Composable,
-        params: Params,
     ) -> impl Future<Output = Result<Cursor<'_, Self, T>>> + Send {
-        let scope = self.session().scope();
-        let declared = Cursor::<Self, T>::request(query, params, false, &scope);
-        async move {
-            let (name, request) = declared?;
-            Cursor::open(self, name, request, scope).await
-        }
+        let exec = Exec::<Statement, T>::describe(&self.session(), query);
+        async move { Cursor::open(self, describe(self, exec?).await?, false).await }
     }
 
     /// [`cursor`](Self::cursor) `WITH HOLD`: usable outside a transaction,
@@ -367,24 +465,27 @@ pub trait ClientExt: Connection {
     fn cursor_with_hold<T: RowType>(
         &self,
         query: &impl Composable,
-        params: Params,
     ) -> impl Future<Output = Result<Cursor<'_, Self, T>>> + Send {
-        let scope = self.session().scope();
-        let declared = Cursor::<Self, T>::request(query, params, true, &scope);
-        async move {
-            let (name, request) = declared?;
-            Cursor::open(self, name, request, scope).await
-        }
+        let exec = Exec::<Statement, T>::describe(&self.session(), query);
+        async move { Cursor::open(self, describe(self, exec?).await?, true).await }
     }
 
-    /// Every row as dynamic values with its columns.
-    fn query_records(
-        &self,
-        query: &impl Composable,
-        params: Params,
-    ) -> impl Future<Output = Result<Vec<Record>>> + Send {
-        self.query_as::<Record>(query, params)
+    /// This connection with `scope` for the queries run through it: a
+    /// per-query scope (global → connection → query).
+    fn with_scope(&self, scope: &Adapters) -> Scoped<'_, Self> {
+        Scoped {
+            conn: self,
+            scope: scope.clone(),
+        }
     }
 }
 
-impl<C: Connection + ?Sized> ClientExt for C {}
+impl<C: Conn + ?Sized> ClientExt for C {}
+
+/// "Exactly one" or "at most one" row of a stream.
+async fn one<T: RowType>(stream: RowStream<T>, at_most: bool) -> Result<Option<T>> {
+    pin_mut!(stream);
+    let first = stream.next().await.transpose()?;
+    let more = first.is_some() && stream.next().await.transpose()?.is_some();
+    expect_one(first, more, at_most, stream.query())
+}

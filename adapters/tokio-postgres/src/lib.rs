@@ -1,26 +1,30 @@
 //! pgcast over tokio-postgres: keep your `Client`, `Transaction` or pooled
-//! client and gain [`ClientExt`]: composed queries with their bound values
-//! and named parameters, rows decoded straight into Rust types.
+//! client and gain [`ClientExt`]: composed queries with their bound values,
+//! rows decoded straight into Rust types.
 //!
-//! - Queries: [`ClientExt::query_as`], [`query_one_as`](ClientExt::query_one_as),
-//!   [`query_opt_as`](ClientExt::query_opt_as),
-//!   [`query_scalar_as`](ClientExt::query_scalar_as), dynamic
-//!   [`query_records`](ClientExt::query_records),
-//!   [`exec`](ClientExt::exec); placeholders filled with
-//!   [`params!`].
-//! - Large results: [`query_stream`](ClientExt::query_stream) decodes rows as
-//!   they come off the wire; [`cursor`](ClientExt::cursor) opens a
-//!   server-side cursor read with [`Cursor::fetchmany`].
+//! This crate is only the I/O: what to send and how to read what comes back
+//! is decided by [`pgcast_core::exec`], the same for every driver.
+//!
+//! - Queries: [`exec`](ClientExt::exec), [`fetch_all`](ClientExt::fetch_all),
+//!   [`fetch_one`](ClientExt::fetch_one),
+//!   [`fetch_optional`](ClientExt::fetch_optional),
+//!   [`fetch_scalar`](ClientExt::fetch_scalar), dynamic
+//!   [`fetch_records`](ClientExt::fetch_records),
+//!   [`describe`](ClientExt::describe); a per-query scope with
+//!   [`with_scope`](ClientExt::with_scope).
+//! - Large results: [`fetch_stream`](ClientExt::fetch_stream) decodes rows
+//!   as they come off the wire; [`cursor`](ClientExt::cursor) opens a
+//!   server-side cursor read with [`Cursor::fetch_many`].
 //! - `COPY`: binary in from an iterator or stream of [`ToRow`](pgcast_core::ToRow) values
 //!   ([`copy_in_rows`](CopyExt::copy_in_rows),
 //!   [`copy_in_stream`](CopyExt::copy_in_stream)), binary out into row
 //!   types ([`copy_out_as`](CopyExt::copy_out_as)), text or CSV in and out as
 //!   bytes ([`copy_in_raw`](CopyExt::copy_in_raw),
 //!   [`copy_out_raw`](CopyExt::copy_out_raw)).
-//! - One round trip: a query whose parameter types are all known goes out
-//!   unprepared (`query_typed`); other queries are prepared, and a
-//!   [`PgClient`]'s [`Session`] caches statements by text and row plans per
-//!   statement.
+//! - How a query goes out: described first when its result is unseen
+//!   (tokio-postgres would otherwise look unseen types up mid-result and
+//!   can hang), one round trip when every type is known, prepared and kept
+//!   when it repeats — see [`Prepare`].
 //! - Per-connection registry: a [`PgClient`]'s session holds its own
 //!   [`Adapters`](pgcast_core::Adapters) scope;
 //!   [`PgClient::register_types`] fetches custom and extension types from
@@ -29,9 +33,9 @@
 //!   ([`Error::code`]), the query, the column and the types.
 //!
 //! ```no_run
-//! # async fn f() -> pgcast_tokio_postgres::Result<()> {
+//! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+//! use pgcast::tokio_postgres::{ClientExt, PgClient};
 //! use pgcast::{FromRow, sql};
-//! use pgcast_tokio_postgres::{params, ClientExt, PgClient};
 //!
 //! #[derive(FromRow)]
 //! struct User { id: i64, email: String }
@@ -43,7 +47,7 @@
 //! let min = 10_i64;
 //! let q = sql!("SELECT id, email FROM {table:i} WHERE id >= {min} AND email LIKE {pattern}",
 //!     pattern = pgcast::sql::Placeholder::named("pattern"));
-//! let users: Vec<User> = client.query_as(&q, params! { "pattern" => "%@example.com" }).await?;
+//! let users: Vec<User> = client.fetch_all(&q.with("pattern", "%@example.com")).await?;
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
@@ -52,36 +56,21 @@
 mod client;
 mod copy;
 mod cursor;
-mod error;
-mod params;
-mod request;
 mod rows;
-mod session;
 mod stream;
-mod typeinfo;
 
-pub use client::{ClientExt, Connection, PgClient};
-pub use copy::{
-    BinaryCopyDecoder, BinaryCopyEncoder, CopyExt, CopyOutBytes, CopyOutRows, CopyRow, decode_copy,
-};
+pub use client::{ClientExt, Conn, PgClient, Scoped};
+pub use copy::{CopyExt, CopyOutBytes, CopyOutRows};
 pub use cursor::Cursor;
-pub use error::{Error, ErrorKind, Result};
-pub use params::Params;
-pub use request::{Arg, Request};
-pub use rows::{AnyPlan, Decoder, First, Record, RecordPlan, RowRef, RowType, describe};
-pub use session::Session;
+pub use pgcast_core::exec::{Error, ErrorKind, First, Prepare, Record, Result, RowType};
+pub use rows::{RowRef, columns, error};
 pub use stream::RowStream;
-pub use typeinfo::{Resolution, Step, fetch_type_info, register_type_info};
 
-/// Building blocks shared with other rust-postgres adapters (the synchronous
-/// `pgcast-postgres` runs the same statements through its own client).
-pub mod driver {
-    pub use crate::copy::{copy_in_statements, copy_out_statement};
-    pub use crate::cursor::{close_sql, declare, fetch_sql};
-    pub use crate::typeinfo::parse_row;
-}
+/// The per-connection state of a rust-postgres client: scope, statements,
+/// descriptions, row plans.
+pub type Session = pgcast_core::exec::Session<tokio_postgres::Statement>;
 
-/// The traits to import: `use pgcast_tokio_postgres::prelude::*;`.
+/// The traits to import: `use pgcast::tokio_postgres::prelude::*;`.
 pub mod prelude {
-    pub use crate::{ClientExt, Connection, CopyExt, PgClient, params};
+    pub use crate::{ClientExt, CopyExt, PgClient};
 }

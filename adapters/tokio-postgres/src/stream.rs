@@ -3,43 +3,30 @@
 
 use std::fmt;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_util::Stream;
-use pgcast_core::Adapters;
+use pgcast_core::exec::{Result, RowType, Rows};
 
-use crate::rows::{Decoder, RowType, describe};
-use crate::{Error, Result};
+use crate::rows::{RowRef, columns, error};
 
 /// Rows of a query decoded into `T` one at a time, as they come off the
 /// wire: memory stays flat however large the result.
 ///
-/// The plan is made before the first row for a prepared statement (cached
-/// per statement), or from the first row's description for an unprepared
-/// query. Dropping the stream midway is fine: the driver discards the rest
-/// of the result and the connection stays usable.
+/// The plan is made once per result description (cached per statement by a
+/// [`PgClient`](crate::PgClient)'s session). Dropping the stream midway is
+/// fine: the driver discards the rest of the result and the connection
+/// stays usable.
 pub struct RowStream<T: RowType> {
     inner: Pin<Box<tokio_postgres::RowStream>>,
-    decoder: Option<Decoder<T>>,
-    scope: Adapters,
-    query: Arc<str>,
-    rows: u64,
+    rows: Rows<T>,
 }
 
 impl<T: RowType> RowStream<T> {
-    pub(crate) fn new(
-        inner: tokio_postgres::RowStream,
-        decoder: Option<Decoder<T>>,
-        scope: Adapters,
-        query: &str,
-    ) -> RowStream<T> {
+    pub(crate) fn new(inner: tokio_postgres::RowStream, rows: Rows<T>) -> RowStream<T> {
         RowStream {
             inner: Box::pin(inner),
-            decoder,
-            scope,
-            query: query.into(),
-            rows: 0,
+            rows,
         }
     }
 
@@ -50,20 +37,7 @@ impl<T: RowType> RowStream<T> {
 
     /// The query text, for error reports.
     pub fn query(&self) -> &str {
-        &self.query
-    }
-
-    fn decode(&mut self, row: &tokio_postgres::Row) -> Result<T> {
-        let decoder = match &self.decoder {
-            Some(d) => d,
-            None => self.decoder.insert(
-                Decoder::new(&describe(row.columns()), &self.scope)
-                    .map_err(|e| Error::from(e).with_query(&self.query))?,
-            ),
-        };
-        decoder
-            .decode(row)
-            .map_err(|e| Error::from(e).with_row(self.rows).with_query(&self.query))
+        self.rows.query()
     }
 }
 
@@ -75,14 +49,10 @@ impl<T: RowType> Stream for RowStream<T> {
         match this.inner.as_mut().poll_next(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(None) => Poll::Ready(None),
-            Poll::Ready(Some(Err(e))) => {
-                Poll::Ready(Some(Err(Error::from(e).with_query(&this.query))))
-            }
-            Poll::Ready(Some(Ok(row))) => {
-                let item = this.decode(&row);
-                this.rows += 1;
-                Poll::Ready(Some(item))
-            }
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(this.rows.driver_error(error(e))))),
+            Poll::Ready(Some(Ok(row))) => Poll::Ready(Some(
+                this.rows.decode(&RowRef(&row), || columns(row.columns())),
+            )),
         }
     }
 }
@@ -90,7 +60,6 @@ impl<T: RowType> Stream for RowStream<T> {
 impl<T: RowType> fmt::Debug for RowStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RowStream")
-            .field("query", &self.query)
             .field("rows", &self.rows)
             .finish()
     }

@@ -9,7 +9,7 @@ mod support;
 use futures_util::StreamExt;
 use pgcast::FromRow;
 use pgcast::sql::Sql;
-use pgcast_tokio_postgres::{ClientExt, CopyExt, params};
+use pgcast_tokio_postgres::{ClientExt, CopyExt};
 
 #[derive(FromRow)]
 struct Mixed {
@@ -39,13 +39,13 @@ async fn a_million_rows_stream_in_flat_memory() {
     let client = support::connect().await;
     // warm up: connection buffers, the runtime
     let _: i64 = client
-        .query_scalar_as(&Sql::new("SELECT 1::int8"), params! {})
+        .fetch_scalar(&Sql::new("SELECT 1::int8"))
         .await
         .unwrap();
 
     let before = vm_hwm_kb();
     let mut stream = client
-        .query_stream::<Mixed>(&Sql::new(QUERY), params! {})
+        .fetch_stream::<Mixed>(&Sql::new(QUERY))
         .await
         .unwrap();
     let (mut rows, mut bytes, mut checksum) = (0_u64, 0_usize, 0_i64);

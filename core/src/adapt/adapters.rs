@@ -365,6 +365,41 @@ impl Adapters {
         self.0.types_by_name.get(&TypeName::parse(name)).cloned()
     }
 
+    /// A type registered here by its parts, unparsed: `schema` and `name`
+    /// as the catalogue spells them, or the bare `name` (`None`), as
+    /// registered through the `search_path`.
+    pub fn type_named(&self, schema: Option<&str>, name: &str) -> Option<Type> {
+        self.0
+            .types_by_name
+            .get(&TypeName {
+                schema: schema.map(str::to_owned),
+                name: name.to_owned(),
+            })
+            .cloned()
+    }
+
+    /// Whether values of `ty` load into something better than
+    /// [`Value::Other`]'s bytes: a loader registered for it, or a built-in one.
+    pub fn has_value_loader(&self, ty: &Type) -> bool {
+        let reg = &*self.0;
+        reg.loaders_by_oid.contains_key(&ty.oid())
+            || self.type_has_named_loader(ty)
+            || Value::has_builtin_loader(ty)
+    }
+
+    fn type_has_named_loader(&self, ty: &Type) -> bool {
+        let reg = &*self.0;
+        !reg.loaders_by_name.is_empty()
+            && [Some(ty.schema().to_owned()), None]
+                .into_iter()
+                .any(|schema| {
+                    reg.loaders_by_name.contains_key(&TypeName {
+                        schema,
+                        name: ty.name().to_owned(),
+                    })
+                })
+    }
+
     /// Resolves, once per column, how values of `ty` load into [`Value`]:
     /// a loader registered by OID, else by `schema.name`, else by bare name,
     /// else the built-in one.

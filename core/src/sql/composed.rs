@@ -32,6 +32,9 @@ pub(crate) enum Kind {
     Literal(Literal),
     Placeholder(Placeholder),
     Bound(Bound),
+    /// A value given for a placeholder the query does not have: an error
+    /// when rendered.
+    Unfilled(std::sync::Arc<str>),
 }
 
 /// One piece of a composed query: its kind and where its text ends in the
@@ -79,6 +82,55 @@ impl Composed {
             extra: 0,
             params: 0,
         }
+    }
+
+    /// Fills every use of the named placeholder `name` with `value`, as if
+    /// it had been bound there: the query then needs nothing at execution.
+    /// A name the query does not have is an error when it is rendered.
+    ///
+    /// ```
+    /// use pgcast_core::sql::{Composable, Placeholder, Sql};
+    ///
+    /// let q = Sql::new("SELECT * FROM t WHERE a > ") + Placeholder::named("since")
+    ///     + Sql::new(" AND b = ") + Placeholder::positional();
+    /// let r = q.clone().with("since", 5_i64).with_positional(0, "x").render().unwrap();
+    /// assert_eq!(r.text(), "SELECT * FROM t WHERE a > $1 AND b = $2");
+    /// assert!(r.params().iter().all(|p| p.value().is_some()));
+    /// assert!(q.with("until", 1).render().is_err(), "no placeholder until");
+    /// ```
+    pub fn with(mut self, name: &str, value: impl super::SqlValue) -> Composed {
+        let bound = super::bind(value);
+        let mut found = false;
+        for piece in &mut self.pieces {
+            if let Kind::Placeholder(ph) = &piece.kind
+                && ph.name() == Some(name)
+            {
+                piece.kind = Kind::Bound(bound.clone());
+                found = true;
+            }
+        }
+        if !found {
+            self.push_kind(Kind::Unfilled(name.into()));
+        }
+        self
+    }
+
+    /// Fills the `k`-th positional placeholder (from 0) with `value`.
+    pub fn with_positional(mut self, k: usize, value: impl super::SqlValue) -> Composed {
+        let mut seen = 0;
+        for piece in &mut self.pieces {
+            if let Kind::Placeholder(ph) = &piece.kind
+                && ph.name().is_none()
+            {
+                if seen == k {
+                    piece.kind = Kind::Bound(super::bind(value));
+                    return self;
+                }
+                seen += 1;
+            }
+        }
+        self.push_kind(Kind::Unfilled(format!("#{k}").into()));
+        self
     }
 
     /// An empty sequence with room for `pieces` pieces.
@@ -323,6 +375,7 @@ impl fmt::Debug for DebugPiece<'_> {
             Kind::Literal(p) => p.fmt(f),
             Kind::Placeholder(p) => p.fmt(f),
             Kind::Bound(p) => p.fmt(f),
+            Kind::Unfilled(name) => f.debug_tuple("Unfilled").field(name).finish(),
         }
     }
 }

@@ -218,6 +218,27 @@ fn bad_len(part: &str) -> Error {
     )
 }
 
+/// Writes `name` double-quoted with its `"` doubled: the one quoting of a
+/// name the server gave (a column, a type, a schema), which is never empty,
+/// long or NUL-bearing, so there is nothing to check.
+///
+/// ```
+/// let mut out = String::new();
+/// pgcast_core::sql::write_quoted_name("my \"col\"", &mut out);
+/// assert_eq!(out, r#""my ""col""""#);
+/// ```
+pub fn write_quoted_name(name: &str, out: &mut String) {
+    out.reserve(name.len() + 2);
+    out.push('"');
+    for (i, part) in name.split('"').enumerate() {
+        if i > 0 {
+            out.push_str("\"\"");
+        }
+        out.push_str(part);
+    }
+    out.push('"');
+}
+
 /// Writes one part double-quoted, `"` doubled: straight into the output.
 #[inline]
 pub(crate) fn write_part(part: &str, out: &mut String) -> Result<()> {

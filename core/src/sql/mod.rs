@@ -52,7 +52,7 @@ use crate::Dump;
 
 pub use composed::{Composable, Composed};
 pub use format::{Args, FormatError, FormatErrorKind, HoleRef, Segment, parse_format};
-pub use identifier::Identifier;
+pub use identifier::{Identifier, write_quoted_name};
 pub use lists::{any, assignments, in_list};
 pub use literal::Literal;
 pub use placeholder::{Bound, Placeholder, bind};

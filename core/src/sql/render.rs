@@ -352,6 +352,14 @@ impl Renderer<'_> {
             Kind::Literal(l) => self.literal(&l.0)?,
             Kind::Bound(b) if self.inline => self.literal(&b.0)?,
             Kind::Bound(b) => self.param(ParamSource::Value(b.clone()))?,
+            Kind::Unfilled(name) => {
+                return Err(Error::new(
+                    ErrorKind::Format,
+                    format!(
+                        "a value was given for placeholder {name:?}, which the query does not have"
+                    ),
+                ));
+            }
             Kind::Placeholder(ph) => match &ph.0 {
                 PlaceholderKind::Positional => {
                     let k = self.positional;

@@ -5,7 +5,7 @@ use bytes::Bytes;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use pgcast::sql::{Identifier, Sql};
 use pgcast::{FromRow, ToRow, sql};
-use pgcast_tokio_postgres::{ClientExt, CopyExt, ErrorKind, PgClient, params};
+use pgcast_tokio_postgres::{ClientExt, CopyExt, ErrorKind, PgClient};
 
 use crate::support::connect;
 
@@ -28,13 +28,10 @@ fn reading(i: i64) -> Reading {
 
 async fn table(client: &impl ClientExt) {
     client
-        .exec(
-            &Sql::new(
-                "CREATE TEMP TABLE readings (id int8 PRIMARY KEY, sensor text NOT NULL, \
+        .exec(&Sql::new(
+            "CREATE TEMP TABLE readings (id int8 PRIMARY KEY, sensor text NOT NULL, \
                  value float8, tags text[] NOT NULL, note text DEFAULT 'none')",
-            ),
-            params! {},
-        )
+        ))
         .await
         .unwrap();
 }
@@ -50,7 +47,7 @@ async fn binary_copy_in_and_out_round_trip() {
         .unwrap();
     assert_eq!(n, 20_000);
 
-    // from a stream too, and again: the describe and COPY statements are cached
+    // from a stream too, and again: the describe statement is kept once it repeats
     let n = client
         .copy_in_stream(
             &Identifier::new("readings"),
@@ -59,13 +56,12 @@ async fn binary_copy_in_and_out_round_trip() {
         .await
         .unwrap();
     assert_eq!(n, 100);
-    assert_eq!(client.pg_session().cached_statements(), 2);
+    assert_eq!(client.pg_session().cached_statements(), 1);
 
     let back: Vec<Reading> = client
-        .query_as(
-            &Sql::new("SELECT id, sensor, value, tags FROM readings ORDER BY id"),
-            params! {},
-        )
+        .fetch_all(&Sql::new(
+            "SELECT id, sensor, value, tags FROM readings ORDER BY id",
+        ))
         .await
         .unwrap();
     assert_eq!(back.len(), 20_100);
@@ -182,7 +178,7 @@ async fn a_copy_failing_on_a_bad_row_leaves_nothing_half_written() {
     );
     tx.rollback().await.unwrap();
     let count: i64 = client
-        .query_scalar_as(&Sql::new("SELECT count(*) FROM readings"), params! {})
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM readings"))
         .await
         .unwrap();
     assert_eq!(count, 0);
@@ -191,13 +187,10 @@ async fn a_copy_failing_on_a_bad_row_leaves_nothing_half_written() {
     rows[700].sensor = "fine".into();
     rows[800].id = 5;
     let tx = client.pg_transaction().await.unwrap();
-    tx.exec(
-        &sql!(
-            "INSERT INTO readings (id, sensor, tags) VALUES ({}, 'x', '{{}}')",
-            5000_i64
-        ),
-        params! {},
-    )
+    tx.exec(&sql!(
+        "INSERT INTO readings (id, sensor, tags) VALUES ({}, 'x', '{{}}')",
+        5000_i64
+    ))
     .await
     .unwrap();
     let err = tx
@@ -207,11 +200,12 @@ async fn a_copy_failing_on_a_bad_row_leaves_nothing_half_written() {
     assert_eq!(err.kind(), ErrorKind::Server);
     assert_eq!(
         err.code(),
-        Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION)
+        Some(tokio_postgres::error::SqlState::UNIQUE_VIOLATION.code())
     );
-    let db = err.db_error().unwrap();
+    let db = err.report().unwrap();
     assert!(
-        db.where_()
+        db.where_
+            .as_deref()
             .unwrap_or_default()
             .contains("COPY readings, line 801"),
         "{db:?}"
@@ -219,13 +213,13 @@ async fn a_copy_failing_on_a_bad_row_leaves_nothing_half_written() {
     assert!(err.to_string().contains("duplicate key"), "{err}");
     // the transaction is aborted: nothing of it is kept
     assert!(
-        tx.query_scalar_as::<i64>(&Sql::new("SELECT 1::int8"), params! {})
+        tx.fetch_scalar::<i64>(&Sql::new("SELECT 1::int8"))
             .await
             .is_err()
     );
     tx.rollback().await.unwrap();
     let count: i64 = client
-        .query_scalar_as(&Sql::new("SELECT count(*) FROM readings"), params! {})
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM readings"))
         .await
         .unwrap();
     assert_eq!(count, 0);
@@ -237,10 +231,10 @@ async fn a_copy_failing_on_a_bad_row_leaves_nothing_half_written() {
         .unwrap_err();
     assert_eq!(
         err.code(),
-        Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION)
+        Some(tokio_postgres::error::SqlState::UNIQUE_VIOLATION.code())
     );
     let count: i64 = client
-        .query_scalar_as(&Sql::new("SELECT count(*) FROM readings"), params! {})
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM readings"))
         .await
         .unwrap();
     assert_eq!(count, 0);
@@ -269,7 +263,7 @@ async fn copy_errors_name_what_is_wrong() {
         .unwrap_err();
     assert_eq!(
         err.code(),
-        Some(&tokio_postgres::error::SqlState::UNDEFINED_COLUMN)
+        Some(tokio_postgres::error::SqlState::UNDEFINED_COLUMN.code())
     );
     // a row type that does not fit the COPY's columns
     let err = client

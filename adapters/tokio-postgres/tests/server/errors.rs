@@ -1,7 +1,7 @@
 //! One error type: SQLSTATE, query, column and types.
 
 use pgcast::sql::{Sql, bind};
-use pgcast_tokio_postgres::{ClientExt, ErrorKind, params};
+use pgcast_tokio_postgres::{ClientExt, ErrorKind};
 use tokio_postgres::error::SqlState;
 
 use crate::support::connect;
@@ -10,28 +10,28 @@ use crate::support::connect;
 async fn server_errors_keep_their_sqlstate_and_query() {
     let client = connect().await;
     let err = client
-        .exec(&Sql::new("SELECT * FROM no_such_table"), params! {})
+        .exec(&Sql::new("SELECT * FROM no_such_table"))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Server);
-    assert_eq!(err.code(), Some(&SqlState::UNDEFINED_TABLE));
+    assert_eq!(err.code(), Some(SqlState::UNDEFINED_TABLE.code()));
     assert_eq!(err.query(), Some("SELECT * FROM no_such_table"));
     assert_eq!(
         err.to_string(),
         "ERROR: relation \"no_such_table\" does not exist (SQLSTATE 42P01) (query: SELECT * FROM no_such_table)"
     );
     let err = client
-        .query_scalar_as::<i32>(&(Sql::new("SELECT 1 / ") + bind(0_i32)), params! {})
+        .fetch_scalar::<i32>(&(Sql::new("SELECT 1 / ") + bind(0_i32)))
         .await
         .unwrap_err();
-    assert_eq!(err.code(), Some(&SqlState::DIVISION_BY_ZERO));
+    assert_eq!(err.code(), Some(SqlState::DIVISION_BY_ZERO.code()));
 }
 
 #[tokio::test]
 async fn adaptation_errors_keep_column_and_types() {
     let client = connect().await;
     let err = client
-        .query_scalar_as::<i16>(&Sql::new("SELECT 70000::int4 AS big"), params! {})
+        .fetch_scalar::<i16>(&Sql::new("SELECT 70000::int4 AS big"))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Adapt(pgcast::ErrorKind::OutOfRange));
@@ -44,7 +44,7 @@ async fn adaptation_errors_keep_column_and_types() {
 
     // a parameter the driver could not write: the pgcast error is reachable
     let err = client
-        .query_scalar_as::<String>(&(Sql::new("SELECT ") + bind("nul\0here")), params! {})
+        .fetch_scalar::<String>(&(Sql::new("SELECT ") + bind("nul\0here")))
         .await
         .unwrap_err();
     assert_eq!(
@@ -53,11 +53,8 @@ async fn adaptation_errors_keep_column_and_types() {
         "{err}"
     );
     assert_eq!(err.pgcast().unwrap().kind(), pgcast::ErrorKind::Nul);
-    assert!(err.driver().is_some());
+    assert!(err.driver_error::<tokio_postgres::Error>().is_some());
     // the connection is fine
-    let n: i32 = client
-        .query_scalar_as(&Sql::new("SELECT 1"), params! {})
-        .await
-        .unwrap();
+    let n: i32 = client.fetch_scalar(&Sql::new("SELECT 1")).await.unwrap();
     assert_eq!(n, 1);
 }

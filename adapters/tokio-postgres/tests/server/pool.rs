@@ -3,7 +3,7 @@
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use pgcast::sql;
 use pgcast::sql::Sql;
-use pgcast_tokio_postgres::{ClientExt, PgClient, params};
+use pgcast_tokio_postgres::{ClientExt, PgClient};
 
 #[tokio::test]
 async fn pooled_clients_and_transactions() {
@@ -24,15 +24,12 @@ async fn pooled_clients_and_transactions() {
         tasks.push(tokio::spawn(async move {
             let client = pool.get().await.unwrap();
             // the pooled client derefs to a tokio-postgres client
-            let n: i64 = client
-                .query_scalar_as(&sql!("SELECT {i} * 2"), params! {})
-                .await
-                .unwrap();
+            let n: i64 = client.fetch_scalar(&sql!("SELECT {i} * 2")).await.unwrap();
             assert_eq!(n, i * 2);
             // and can carry a session
             let pg = PgClient::new(&**client);
             let rows: Vec<(i32,)> = pg
-                .query_as(&Sql::new("SELECT generate_series(1, 3)"), params! {})
+                .fetch_all(&Sql::new("SELECT generate_series(1, 3)"))
                 .await
                 .unwrap();
             assert_eq!(rows.len(), 3);
@@ -44,14 +41,14 @@ async fn pooled_clients_and_transactions() {
 
     let mut client = pool.get().await.unwrap();
     let tx = client.transaction().await.unwrap();
-    tx.exec(&Sql::new("CREATE TEMP TABLE pooled (n int4)"), params! {})
+    tx.exec(&Sql::new("CREATE TEMP TABLE pooled (n int4)"))
         .await
         .unwrap();
-    tx.exec(&sql!("INSERT INTO pooled VALUES ({})", 7_i32), params! {})
+    tx.exec(&sql!("INSERT INTO pooled VALUES ({})", 7_i32))
         .await
         .unwrap();
     let n: i32 = tx
-        .query_scalar_as(&Sql::new("SELECT n FROM pooled"), params! {})
+        .fetch_scalar(&Sql::new("SELECT n FROM pooled"))
         .await
         .unwrap();
     assert_eq!(n, 7);

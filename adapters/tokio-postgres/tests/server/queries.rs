@@ -1,9 +1,9 @@
-//! Queries: execute, query_as, query_one_as, query_opt_as, query_scalar,
+//! Queries: execute, query_as, fetch_one, fetch_optional, query_scalar,
 //! records; typed (one round trip) and prepared paths; sessions.
 
 use pgcast::sql::{Composable, Placeholder, Sql, bind};
 use pgcast::{FromRow, Value, sql};
-use pgcast_tokio_postgres::{ClientExt, ErrorKind, First, PgClient, Record, Session, params};
+use pgcast_tokio_postgres::{ClientExt, ErrorKind, First, PgClient, Record, Session};
 
 use crate::support::connect;
 
@@ -16,12 +16,9 @@ struct Item {
 
 async fn items(client: &impl ClientExt) {
     client
-        .exec(
-            &Sql::new(
-                "CREATE TEMP TABLE items (id int4 PRIMARY KEY, name text NOT NULL, price float8)",
-            ),
-            params! {},
-        )
+        .exec(&Sql::new(
+            "CREATE TEMP TABLE items (id int4 PRIMARY KEY, name text NOT NULL, price float8)",
+        ))
         .await
         .unwrap();
     for (id, name, price) in [
@@ -30,10 +27,7 @@ async fn items(client: &impl ClientExt) {
         (3, "fig", Some(2.25)),
     ] {
         let n = client
-            .exec(
-                &sql!("INSERT INTO items VALUES ({id}, {name}, {price})"),
-                params! {},
-            )
+            .exec(&sql!("INSERT INTO items VALUES ({id}, {name}, {price})"))
             .await
             .unwrap();
         assert_eq!(n, 1);
@@ -46,7 +40,7 @@ async fn every_query_method_on_a_plain_client() {
     items(&client).await;
 
     let all: Vec<Item> = client
-        .query_as(&Sql::new("SELECT * FROM items ORDER BY id"), params! {})
+        .fetch_all(&Sql::new("SELECT * FROM items ORDER BY id"))
         .await
         .unwrap();
     assert_eq!(all.len(), 3);
@@ -61,45 +55,36 @@ async fn every_query_method_on_a_plain_client() {
 
     let min = 2;
     let one: Item = client
-        .query_one_as(&sql!("SELECT * FROM items WHERE id = {min}"), params! {})
+        .fetch_one(&sql!("SELECT * FROM items WHERE id = {min}"))
         .await
         .unwrap();
     assert_eq!(one.name, "pear");
 
     let none: Option<Item> = client
-        .query_opt_as(
-            &sql!("SELECT * FROM items WHERE id = {}", bind(99)),
-            params! {},
-        )
+        .fetch_optional(&sql!("SELECT * FROM items WHERE id = {}", bind(99)))
         .await
         .unwrap();
     assert_eq!(none, None);
     let some: Option<(String,)> = client
-        .query_opt_as(&Sql::new("SELECT name FROM items WHERE id = 3"), params! {})
+        .fetch_optional(&Sql::new("SELECT name FROM items WHERE id = 3"))
         .await
         .unwrap();
     assert_eq!(some, Some(("fig".to_owned(),)));
 
     let count: i64 = client
-        .query_scalar_as(&Sql::new("SELECT count(*) FROM items"), params! {})
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
         .await
         .unwrap();
     assert_eq!(count, 3);
     // the first column, whatever follows
     let name: String = client
-        .query_scalar_as(
-            &Sql::new("SELECT name, id FROM items WHERE id = 1"),
-            params! {},
-        )
+        .fetch_scalar(&Sql::new("SELECT name, id FROM items WHERE id = 1"))
         .await
         .unwrap();
     assert_eq!(name, "apple");
 
     let records: Vec<Record> = client
-        .query_records(
-            &Sql::new("SELECT id, price FROM items ORDER BY id"),
-            params! {},
-        )
+        .fetch_records(&Sql::new("SELECT id, price FROM items ORDER BY id"))
         .await
         .unwrap();
     assert_eq!(records[0].get("id"), Some(&Value::Int4(1)));
@@ -109,27 +94,24 @@ async fn every_query_method_on_a_plain_client() {
 
     // exactly one row, or an error saying so
     let err = client
-        .query_one_as::<Item>(&Sql::new("SELECT * FROM items"), params! {})
+        .fetch_one::<Item>(&Sql::new("SELECT * FROM items"))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooManyRows);
     assert_eq!(err.query(), Some("SELECT * FROM items"));
     let err = client
-        .query_one_as::<Item>(&Sql::new("SELECT * FROM items WHERE false"), params! {})
+        .fetch_one::<Item>(&Sql::new("SELECT * FROM items WHERE false"))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NoRows);
     let err = client
-        .query_opt_as::<Item>(&Sql::new("SELECT * FROM items"), params! {})
+        .fetch_optional::<Item>(&Sql::new("SELECT * FROM items"))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TooManyRows);
 
     // the connection is still fine after every error
-    let n: i32 = client
-        .query_scalar_as(&Sql::new("SELECT 1"), params! {})
-        .await
-        .unwrap();
+    let n: i32 = client.fetch_scalar(&Sql::new("SELECT 1")).await.unwrap();
     assert_eq!(n, 1);
 }
 
@@ -144,13 +126,13 @@ async fn named_and_positional_placeholders() {
         + Placeholder::positional()
         + Sql::new("::int8");
     let n: i64 = client
-        .query_scalar_as(&q, params! { "a" => 2_i64 }.positional(0, 10_i64))
+        .fetch_scalar(&q.clone().with("a", 2_i64).with_positional(0, 10_i64))
         .await
         .unwrap();
     assert_eq!(n, 22);
 
     let err = client
-        .query_scalar_as::<i64>(&q, params! { "a" => 2_i64 })
+        .fetch_scalar::<i64>(&q.clone().with("a", 2_i64))
         .await
         .unwrap_err();
     assert_eq!(
@@ -164,11 +146,12 @@ async fn named_and_positional_placeholders() {
         "{err}"
     );
     let err = client
-        .query_scalar_as::<i64>(&q, params! { "b" => 1 })
+        .fetch_scalar::<i64>(&q.clone().with("b", 1))
         .await
         .unwrap_err();
     assert!(
-        err.to_string().contains("no placeholder named \"b\""),
+        err.to_string()
+            .contains("placeholder \"b\", which the query does not have"),
         "{err}"
     );
 }
@@ -178,11 +161,14 @@ async fn typed_and_prepared_paths() {
     let client = PgClient::new(connect().await);
     items(&client).await;
 
-    // every type known: unprepared, nothing cached
+    // the INSERT of the set-up repeated: kept
+    let before = client.pg_session().cached_statements();
+    assert_eq!(before, 1);
+    // a query run once: described, not kept
     let q = sql!("SELECT name FROM items WHERE id = {}", 1_i32);
-    let n: String = client.query_scalar_as(&q, params! {}).await.unwrap();
+    let n: String = client.fetch_scalar(&q).await.unwrap();
     assert_eq!(n, "apple");
-    assert_eq!(client.pg_session().cached_statements(), 0);
+    assert_eq!(client.pg_session().cached_statements(), before);
 
     // an untyped NULL lets the server decide: prepared and cached, and the
     // statement is reused (with its row plan)
@@ -191,16 +177,13 @@ async fn typed_and_prepared_paths() {
         + Sql::new(", name) FROM items WHERE id = ")
         + Placeholder::named("id");
     for (id, name) in [(1, "apple"), (3, "fig"), (2, "pear")] {
-        let got: First<String> = client
-            .query_one_as(&q, params! { "id" => id })
-            .await
-            .unwrap();
+        let got: First<String> = client.fetch_one(&q.clone().with("id", id)).await.unwrap();
         assert_eq!(got.0, name);
     }
-    assert_eq!(client.pg_session().cached_statements(), 1);
+    assert_eq!(client.pg_session().cached_statements(), before + 1);
     // a statement's declared types win over the value's: an int8 value into an int4 parameter
     let q = Sql::new("SELECT name FROM items WHERE id = ") + bind(Value::Int8(3));
-    let got: String = client.query_scalar_as(&q, params! {}).await.unwrap();
+    let got: String = client.fetch_scalar(&q).await.unwrap();
     assert_eq!(got, "fig");
 
     client.pg_session().clear_cache();
@@ -213,18 +196,18 @@ async fn transactions_and_shared_sessions() {
     items(&client).await;
     {
         let tx = client.pg_transaction().await.unwrap();
-        tx.exec(&sql!("DELETE FROM items WHERE id = {}", 1_i32), params! {})
+        tx.exec(&sql!("DELETE FROM items WHERE id = {}", 1_i32))
             .await
             .unwrap();
         let left: i64 = tx
-            .query_scalar_as(&Sql::new("SELECT count(*) FROM items"), params! {})
+            .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
             .await
             .unwrap();
         assert_eq!(left, 2);
         tx.rollback().await.unwrap();
     }
     let left: i64 = client
-        .query_scalar_as(&Sql::new("SELECT count(*) FROM items"), params! {})
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
         .await
         .unwrap();
     assert_eq!(left, 3);
@@ -232,16 +215,13 @@ async fn transactions_and_shared_sessions() {
     // a plain driver transaction works too
     let mut raw = client.into_inner();
     let tx = raw.transaction().await.unwrap();
-    let n = tx
-        .exec(&Sql::new("DELETE FROM items"), params! {})
-        .await
-        .unwrap();
+    let n = tx.exec(&Sql::new("DELETE FROM items")).await.unwrap();
     assert_eq!(n, 3);
     tx.commit().await.unwrap();
     let session = Session::new();
     let client = PgClient::with_session(&raw, session.clone());
     let left: i64 = client
-        .query_scalar_as(&Sql::new("SELECT count(*) FROM items"), params! {})
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
         .await
         .unwrap();
     assert_eq!(left, 0);
@@ -251,10 +231,7 @@ async fn transactions_and_shared_sessions() {
 async fn the_session_scope_decides_policies() {
     let client = PgClient::new(connect().await);
     let q = Sql::new("SELECT 1.5::numeric");
-    let err = client
-        .query_scalar_as::<f64>(&q, params! {})
-        .await
-        .unwrap_err();
+    let err = client.fetch_scalar::<f64>(&q).await.unwrap_err();
     assert_eq!(
         err.kind(),
         ErrorKind::Adapt(pgcast::ErrorKind::Lossy),
@@ -266,10 +243,10 @@ async fn the_session_scope_decides_policies() {
             ..pgcast::Policy::DEFAULT
         });
     });
-    let v: f64 = client.query_scalar_as(&q, params! {}).await.unwrap();
+    let v: f64 = client.fetch_scalar(&q).await.unwrap();
     assert_eq!(v, 1.5);
     // a plain client keeps the global policy
     let plain = client.into_inner();
-    assert!(plain.query_scalar_as::<f64>(&q, params! {}).await.is_err());
+    assert!(plain.fetch_scalar::<f64>(&q).await.is_err());
     let _ = q.render().unwrap();
 }

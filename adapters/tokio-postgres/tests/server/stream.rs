@@ -5,7 +5,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use pgcast::bridge::Pg;
 use pgcast::sql::{Placeholder, Sql};
 use pgcast::{FromRow, sql};
-use pgcast_tokio_postgres::{ClientExt, PgClient, RowStream, params};
+use pgcast_tokio_postgres::{ClientExt, PgClient, RowStream};
 
 use crate::support::connect;
 
@@ -20,10 +20,9 @@ async fn streams_decode_rows_in_order() {
     let client = connect().await;
     let upto = 1000_i64;
     let stream: RowStream<Row> = client
-        .query_stream(
-            &sql!("SELECT n, 'n' || n AS label FROM generate_series(1, {upto}) n"),
-            params! {},
-        )
+        .fetch_stream(&sql!(
+            "SELECT n, 'n' || n AS label FROM generate_series(1, {upto}) n"
+        ))
         .await
         .unwrap();
     let rows: Vec<Row> = stream.try_collect().await.unwrap();
@@ -48,17 +47,14 @@ async fn dropping_a_stream_midway_leaves_the_connection_usable() {
         "SELECT n, 'x' AS label FROM generate_series(1, {}::int8) n",
         200_000_i64
     );
-    for (q, params) in [
-        (prepared, params! { "upto" => Pg(200_000_i64) }),
-        (typed, params! {}),
-    ] {
-        let mut stream = client.query_stream::<Row>(&q, params).await.unwrap();
+    for q in [prepared.with("upto", Pg(200_000_i64)), typed] {
+        let mut stream = client.fetch_stream::<Row>(&q).await.unwrap();
         for expected in 1..=10 {
             assert_eq!(stream.next().await.unwrap().unwrap().n, expected);
         }
         drop(stream);
         let n: i64 = client
-            .query_scalar_as(&Sql::new("SELECT 41::int8 + 1"), params! {})
+            .fetch_scalar(&Sql::new("SELECT 41::int8 + 1"))
             .await
             .unwrap();
         assert_eq!(n, 42);
@@ -70,12 +66,9 @@ async fn dropping_a_stream_midway_leaves_the_connection_usable() {
 async fn a_bad_row_in_a_stream_names_the_row_and_the_column() {
     let client = connect().await;
     let mut stream = client
-        .query_stream::<(i64, String)>(
-            &Sql::new(
-                "SELECT n, CASE WHEN n = 3 THEN NULL ELSE 'x' END FROM generate_series(1, 5) n",
-            ),
-            params! {},
-        )
+        .fetch_stream::<(i64, String)>(&Sql::new(
+            "SELECT n, CASE WHEN n = 3 THEN NULL ELSE 'x' END FROM generate_series(1, 5) n",
+        ))
         .await
         .unwrap();
     for _ in 0..2 {

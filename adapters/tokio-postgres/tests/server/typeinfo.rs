@@ -2,7 +2,7 @@
 
 use pgcast::sql::Sql;
 use pgcast::{Kind, Value};
-use pgcast_tokio_postgres::{ClientExt, PgClient, fetch_type_info, params};
+use pgcast_tokio_postgres::{ClientExt, PgClient};
 
 use crate::support::connect;
 
@@ -17,19 +17,12 @@ async fn register_types_with_their_dependencies() {
         .await
         .unwrap();
     let schema: String = client
-        .query_scalar_as(
-            &Sql::new("SELECT nspname::text FROM pg_namespace WHERE oid = pg_my_temp_schema()"),
-            params! {},
-        )
+        .fetch_scalar(&Sql::new(
+            "SELECT nspname::text FROM pg_namespace WHERE oid = pg_my_temp_schema()",
+        ))
         .await
         .unwrap();
 
-    assert!(
-        fetch_type_info(&*client, "no_such_type")
-            .await
-            .unwrap()
-            .is_none()
-    );
     let err = client.register_type("no_such_type").await.unwrap_err();
     assert!(err.to_string().contains("no type named"), "{err}");
 
@@ -59,7 +52,7 @@ async fn register_types_with_their_dependencies() {
 
     // values of the registered enum load dynamically
     let records = client
-        .query_records(&Sql::new("SELECT 'ok'::mood AS m"), params! {})
+        .fetch_records(&Sql::new("SELECT 'ok'::mood AS m"))
         .await
         .unwrap();
     assert_eq!(records[0].get("m"), Some(&Value::Text("ok".into())));

@@ -1,0 +1,391 @@
+//! What rows decode into: [`RowType`] (any `FromRow` type, [`First`] for
+//! the first column, [`Record`] for dynamic values), planned once per result
+//! description, then decoded by index from any driver's [`RawRow`]s.
+
+use std::any::Any;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::row::{Column, ColumnPlan, Columns, FromRow, FromRowOwned, RawRow};
+use crate::{Adapters, Error, ErrorKind, Format, LoadOwned, Value, ValueLoader};
+
+/// What a query decodes its rows into: planned once per result description
+/// (the plan is cached per statement by a session), then decoded row by
+/// row with indexed access only.
+///
+/// Implemented for every owned [`FromRow`] type (derived structs, tuples,
+/// scalars), for [`First<T>`] (the first column as any `Load` type) and for
+/// [`Record`] (dynamic [`Value`]s). Sealed: other row types come through
+/// `FromRow`.
+pub trait RowType: Sized + Send + 'static + sealed::Sealed {
+    /// What planning resolved.
+    type Plan: Clone + Send + Sync + Unpin + 'static;
+
+    /// Plans a result with these columns, under `scope`.
+    fn plan(columns: &[Column], scope: &Adapters) -> crate::Result<Self::Plan>;
+
+    /// Decodes one row with a plan made for its result.
+    fn decode<R: RawRow + ?Sized>(plan: &Self::Plan, row: &R) -> crate::Result<Self>;
+
+    /// The columns this row type wants as the server's text because it has
+    /// no loader for their types (only [`Record`] asks: typed fields say
+    /// what to load instead).
+    #[doc(hidden)]
+    fn text_columns(_columns: &[Column], _scope: &Adapters) -> Vec<usize> {
+        Vec::new()
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl<T: crate::row::FromRowOwned + Send + 'static> Sealed for T {}
+    impl<T> Sealed for super::First<T> {}
+    impl Sealed for super::Record {}
+}
+
+/// The plan of a [`FromRow`] type, kept as `Any`: a row type's plan type
+/// depends on the row lifetime in the trait, so it is recovered per row by a
+/// type-id comparison.
+#[derive(Clone)]
+pub struct AnyPlan(Arc<dyn Any + Send + Sync>);
+
+impl fmt::Debug for AnyPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AnyPlan")
+    }
+}
+
+impl<T: FromRowOwned + Send + 'static> RowType for T {
+    type Plan = AnyPlan;
+
+    fn plan(columns: &[Column], scope: &Adapters) -> crate::Result<AnyPlan> {
+        let plan = <T as FromRow<'_>>::plan(&Columns::new(columns, scope))?;
+        Ok(AnyPlan(Arc::new(plan)))
+    }
+
+    #[inline]
+    fn decode<R: RawRow + ?Sized>(plan: &AnyPlan, row: &R) -> crate::Result<T> {
+        decode_from_row(&*plan.0, row)
+    }
+}
+
+#[inline]
+fn decode_from_row<'r, T: FromRow<'r>, R: RawRow + ?Sized>(
+    plan: &(dyn Any + Send + Sync),
+    row: &'r R,
+) -> crate::Result<T> {
+    match plan.downcast_ref::<T::Plan>() {
+        Some(plan) => T::from_row(plan, row),
+        None => Err(
+            Error::new(ErrorKind::WrongType, "a row plan made for another row type")
+                .with_rust_type::<T>(),
+        ),
+    }
+}
+
+/// The first column of a row, as any [`Load`](crate::Load) type (what the
+/// scalar verbs return); other columns are ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct First<T>(pub T);
+
+impl<T: LoadOwned + Send + 'static> RowType for First<T> {
+    type Plan = ColumnPlan;
+
+    fn plan(columns: &[Column], scope: &Adapters) -> crate::Result<ColumnPlan> {
+        Columns::new(columns, scope).column_at::<T>(0, T::check)
+    }
+
+    #[inline]
+    fn decode<R: RawRow + ?Sized>(plan: &ColumnPlan, row: &R) -> crate::Result<Self> {
+        plan.load(row).map(First)
+    }
+}
+
+/// One row of dynamic [`Value`]s with its columns: for schema-less work.
+///
+/// Each column's loader is chosen once per result from the connection's
+/// scope (a loader registered there for a custom type wins). A column of a
+/// type with no loader at all comes out as the server's text for it, as
+/// [`Value::Other`] in text format: the session asks the server for that
+/// column's text (`::text`) when it plans the query.
+///
+/// ```
+/// use pgcast_core::exec::{Record, RowType};
+/// use pgcast_core::row::Column;
+/// use pgcast_core::{Adapters, Format, Type, Value};
+///
+/// let columns = [Column::new("id", Type::INT4, Format::Binary), Column::new("n", Type::TEXT, Format::Binary)];
+/// let plan = Record::plan(&columns, &Adapters::global()).unwrap();
+/// let row: [Option<&[u8]>; 2] = [Some(&[0, 0, 0, 7]), None];
+/// let record = Record::decode(&plan, &row[..]).unwrap();
+/// assert_eq!(record.get("id"), Some(&Value::Int4(7)));
+/// assert_eq!(record.get("n"), Some(&Value::Null));
+/// assert_eq!(record.get("x"), None);
+/// assert_eq!(record.columns()[1].name, "n");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    columns: Arc<[Column]>,
+    values: Vec<Value>,
+}
+
+impl Record {
+    /// The columns, shared by every record of the result.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The values, in column order.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    /// The value of the first column named `name`.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        let index = self.columns.iter().position(|c| c.name == name)?;
+        self.values.get(index)
+    }
+
+    /// The value at `index`.
+    pub fn get_at(&self, index: usize) -> Option<&Value> {
+        self.values.get(index)
+    }
+
+    /// The number of values.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether the row has no columns.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The values, without the columns.
+    pub fn into_values(self) -> Vec<Value> {
+        self.values
+    }
+}
+
+/// The plan of a [`Record`]: the columns and one loader per column.
+#[derive(Clone, Debug)]
+pub struct RecordPlan {
+    columns: Arc<[Column]>,
+    loaders: Arc<[ValueLoader]>,
+    policy: crate::Policy,
+}
+
+impl RowType for Record {
+    type Plan = RecordPlan;
+
+    fn plan(columns: &[Column], scope: &Adapters) -> crate::Result<RecordPlan> {
+        Ok(RecordPlan {
+            columns: columns.into(),
+            loaders: columns.iter().map(|c| scope.value_loader(&c.ty)).collect(),
+            policy: *scope.policy(),
+        })
+    }
+
+    fn decode<R: RawRow + ?Sized>(plan: &RecordPlan, row: &R) -> crate::Result<Record> {
+        let mut values = Vec::with_capacity(plan.columns.len());
+        for (index, (column, loader)) in plan.columns.iter().zip(plan.loaders.iter()).enumerate() {
+            let ctx = crate::Ctx {
+                ty: &column.ty,
+                format: column.format,
+                policy: &plan.policy,
+            };
+            let value = loader
+                .load(&ctx, row.raw(index)?)
+                .map_err(|e| e.with_column(index, &column.name).with_pg_type(&column.ty))?;
+            values.push(value);
+        }
+        Ok(Record {
+            columns: plan.columns.clone(),
+            values,
+        })
+    }
+
+    fn text_columns(columns: &[Column], scope: &Adapters) -> Vec<usize> {
+        columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.format == Format::Binary && !scope.has_value_loader(&c.ty))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// A [`RowType`] plan with its row type, ready to decode raw rows.
+pub struct Decoder<T: RowType> {
+    plan: T::Plan,
+    _row: PhantomData<fn() -> T>,
+}
+
+impl<T: RowType> Clone for Decoder<T> {
+    fn clone(&self) -> Self {
+        Decoder {
+            plan: self.plan.clone(),
+            _row: PhantomData,
+        }
+    }
+}
+
+impl<T: RowType> fmt::Debug for Decoder<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Decoder")
+    }
+}
+
+impl<T: RowType> Decoder<T> {
+    /// Plans `T` against these columns.
+    pub fn new(columns: &[Column], scope: &Adapters) -> crate::Result<Decoder<T>> {
+        T::plan(columns, scope).map(Decoder::from_plan)
+    }
+
+    /// A decoder from a plan made earlier.
+    pub fn from_plan(plan: T::Plan) -> Decoder<T> {
+        Decoder {
+            plan,
+            _row: PhantomData,
+        }
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &T::Plan {
+        &self.plan
+    }
+
+    /// Decodes a raw row.
+    #[inline]
+    pub fn decode<R: RawRow + ?Sized>(&self, row: &R) -> crate::Result<T> {
+        T::decode(&self.plan, row)
+    }
+}
+
+/// Makes the decoder of a result from its columns, once the first row shows
+/// them.
+pub(crate) type Planner<T> = Box<dyn FnOnce(&[Column]) -> crate::Result<Decoder<T>> + Send>;
+
+enum Plan<T: RowType> {
+    Ready(Decoder<T>),
+    /// Planned from the first row's columns (a result sent in one round
+    /// trip, whose description comes with its rows).
+    Later(Option<Planner<T>>),
+}
+
+/// The rows of one result as they arrive: the decoder, the query (for
+/// errors) and the count of rows seen, so that an error names its row.
+pub struct Rows<T: RowType> {
+    plan: Plan<T>,
+    query: Arc<str>,
+    seen: u64,
+}
+
+impl<T: RowType> Rows<T> {
+    /// Rows of `query` decoded with `decoder`.
+    pub fn new(decoder: Decoder<T>, query: &str) -> Rows<T> {
+        Rows {
+            plan: Plan::Ready(decoder),
+            query: query.into(),
+            seen: 0,
+        }
+    }
+
+    pub(crate) fn later(planner: Planner<T>, query: &str) -> Rows<T> {
+        Rows {
+            plan: Plan::Later(Some(planner)),
+            query: query.into(),
+            seen: 0,
+        }
+    }
+
+    /// Decodes the next row; an error names the row and the query.
+    /// `columns` describes the row: asked for only if the result was not
+    /// planned yet (at the first row of a result sent in one round trip).
+    #[inline]
+    pub fn decode<R: RawRow + ?Sized>(
+        &mut self,
+        row: &R,
+        columns: impl FnOnce() -> Vec<Column>,
+    ) -> super::Result<T> {
+        let n = self.seen;
+        self.seen += 1;
+        if let Plan::Later(planner) = &mut self.plan {
+            let made = match planner.take() {
+                Some(plan) => plan(&columns()),
+                None => Err(Error::new(
+                    ErrorKind::WrongType,
+                    "the result could not be planned",
+                )),
+            };
+            self.plan =
+                Plan::Ready(made.map_err(|e| super::Error::from(e).with_query(&self.query))?);
+        }
+        let Plan::Ready(decoder) = &self.plan else {
+            return Err(super::Error::message(
+                super::ErrorKind::Adapt(ErrorKind::WrongType),
+                "the result could not be planned",
+            ));
+        };
+        decoder
+            .decode(row)
+            .map_err(|e| super::Error::from(e).with_row(n).with_query(&self.query))
+    }
+
+    /// The query, for error reports.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The rows decoded so far.
+    pub fn seen(&self) -> u64 {
+        self.seen
+    }
+
+    /// An error of the driver while rows were read, with the query.
+    pub fn driver_error(&self, e: impl Into<super::Error>) -> super::Error {
+        e.into().with_query(&self.query)
+    }
+}
+
+impl<T: RowType> fmt::Debug for Rows<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rows")
+            .field("query", &self.query)
+            .field("seen", &self.seen)
+            .finish()
+    }
+}
+
+/// Checks "exactly one" or "at most one" row: `first` is the first row
+/// (if any), `more` whether another followed.
+///
+/// ```
+/// use pgcast_core::exec::{ErrorKind, expect_one};
+///
+/// assert_eq!(expect_one(Some(1), false, false, "q").unwrap(), Some(1));
+/// assert_eq!(expect_one::<i32>(None, false, true, "q").unwrap(), None);
+/// assert_eq!(expect_one::<i32>(None, false, false, "q").unwrap_err().kind(), ErrorKind::NoRows);
+/// assert_eq!(expect_one(Some(1), true, true, "q").unwrap_err().kind(), ErrorKind::TooManyRows);
+/// ```
+pub fn expect_one<T>(
+    first: Option<T>,
+    more: bool,
+    at_most: bool,
+    query: &str,
+) -> super::Result<Option<T>> {
+    match (first, more) {
+        (Some(_), true) => Err(super::Error::message(
+            super::ErrorKind::TooManyRows,
+            "the query returned more than one row",
+        )
+        .with_query(query)),
+        (None, _) if !at_most => Err(super::Error::message(
+            super::ErrorKind::NoRows,
+            "the query returned no rows",
+        )
+        .with_query(query)),
+        (first, _) => Ok(first),
+    }
+}

@@ -1,0 +1,351 @@
+//! [`Exec`]: running one query, driver-free. The driver asks
+//! [`next_action`](Exec::next_action) what to send, sends it, and hands back what came:
+//! a catalogue row, a prepared statement and its description, an error.
+//! Every decision — describe first or one round trip, which statement,
+//! fetching the types a parameter needs, asking the server for the text of
+//! columns no loader reads, preparing a stale statement again — is made
+//! here, once for every driver.
+
+use std::marker::PhantomData;
+
+use crate::row::Column;
+use crate::sql::Composable;
+use crate::typeinfo::TypeInfo;
+use crate::{Format, Type};
+
+use super::request::Request;
+use super::resolve::{Lookup, Registration};
+use super::rows::{Decoder, RowType, Rows};
+use super::session::{Session, Step};
+use super::sniff::{Wrap, wrap_kind};
+use super::{Error, Result};
+
+/// What the driver does next for an [`Exec`].
+#[derive(Debug)]
+pub enum Action<S> {
+    /// Run this catalogue query (parameters and results built in, so one
+    /// round trip is safe) and hand its row to [`Exec::found`].
+    Lookup(Lookup),
+    /// Send [`Exec::text`] unnamed in one round trip with
+    /// [`Request::typed_args`], then hand the result's columns to
+    /// [`Exec::rows`].
+    Direct,
+    /// Execute this statement with [`Request::args`], then hand its
+    /// columns to [`Exec::rows`].
+    Execute(S),
+    /// Prepare [`Exec::text`] with [`Request::param_types`] (`unknown`: let
+    /// the server infer) and hand the statement and its columns to
+    /// [`Exec::prepared`].
+    Prepare,
+}
+
+/// What a query is run for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wants {
+    Rows,
+    Command,
+    Describe,
+    /// Described for its columns' types alone (`COPY` in): nothing asked
+    /// for as text.
+    Columns,
+}
+
+/// Running one query on one connection, driver-free (see the module docs).
+///
+/// A driver's loop, in outline (tokio-postgres):
+///
+/// ```ignore
+/// let mut exec = Exec::<Statement, T>::query(&session, &query)?;
+/// loop {
+///     let sent = match exec.next_action()? {
+///         Action::Lookup(l) => { exec.found(lookup(client, &l).await?)?; continue; }
+///         Action::Direct => client.query_typed_raw(exec.text(), exec.request().typed_args()).await,
+///         Action::Execute(st) => client.query_raw(&st, exec.request().args()).await,
+///         Action::Prepare => match client.prepare_typed(exec.text(), exec.request().param_types()).await {
+///             Ok(st) => { if exec.prepared(&st, columns(&st))? { /* execute st */ } continue; }
+///             Err(e) => Err(e),
+///         },
+///     };
+///     match sent { Ok(stream) => return exec.rows(columns(&stream)), Err(e) => exec.failed(e.into())? }
+/// }
+/// ```
+pub struct Exec<S, T> {
+    session: Session<S>,
+    request: Request,
+    wants: Wants,
+    registration: Option<Registration>,
+    /// Columns read as the server's text: (index, the column's own type).
+    text_columns: Vec<(usize, Type)>,
+    wrapped: bool,
+    last: Option<Sent>,
+    retried: bool,
+    _row: PhantomData<fn() -> T>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sent {
+    Direct,
+    Statement,
+    Prepare,
+}
+
+impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
+    /// A query whose rows are read into `T`.
+    pub fn query(session: &Session<S>, query: &impl Composable) -> Result<Exec<S, T>> {
+        Exec::new(session, query, Wants::Rows)
+    }
+
+    /// A query only described (nothing runs): `next` says
+    /// [`Action::Prepare`], or [`Action::Execute`] with a statement kept
+    /// earlier, whose description the driver hands to
+    /// [`prepared`](Self::prepared) without running it;
+    /// [`decoder`](Self::decoder) then checks `T`'s plan
+    /// against the description, and [`request`](Self::request) is what
+    /// would run (with the columns no loader reads asked for as text).
+    pub fn describe(session: &Session<S>, query: &impl Composable) -> Result<Exec<S, T>> {
+        Exec::new(session, query, Wants::Describe)
+    }
+
+    /// A query described only for its columns' types (what `COPY` in
+    /// needs): like [`describe`](Exec::describe), without asking for any
+    /// column as text.
+    pub fn columns(session: &Session<S>, query: &impl Composable) -> Result<Exec<S, T>> {
+        Exec::new(session, query, Wants::Columns)
+    }
+
+    /// A query already made into a request, whose rows are read into `T`.
+    pub fn request_query(session: &Session<S>, request: Request) -> Exec<S, T> {
+        Exec::from_request(session, request, Wants::Rows)
+    }
+
+    fn new(session: &Session<S>, query: &impl Composable, wants: Wants) -> Result<Exec<S, T>> {
+        let request = Request::new(query, &session.scope())?;
+        Ok(Exec::from_request(session, request, wants))
+    }
+
+    fn from_request(session: &Session<S>, request: Request, wants: Wants) -> Exec<S, T> {
+        let registration = (!request.missing_types().is_empty())
+            .then(|| Registration::for_types(request.missing_types()));
+        Exec {
+            session: session.clone(),
+            request,
+            wants,
+            registration,
+            text_columns: Vec::new(),
+            wrapped: false,
+            last: None,
+            retried: false,
+            _row: PhantomData,
+        }
+    }
+
+    /// The request as it goes out now.
+    pub fn request(&self) -> &Request {
+        &self.request
+    }
+
+    /// The text to send now.
+    pub fn text(&self) -> &str {
+        self.request.text()
+    }
+
+    /// The session.
+    pub fn session(&self) -> &Session<S> {
+        &self.session
+    }
+
+    /// What to send next.
+    pub fn next_action(&mut self) -> Result<Action<S>> {
+        if let Some(reg) = &mut self.registration {
+            match reg.next_lookup(&self.session.scope())? {
+                Some(lookup) => return Ok(Action::Lookup(lookup)),
+                None => self.registered()?,
+            }
+        }
+        let describe = matches!(self.wants, Wants::Describe | Wants::Columns);
+        let step = self.session.plan(self.text(), self.request.params_known());
+        let (action, sent) = match step {
+            // Described only: a kept statement already has the description.
+            Step::Direct if describe => (Action::Prepare, Sent::Prepare),
+            Step::Direct => (Action::Direct, Sent::Direct),
+            Step::Prepared(s) => (Action::Execute(s), Sent::Statement),
+            Step::Prepare => (Action::Prepare, Sent::Prepare),
+        };
+        self.last = Some(sent);
+        Ok(action)
+    }
+
+    /// The row of the last [`Action::Lookup`] (`None`: no such type).
+    pub fn found(&mut self, info: Option<TypeInfo>) -> Result<()> {
+        match &mut self.registration {
+            Some(reg) => Ok(reg
+                .found(info)
+                .map_err(|e| Error::from(e).with_query(self.request.text()))?),
+            None => Ok(()),
+        }
+    }
+
+    fn registered(&mut self) -> Result<()> {
+        let Some(reg) = self.registration.take() else {
+            return Ok(());
+        };
+        // Merged into the scope as it is now, under its lock.
+        self.session.configure(|scope| reg.register(scope))?;
+        let rendered = self.request.rendered().clone();
+        let request = Request::from_rendered(rendered, &self.session.scope())?;
+        if let Some(ty) = request.missing_types().first() {
+            return Err(Error::from(crate::Error::new(
+                crate::ErrorKind::WrongType,
+                format!(
+                    "type {}.{} was fetched but is still unknown",
+                    ty.schema(),
+                    ty.name()
+                ),
+            )));
+        }
+        self.request = request;
+        Ok(())
+    }
+
+    /// The statement [`Action::Prepare`] made and its result columns.
+    /// `true`: execute it now with [`Request::args`]; `false`: drop it and
+    /// ask [`next_action`](Self::next_action) again (the request changed: it now asks for
+    /// some columns as text).
+    pub fn prepared(&mut self, statement: &S, columns: &[Column]) -> Result<bool> {
+        if matches!(self.wants, Wants::Rows | Wants::Describe) && !self.wrapped {
+            let text = T::text_columns(columns, &self.session.scope());
+            if !text.is_empty()
+                && let Some(wrapped) = self.wrap(columns, &text)
+            {
+                self.request = wrapped;
+                self.wrapped = true;
+                return Ok(false);
+            }
+        }
+        self.session
+            .prepared(self.request.text(), statement, columns);
+        Ok(true)
+    }
+
+    /// The request with the columns at `text` cast to text, if the
+    /// statement can be wrapped.
+    fn wrap(&mut self, columns: &[Column], text: &[usize]) -> Option<Request> {
+        let kind = wrap_kind(self.request.text())?;
+        let mut select = String::from("SELECT ");
+        let mut aliases = String::new();
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                select.push_str(", ");
+                aliases.push_str(", ");
+            }
+            let alias = format!("\"c{i}\"");
+            aliases.push_str(&alias);
+            select.push_str(&alias);
+            if text.contains(&i) {
+                select.push_str("::text");
+            }
+            select.push_str(" AS ");
+            crate::sql::write_quoted_name(&c.name, &mut select);
+        }
+        let body = self.request.text();
+        let wrapped = match kind {
+            Wrap::Subquery => format!("{select} FROM ({body}) AS _pgcast_q({aliases})"),
+            Wrap::Cte => format!("WITH _pgcast_q({aliases}) AS ({body}) {select} FROM _pgcast_q"),
+        };
+        self.text_columns = text.iter().map(|&i| (i, columns[i].ty.clone())).collect();
+        Some(self.request.with_text(wrapped))
+    }
+
+    /// The result started (the driver sent the request), its columns not
+    /// known yet (a result sent in one round trip describes itself with its
+    /// first row): the rows, planned at the first row.
+    pub fn rows_later(&self) -> Rows<T> {
+        let text = self.request.text();
+        self.session.ran(text);
+        let session = self.session.clone();
+        let owned = text.to_owned();
+        let text_columns = self.text_columns.clone();
+        Rows::later(
+            Box::new(move |columns: &[Column]| {
+                session.decoder::<T>(&owned, &planned(columns, &text_columns))
+            }),
+            text,
+        )
+    }
+
+    /// The result started (the driver sent the request): its columns give
+    /// the decoder of its rows.
+    pub fn rows(&self, columns: &[Column]) -> Result<Rows<T>> {
+        let text = self.request.text();
+        self.session.ran(text);
+        Ok(Rows::new(self.decoder(columns)?, text))
+    }
+
+    /// The decoder of `T` for a result of this request described by
+    /// `columns` (cached per description by the session).
+    pub fn decoder(&self, columns: &[Column]) -> Result<Decoder<T>> {
+        let text = self.request.text();
+        if self.text_columns.is_empty() {
+            self.session.decoder::<T>(text, columns)
+        } else {
+            self.session
+                .decoder::<T>(text, &planned(columns, &self.text_columns))
+        }
+        .map_err(|e| Error::from(e).with_query(text))
+    }
+
+    /// The driver failed to send or run what [`next_action`](Self::next_action) said.
+    /// `Ok`: ask `next` again (a stale statement is prepared again, once);
+    /// `Err`: the error to report, with the query.
+    pub fn failed(&mut self, err: Error) -> Result<()> {
+        let err = err.with_query(self.request.text());
+        if self.retry(&err) {
+            return Ok(());
+        }
+        Err(err)
+    }
+
+    /// Whether the request should be sent again after `err`: the statement
+    /// it ran on was stale (the session forgets it) and this is the first
+    /// such failure.
+    pub fn retry(&mut self, err: &Error) -> bool {
+        if !err.is_stale_statement() {
+            return false;
+        }
+        self.session.forget(self.request.text());
+        let retry = !self.retried && self.last == Some(Sent::Statement);
+        self.retried = true;
+        retry
+    }
+}
+
+/// The result's columns as the row type plans against them: those read as
+/// text keep their own type, in text format.
+fn planned(columns: &[Column], text_columns: &[(usize, Type)]) -> Vec<Column> {
+    let mut columns = columns.to_vec();
+    for (i, ty) in text_columns {
+        if let Some(c) = columns.get_mut(*i) {
+            c.ty = ty.clone();
+            c.format = Format::Text;
+        }
+    }
+    columns
+}
+
+impl<S: Clone + Send + 'static> Exec<S, super::rows::Record> {
+    /// A command: its rows, if any, are not read (so no column is asked
+    /// for as text).
+    pub fn command(session: &Session<S>, query: &impl Composable) -> Result<Self> {
+        Exec::new(session, query, Wants::Command)
+    }
+
+    /// A command already made into a request.
+    pub fn request_command(session: &Session<S>, request: Request) -> Self {
+        Exec::from_request(session, request, Wants::Command)
+    }
+
+    /// The command ran.
+    pub fn done(&self) {
+        self.session.ran(self.request.text());
+    }
+}

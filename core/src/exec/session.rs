@@ -1,0 +1,511 @@
+//! [`Session`]: what pgcast keeps per connection — the registry scope, the
+//! statements prepared on it, the result descriptions it has seen, the row
+//! plans made for them — and the choice, per query, of how to send it.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+
+use crate::Adapters;
+use crate::row::Column;
+
+use super::rows::{Decoder, RowType};
+use super::sniff;
+
+/// When a query's statement is prepared and kept on the connection, as
+/// psycopg's `prepare_threshold`.
+///
+/// Whatever the setting, a query whose result description pgcast has not
+/// seen on this connection is described first (some drivers look unseen
+/// result types up on the same connection mid-result and can deadlock), so
+/// the first run of a query text costs a describe; then:
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Prepare {
+    /// A text run `threshold` times (counting the first) is prepared and
+    /// kept; before that it goes out unnamed in one round trip when every
+    /// parameter and result type is known.
+    Auto {
+        /// Runs before a statement is kept (1 keeps it from the first run).
+        threshold: u32,
+    },
+    /// Keep every statement prepared from its first run.
+    Always,
+    /// Never keep a prepared statement (statements are described and closed
+    /// at once): for transaction poolers.
+    Never,
+}
+
+impl Default for Prepare {
+    fn default() -> Self {
+        Prepare::Auto { threshold: 2 }
+    }
+}
+
+/// How a query goes out, as [`Session::plan`] decides.
+#[derive(Clone, Debug)]
+pub enum Step<S> {
+    /// Unnamed in one round trip (parse, bind, describe, execute): every
+    /// parameter type is known and every result type is built in.
+    Direct,
+    /// Execute this statement, prepared and kept earlier.
+    Prepared(S),
+    /// Prepare (describe) the statement first, then execute it; hand the
+    /// statement and its description to [`Session::prepared`].
+    Prepare,
+}
+
+/// What a session remembers of one query text.
+struct Entry<S> {
+    runs: u32,
+    /// The result description, once seen.
+    columns: Option<Arc<[Column]>>,
+    statement: Option<S>,
+    used: u64,
+}
+
+/// A row plan, by row type and query text, with the description it was
+/// made for.
+type Plans = HashMap<(TypeId, Box<str>), (Arc<[Column]>, Arc<dyn Any + Send + Sync>)>;
+
+struct Cache<S> {
+    entries: HashMap<Box<str>, Entry<S>>,
+    plans: Plans,
+    clock: u64,
+}
+
+struct Shared<S> {
+    scope: RwLock<Adapters>,
+    prepare: RwLock<Prepare>,
+    caching: bool,
+    capacity: usize,
+    cache: Mutex<Cache<S>>,
+}
+
+/// How many query texts a session remembers before it forgets the least
+/// recently used.
+const CAPACITY: usize = 256;
+
+/// Per-connection state, whatever the driver: the [`Adapters`] scope
+/// queries render and decode with, the statements prepared on the
+/// connection (`S` is the driver's statement handle), the result
+/// descriptions seen and the row plans made for them.
+///
+/// A session belongs to one physical connection: statements are the
+/// server's, per connection. Clones share the same state, so a connection
+/// and the transactions opened on it use one session. Everything is `Send
+/// + Sync`; locks are taken a few times per query, never per row.
+///
+/// Statements are keyed by query text and forgotten when a statement run
+/// through the session may change name resolution (`SET search_path`,
+/// `RESET`, `DISCARD`, `SET ROLE`), so a text is never run on a statement
+/// prepared under another `search_path`; call [`clear_cache`](Self::clear_cache)
+/// after changing it any other way.
+///
+/// ```
+/// use pgcast_core::exec::{Prepare, Session};
+/// use pgcast_core::{Adapters, Policy};
+///
+/// let session = Session::<()>::new();
+/// session.configure(|scope| {
+///     scope.set_policy(Policy { lossy: true, ..Policy::DEFAULT });
+/// });
+/// assert!(session.scope().policy().lossy);
+/// assert!(!Adapters::global().policy().lossy);
+/// session.set_prepare(Prepare::Always);
+/// assert_eq!(session.prepare(), Prepare::Always);
+/// ```
+pub struct Session<S> {
+    shared: Arc<Shared<S>>,
+    /// A query scope used instead of the connection's (see
+    /// [`Session::scoped`]).
+    overlay: Option<Adapters>,
+}
+
+impl<S> Clone for Session<S> {
+    fn clone(&self) -> Self {
+        Session {
+            shared: Arc::clone(&self.shared),
+            overlay: self.overlay.clone(),
+        }
+    }
+}
+
+impl<S: Clone + Send + 'static> Session<S> {
+    /// A session with a scope taken from the global registry.
+    pub fn new() -> Session<S> {
+        Session::with_scope(Adapters::global().scope())
+    }
+
+    /// A session with this scope.
+    pub fn with_scope(scope: Adapters) -> Session<S> {
+        Session::build(scope, true)
+    }
+
+    /// A session on the global scope that remembers nothing between
+    /// queries: what plain driver clients get for each call (every query is
+    /// described first, nothing is kept).
+    pub fn uncached() -> Session<S> {
+        Session::build(Adapters::global(), false)
+    }
+
+    fn build(scope: Adapters, caching: bool) -> Session<S> {
+        Session {
+            shared: Arc::new(Shared {
+                scope: RwLock::new(scope),
+                prepare: RwLock::new(if caching {
+                    Prepare::default()
+                } else {
+                    Prepare::Never
+                }),
+                caching,
+                capacity: CAPACITY,
+                cache: Mutex::new(Cache {
+                    entries: HashMap::new(),
+                    plans: HashMap::new(),
+                    clock: 0,
+                }),
+            }),
+            overlay: None,
+        }
+    }
+
+    /// The same session (statements, descriptions) with `scope` for the
+    /// queries run through it: a per-query scope. Row plans are made anew
+    /// for it rather than cached.
+    ///
+    /// ```
+    /// use pgcast_core::exec::Session;
+    /// use pgcast_core::{Adapters, Policy};
+    ///
+    /// let session = Session::<()>::new();
+    /// let mut scope = session.scope();
+    /// scope.set_policy(Policy { lossy: true, ..Policy::DEFAULT });
+    /// assert!(session.scoped(scope).scope().policy().lossy);
+    /// assert!(!session.scope().policy().lossy);
+    /// ```
+    pub fn scoped(&self, scope: Adapters) -> Session<S> {
+        Session {
+            shared: Arc::clone(&self.shared),
+            overlay: Some(scope),
+        }
+    }
+
+    fn cache(&self) -> MutexGuard<'_, Cache<S>> {
+        self.shared
+            .cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether the session remembers statements and descriptions.
+    pub fn is_caching(&self) -> bool {
+        self.shared.caching
+    }
+
+    /// A snapshot of the scope (a cheap clone).
+    pub fn scope(&self) -> Adapters {
+        if let Some(scope) = &self.overlay {
+            return scope.clone();
+        }
+        self.shared
+            .scope
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Changes the scope (register loaders, dumpers, types, a policy) in
+    /// place, under a lock: concurrent changes all land. Row plans made
+    /// under the old scope are dropped.
+    pub fn configure<R>(&self, change: impl FnOnce(&mut Adapters) -> R) -> R {
+        let out = {
+            let mut scope = self
+                .shared
+                .scope
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            change(&mut scope)
+        };
+        self.cache().plans.clear();
+        out
+    }
+
+    /// The prepare setting.
+    pub fn prepare(&self) -> Prepare {
+        *self
+            .shared
+            .prepare
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Changes the prepare setting (a session that caches nothing stays at
+    /// [`Prepare::Never`]).
+    pub fn set_prepare(&self, prepare: Prepare) {
+        if self.shared.caching {
+            *self
+                .shared
+                .prepare
+                .write()
+                .unwrap_or_else(PoisonError::into_inner) = prepare;
+        }
+    }
+
+    /// How `text` goes out now; `params_known` says whether every parameter
+    /// can be sent without a describe. Counts the run.
+    pub fn plan(&self, text: &str, params_known: bool) -> Step<S> {
+        if !self.shared.caching {
+            // Nothing known: describe first, unless the text surely returns
+            // no rows (then no result type can be unseen).
+            return if params_known && sniff::returns_no_rows(text) {
+                Step::Direct
+            } else {
+                Step::Prepare
+            };
+        }
+        let prepare = self.prepare();
+        let mut cache = self.cache();
+        let entry = entry(&mut cache, text, self.shared.capacity);
+        entry.runs = entry.runs.saturating_add(1);
+        if let Some(statement) = &entry.statement {
+            return Step::Prepared(statement.clone());
+        }
+        let result_known = match &entry.columns {
+            Some(columns) => columns
+                .iter()
+                .all(|c| crate::Type::from_oid(c.ty.oid()).is_some()),
+            None => sniff::returns_no_rows(text),
+        };
+        if !keeps(prepare, entry.runs) && params_known && result_known {
+            Step::Direct
+        } else {
+            Step::Prepare
+        }
+    }
+
+    /// Records what a describe of `text` found, and keeps `statement` if the
+    /// prepare setting says to. Returns whether it was kept.
+    pub fn prepared(&self, text: &str, statement: &S, columns: &[Column]) -> bool {
+        if !self.shared.caching {
+            return false;
+        }
+        let prepare = self.prepare();
+        let mut cache = self.cache();
+        let entry = entry(&mut cache, text, self.shared.capacity);
+        entry.runs = entry.runs.max(1);
+        if entry.columns.as_deref() != Some(columns) {
+            entry.columns = Some(columns.into());
+        }
+        let keep = keeps(prepare, entry.runs);
+        if keep {
+            entry.statement = Some(statement.clone());
+        }
+        keep
+    }
+
+    /// Forgets what the session knows of `text` (its statement, description
+    /// and plans): after the server said the statement is stale.
+    pub fn forget(&self, text: &str) {
+        let mut cache = self.cache();
+        cache.entries.remove(text);
+        cache.plans.retain(|(_, t), _| &**t != text);
+    }
+
+    /// Notes that `text` ran: a statement that may change name resolution
+    /// clears the cache.
+    pub fn ran(&self, text: &str) {
+        if self.shared.caching && sniff::changes_name_resolution(text) {
+            self.clear_cache();
+        }
+    }
+
+    /// The number of statements kept.
+    pub fn cached_statements(&self) -> usize {
+        self.cache()
+            .entries
+            .values()
+            .filter(|e| e.statement.is_some())
+            .count()
+    }
+
+    /// Forgets every statement, description and plan (after DDL that changes
+    /// a result's shape, or a `search_path` changed behind pgcast's back).
+    pub fn clear_cache(&self) {
+        let mut cache = self.cache();
+        cache.entries.clear();
+        cache.plans.clear();
+    }
+
+    /// The decoder of `T` for a result of `text` described by `columns`:
+    /// planned once per description, then taken from the cache.
+    pub fn decoder<T: RowType>(&self, text: &str, columns: &[Column]) -> crate::Result<Decoder<T>> {
+        let caching = self.shared.caching && self.overlay.is_none();
+        let key = (TypeId::of::<T>(), Box::<str>::from(text));
+        if caching {
+            let cache = self.cache();
+            if let Some((cols, plan)) = cache.plans.get(&key)
+                && **cols == *columns
+                && let Some(plan) = plan.downcast_ref::<T::Plan>()
+            {
+                return Ok(Decoder::from_plan(plan.clone()));
+            }
+        }
+        let decoder = Decoder::<T>::new(columns, &self.scope())?;
+        if caching {
+            let mut cache = self.cache();
+            if cache.plans.len() >= self.shared.capacity * 4 {
+                cache.plans.clear();
+            }
+            cache
+                .plans
+                .insert(key, (columns.into(), Arc::new(decoder.plan().clone())));
+        }
+        Ok(decoder)
+    }
+}
+
+/// Whether a statement run `runs` times is kept.
+fn keeps(prepare: Prepare, runs: u32) -> bool {
+    match prepare {
+        Prepare::Always => true,
+        Prepare::Auto { threshold } => runs >= threshold,
+        Prepare::Never => false,
+    }
+}
+
+/// The entry of `text`, made if new (making room first), marked as used now.
+fn entry<'c, S>(cache: &'c mut Cache<S>, text: &str, capacity: usize) -> &'c mut Entry<S> {
+    cache.clock += 1;
+    let clock = cache.clock;
+    if !cache.entries.contains_key(text) && cache.entries.len() >= capacity {
+        evict(cache, capacity / 8 + 1);
+    }
+    let entry = cache.entries.entry(text.into()).or_insert(Entry {
+        runs: 0,
+        columns: None,
+        statement: None,
+        used: clock,
+    });
+    entry.used = clock;
+    entry
+}
+
+/// Drops the `n` least recently used entries (and their plans).
+fn evict<S>(cache: &mut Cache<S>, n: usize) {
+    let mut stamps: Vec<u64> = cache.entries.values().map(|e| e.used).collect();
+    stamps.sort_unstable();
+    let Some(&cut) = stamps.get(n.saturating_sub(1)) else {
+        cache.entries.clear();
+        cache.plans.clear();
+        return;
+    };
+    cache.entries.retain(|_, e| e.used > cut);
+    let entries = &cache.entries;
+    cache
+        .plans
+        .retain(|(_, text), _| entries.contains_key(text));
+}
+
+impl<S: Clone + Send + 'static> Default for Session<S> {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+impl<S: Clone + Send + 'static> fmt::Debug for Session<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("scope", &self.scope())
+            .field("prepare", &self.prepare())
+            .field("statements", &self.cached_statements())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Format, Type};
+
+    fn cols(ty: Type) -> Vec<Column> {
+        vec![Column::new("x", ty, Format::Binary)]
+    }
+
+    #[test]
+    fn describes_first_then_prepares_what_repeats() {
+        let s = Session::<u32>::new();
+        assert!(matches!(s.plan("SELECT 1", true), Step::Prepare));
+        assert!(!s.prepared("SELECT 1", &1, &cols(Type::INT4)));
+        // the second run reaches the threshold: prepared and kept
+        assert!(matches!(s.plan("SELECT 1", true), Step::Prepare));
+        assert!(s.prepared("SELECT 1", &2, &cols(Type::INT4)));
+        assert!(matches!(s.plan("SELECT 1", true), Step::Prepared(2)));
+        assert_eq!(s.cached_statements(), 1);
+    }
+
+    #[test]
+    fn one_round_trip_only_for_known_results() {
+        let s = Session::<u32>::new();
+        s.set_prepare(Prepare::Auto { threshold: 10 });
+        s.plan("q", true);
+        s.prepared("q", &1, &cols(Type::INT4));
+        assert!(matches!(s.plan("q", true), Step::Direct));
+        assert!(matches!(s.plan("q", false), Step::Prepare));
+        // a custom type (OID unknown to drivers) is never sent direct
+        let custom = Type::new(
+            "mood".into(),
+            99999,
+            crate::Kind::Enum(vec![]),
+            "public".into(),
+        );
+        s.plan("e", true);
+        s.prepared("e", &2, &cols(custom));
+        assert!(matches!(s.plan("e", true), Step::Prepare));
+        // commands without rows need no describe
+        assert!(matches!(
+            s.plan("INSERT INTO t VALUES (1)", true),
+            Step::Direct
+        ));
+    }
+
+    #[test]
+    fn search_path_changes_clear_statements() {
+        let s = Session::<u32>::new();
+        s.set_prepare(Prepare::Always);
+        s.plan("q", true);
+        assert!(s.prepared("q", &1, &cols(Type::INT4)));
+        s.ran("SET search_path TO other");
+        assert!(matches!(s.plan("q", true), Step::Prepare));
+        s.prepared("q", &1, &cols(Type::INT4));
+        s.forget("q");
+        assert_eq!(s.cached_statements(), 0);
+    }
+
+    #[test]
+    fn uncached_sessions_keep_nothing() {
+        let s = Session::<u32>::uncached();
+        s.set_prepare(Prepare::Always);
+        assert_eq!(s.prepare(), Prepare::Never);
+        assert!(matches!(s.plan("q", true), Step::Prepare));
+        assert!(!s.prepared("q", &1, &cols(Type::INT4)));
+        assert!(matches!(s.plan("q", true), Step::Prepare));
+    }
+
+    #[test]
+    fn bounded() {
+        let s = Session::<u32>::new();
+        s.set_prepare(Prepare::Always);
+        for i in 0..(CAPACITY as u32 * 3) {
+            let text = format!("SELECT {i}");
+            s.plan(&text, true);
+            s.prepared(&text, &i, &cols(Type::INT4));
+        }
+        assert!(s.cached_statements() <= CAPACITY);
+        assert!(matches!(
+            s.plan(&format!("SELECT {}", CAPACITY * 3 - 1), true),
+            Step::Prepared(_)
+        ));
+    }
+}
