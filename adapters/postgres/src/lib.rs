@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! # fn f() -> Result<(), Box<dyn std::error::Error>> {
-//! use pgcast::postgres::{ClientExt, PgClient};
+//! use pgcast_postgres::{ClientExt, PgClient};
 //! use pgcast::{FromRow, sql};
 //!
 //! #[derive(FromRow)]

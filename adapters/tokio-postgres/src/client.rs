@@ -88,7 +88,7 @@ impl<T: Conn + ?Sized> Conn for &T {
 /// ```no_run
 /// # async fn f(client: tokio_postgres::Client) -> pgcast_tokio_postgres::Result<()> {
 /// use pgcast::sql;
-/// use pgcast::tokio_postgres::{ClientExt, PgClient};
+/// use pgcast_tokio_postgres::{ClientExt, PgClient};
 ///
 /// let client = PgClient::new(client);
 /// client.register_types(["hstore"]).await?;

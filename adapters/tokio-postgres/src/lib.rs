@@ -34,7 +34,7 @@
 //!
 //! ```no_run
 //! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
-//! use pgcast::tokio_postgres::{ClientExt, PgClient};
+//! use pgcast_tokio_postgres::{ClientExt, PgClient};
 //! use pgcast::{FromRow, sql};
 //!
 //! #[derive(FromRow)]

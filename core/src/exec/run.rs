@@ -295,7 +295,7 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     }
 
     /// The driver failed to send or run what [`next_action`](Self::next_action) said.
-    /// `Ok`: ask `next` again (a stale statement is prepared again, once);
+    /// `Ok`: ask `next_action` again (a stale statement is prepared again, once);
     /// `Err`: the error to report, with the query.
     pub fn failed(&mut self, err: Error) -> Result<()> {
         let err = err.with_query(self.request.text());
