@@ -172,6 +172,10 @@ impl Value {
             _ if ty.name() == "hstore" => {
                 |c, r| BTreeMap::<String, Option<String>>::load(c, r).map(Value::Hstore)
             }
+            // postgres-types calls `_record` a pseudo-type; it is an array.
+            Type::RECORD_ARRAY => {
+                |c, r| Array::<Value>::load(c, r).map(|a| Value::Array(Box::new(a)))
+            }
             _ => match ty.kind() {
                 Kind::Array(_) => {
                     |c, r| Array::<Value>::load(c, r).map(|a| Value::Array(Box::new(a)))
