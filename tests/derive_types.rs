@@ -447,3 +447,86 @@ async fn composites_in_rows_and_records_in_tuples() {
     assert_eq!(whole.1, sample(1));
     assert_eq!((whole.4, whole.5), (Mood::AB, 3));
 }
+
+#[tokio::test]
+async fn arrays_of_anonymous_records() {
+    let c = connect().await;
+    // `_record` (OID 2287), in both formats, into tuples by position
+    for sql in [
+        "SELECT ARRAY[ROW(1, 'a'::text), ROW(2, 'b \"q\"'::text)]",
+        "SELECT array_agg(ROW(i, CASE i WHEN 1 THEN 'a' ELSE 'b \"q\"' END) ORDER BY i)
+           FROM generate_series(1, 2) i",
+    ] {
+        let (v,): (Vec<(i32, String)>,) = one(&c, sql).await;
+        assert_eq!(v, [(1, "a".into()), (2, "b \"q\"".into())], "{sql}");
+    }
+    type Records = Vec<Option<(i64, Option<String>)>>;
+    let (v,): (Records,) = one(
+        &c,
+        "SELECT ARRAY[ROW(7::int8, NULL::text), NULL, ROW(8::int8, '')]",
+    )
+    .await;
+    assert_eq!(v, [Some((7, None)), None, Some((8, Some(String::new())))]);
+    let (empty,): (Vec<(i32, String)>,) = one(&c, "SELECT '{}'::record[]").await;
+    assert!(empty.is_empty());
+    // a record of the wrong width is an error, not a guess
+    let row = c
+        .query_one("SELECT ARRAY[ROW(1, 'a'::text, true)]", &[])
+        .await
+        .unwrap();
+    let ty = row.columns()[0].type_().clone();
+    assert_eq!(ty, Type::RECORD_ARRAY);
+    let raw: Raw = row.get(0);
+    assert!(<Vec<(i32, String)> as pgcast::Load>::load_opt(&Ctx::binary(&ty), raw.0).is_err());
+}
+
+#[tokio::test]
+async fn enum_labels_the_server_lacks_are_not_sent() {
+    /// The schema's enum with one variant more than the server has.
+    #[derive(PgEnum, Debug, PartialEq, Clone, Copy)]
+    #[pg(name = "\"Other Schema\".\"Mood\"", rename_all = "lowercase")]
+    enum Wider {
+        Sad,
+        Happy,
+    }
+    let c = connect().await;
+    let s = schema(&c, "wider").await;
+    c.batch_execute(&format!("CREATE TABLE {s}.m (mood {s}.\"Mood\")"))
+        .await
+        .unwrap();
+    // the statement's parameter type carries the server's labels
+    let stmt = c
+        .prepare(&format!("INSERT INTO {s}.m VALUES ($1)"))
+        .await
+        .unwrap();
+    let ty = stmt.params()[0].clone();
+    assert!(matches!(ty.kind(), Kind::Enum(labels) if labels.len() == 4));
+    for format in [Format::Binary, Format::Text] {
+        c.execute(&stmt, &[&Param::new(&Wider::Sad, format)])
+            .await
+            .unwrap();
+        let err = c
+            .execute(&stmt, &[&Param::new(&Wider::Happy, format)])
+            .await
+            .unwrap_err();
+        // refused by pgcast while encoding, not by the server (22P02)
+        assert!(err.code().is_none(), "{format:?}: {err:?}");
+        let source = std::error::Error::source(&err).expect("pgcast's error");
+        let ours = source
+            .downcast_ref::<pgcast::Error>()
+            .unwrap_or_else(|| panic!("{source:?}"));
+        assert_eq!(ours.kind(), ErrorKind::OutOfRange);
+        assert!(
+            ours.message()
+                .starts_with("enum Mood has no label \"happy\"; its labels are \"sad\""),
+            "{ours}"
+        );
+        // and directly, with the type the statement gave
+        let mut out = bytes::BytesMut::new();
+        let err = pgcast::Dump::dump(&Wider::Happy, &Ctx::new(&ty, format), &mut out).unwrap_err();
+        assert!(err.to_string().contains("Mood"), "{err}");
+        assert!(out.is_empty());
+    }
+    let n = support::server_text(&c, &format!("SELECT count(*) FROM {s}.m")).await;
+    assert_eq!(n.as_deref(), Some("2"), "only the known label was stored");
+}

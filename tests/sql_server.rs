@@ -441,3 +441,107 @@ async fn rendered_queries_run() {
         Some("t")
     );
 }
+
+/// What the server makes of a literal: its type, and `literal / 4` compared
+/// with the same value bound as a parameter divided by 4 (integer division
+/// would truncate a value the lexer took for an integer).
+async fn literal_type_and_quarter(client: &Client, value: impl SqlValue + Clone) -> String {
+    let v = value.clone();
+    let q: Composed = sql!(
+        "SELECT pg_typeof({value:l})::text || ' ' || (({value:l}) / 4 IS NOT DISTINCT FROM ({v}) / 4)::text"
+    );
+    let inline = q.render_inline().unwrap();
+    let r = q.render().unwrap();
+    let dumped = r.dump_params().unwrap();
+    let params: Vec<Dumped<'_>> = dumped.iter().map(Dumped).collect();
+    let typed: Vec<(&(dyn ToSql + Sync), Type)> = params
+        .iter()
+        .map(|p| (p as &(dyn ToSql + Sync), p.0.ty.clone()))
+        .collect();
+    let row = client
+        .query_typed(r.text(), &typed)
+        .await
+        .unwrap_or_else(|e| panic!("{inline}: {e}"));
+    row[0].get(0)
+}
+
+#[tokio::test]
+async fn literals_keep_their_numeric_type() {
+    use pgcast::types::Numeric;
+    let c = support::connect().await;
+    for v in [
+        1.0_f64,
+        -1.0,
+        2.0,
+        100_000.0,
+        1e15,
+        1e300,
+        -0.0,
+        0.0,
+        f64::MIN_POSITIVE,
+        f64::MAX,
+        -f64::MAX,
+        1.5,
+    ] {
+        let got = literal_type_and_quarter(&c, v).await;
+        assert_eq!(got, "double precision true", "{v:?}");
+    }
+    for v in [
+        1.0_f32,
+        -2.0,
+        100_000.0,
+        -0.0,
+        f32::MIN_POSITIVE,
+        f32::MAX,
+        0.1,
+    ] {
+        let got = literal_type_and_quarter(&c, v).await;
+        assert_eq!(got, "real true", "{v:?}");
+    }
+    for s in [
+        "1", "-1", "1000", "1E+3", "0", "-0", "1.0", "0.5", "1e-20", "-7E+30",
+    ] {
+        let n: Numeric = s.parse().unwrap();
+        let got = literal_type_and_quarter(&c, n).await;
+        assert_eq!(got, "numeric true", "{s}");
+    }
+    #[cfg(feature = "rust_decimal")]
+    for s in [
+        "1E+3",
+        "-1E+0",
+        "5",
+        "0.25",
+        "79228162514264337593543950335",
+    ] {
+        let d = pgcast::types::Decimal::from_scientific(s)
+            .or_else(|_| s.parse())
+            .unwrap();
+        let got = literal_type_and_quarter(&c, d).await;
+        assert_eq!(got, "numeric true", "{s}");
+    }
+
+    // Arithmetic that overflowed int4 when a whole float was inlined bare.
+    let (x, y) = (100_000.0_f64, 1.0_f64);
+    let q = sql!("SELECT ({x:l}) * ({x:l}), ({y:l}) / 4, ({x:l})::text");
+    let inline = q.render_inline().unwrap();
+    let rows = c.simple_query(&inline).await.unwrap();
+    let row = rows
+        .iter()
+        .find_map(|m| match m {
+            SimpleQueryMessage::Row(r) => Some(r),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(row.get(0), Some("10000000000"), "{inline}");
+    assert_eq!(row.get(1), Some("0.25"), "{inline}");
+    assert_eq!(row.get(2), Some("100000"), "{inline}");
+    // Negative zero survives as a float.
+    let z = -0.0_f64;
+    let q = sql!("SELECT ({z:l})::text");
+    assert_eq!(
+        support::server_text(&c, &q.render_inline().unwrap())
+            .await
+            .as_deref(),
+        Some("-0")
+    );
+}

@@ -243,7 +243,7 @@ impl fmt::Display for Error {
             context.push(format!("column \"{}\" (index {})", col.name, col.index));
         }
         if let Some(ty) = &inner.pg_type {
-            if ty.schema() == "pg_catalog" || ty.schema() == "public" {
+            if matches!(ty.schema(), "pg_catalog" | "public" | "") {
                 context.push(format!("PostgreSQL type {}", ty.name()));
             } else {
                 context.push(format!("PostgreSQL type {}.{}", ty.schema(), ty.name()));

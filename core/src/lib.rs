@@ -39,7 +39,7 @@ mod value;
 
 pub use adapt::{
     Adapters, Ctx, Dump, Dumper, DynDumper, Format, InfinityPolicy, IsNull, JsonPolicy, Load,
-    LoadOwned, Loader, NumericPolicy, Policy, StaticType, ValueLoader,
+    LoadOwned, Loader, NumericPolicy, Policy, StaticType, TimeZone, ValueLoader,
 };
 pub use error::{ColumnRef, Error, ErrorKind, Result};
 pub use postgres_types::{Kind, Oid, Type};

@@ -216,6 +216,10 @@ impl Value {
             _ if ty.name() == "hstore" => {
                 |c, r| BTreeMap::<String, Option<String>>::load(c, r).map(Value::Hstore)
             }
+            // postgres-types calls `_record` a pseudo-type; it is an array.
+            Type::RECORD_ARRAY => {
+                |c, r| Array::<Value>::load(c, r).map(|a| Value::Array(Box::new(a)))
+            }
             _ => match ty.kind() {
                 Kind::Array(_) => {
                     |c, r| Array::<Value>::load(c, r).map(|a| Value::Array(Box::new(a)))
@@ -384,10 +388,21 @@ impl Serialize for Value {
             }
             Value::Timestamp(_) | Value::TimestampTz(_) => {
                 // PostgreSQL's to_json: ISO 8601 with a `T` and a full offset.
-                let text = self.text().map_err(S::Error::custom)?;
+                let text = match self {
+                    // In the offset it was loaded with (the session's), as
+                    // to_json shows it; the text dump would show UTC.
+                    Value::TimestampTz(v) => crate::types::datetime::text_in_own_offset(*v),
+                    _ => self.text().map_err(S::Error::custom)?,
+                };
                 let mut iso = text.replacen(' ', "T", 1);
-                if matches!(self, Value::TimestampTz(_)) && iso.ends_with("+00") {
-                    iso.push_str(":00");
+                // The text form shortens a whole-hour offset to `+01`;
+                // to_json writes `+01:00` (and seconds only when there are any).
+                if let Value::TimestampTz(v) = self
+                    && v.offset().minutes_past_hour() == 0
+                    && v.offset().seconds_past_minute() == 0
+                {
+                    let end = iso.strip_suffix(" BC").map_or(iso.len(), str::len);
+                    iso.insert_str(end, ":00");
                 }
                 s.serialize_str(&iso)
             }

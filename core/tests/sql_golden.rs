@@ -490,22 +490,35 @@ fn debug_and_equality() {
 #[test]
 fn literal_numbers() {
     use pgcast_core::types::Numeric;
-    assert_eq!(lit(1.5_f64), "1.5");
-    assert_eq!(lit(-0.25_f64), " -0.25");
+    // Floats are quoted and cast: a bare `1.5` would be numeric, `1` an integer.
+    assert_eq!(lit(1.5_f64), "'1.5'::float8");
+    assert_eq!(lit(-0.25_f64), "'-0.25'::float8");
+    assert_eq!(lit(1.0_f64), "'1'::float8");
+    assert_eq!(lit(-1.0_f64), "'-1'::float8");
+    assert_eq!(lit(100_000.0_f64), "'100000'::float8");
     assert_eq!(lit(-0.0_f64), "'-0'::float8");
     assert_eq!(lit(0.1_f32), "'0.1'::float4");
+    assert_eq!(lit(2.0_f32), "'2'::float4");
     assert_eq!(lit(-1.5_f32), "'-1.5'::float4");
-    assert_eq!(lit(1e300_f64), "1e+300");
-    assert_eq!(lit(-1.5e-300_f64), " -1.5e-300");
+    assert_eq!(lit(1e300_f64), "'1e+300'::float8");
+    assert_eq!(lit(-1.5e-300_f64), "'-1.5e-300'::float8");
     assert_eq!(lit(f64::NAN), "'NaN'::float8");
     assert_eq!(lit(f64::INFINITY), "'Infinity'::float8");
     assert_eq!(lit(f64::NEG_INFINITY), "'-Infinity'::float8");
     assert_eq!(lit(f32::NEG_INFINITY), "'-Infinity'::float4");
     let n = |s: &str| s.parse::<Numeric>().unwrap();
+    // A numeric with a point is bare (the lexer reads it as numeric); a
+    // whole one is cast, or `1000` would be an integer.
     assert_eq!(lit(n("123.4500")), "123.4500");
     assert_eq!(lit(n("-0.001")), " -0.001");
+    assert_eq!(lit(n("1000")), "'1000'::numeric");
+    assert_eq!(lit(n("1E+3")), "'1000'::numeric");
+    assert_eq!(lit(n("-7")), "'-7'::numeric");
+    assert_eq!(lit(n("0")), "'0'::numeric");
     assert_eq!(lit(n("NaN")), "'NaN'::numeric");
     assert_eq!(lit(n("-Infinity")), "'-Infinity'::numeric");
+    assert_eq!(lit(7_i64), "7");
+    assert_eq!(lit(-7_i16), " -7");
     assert_eq!(
         lit(vec![1.5_f64, f64::NAN, -2.0]),
         "'{1.5,NaN,-2}'::float8[]"

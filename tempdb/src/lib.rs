@@ -10,6 +10,12 @@
 //! server runs as the unprivileged `postgres` or `nobody` user, since
 //! PostgreSQL refuses to run as root.
 //!
+//! Set `PGCAST_PG_BINDIR` to a directory holding `initdb`, `pg_ctl` and
+//! `postgres` to start that server instead of the one found on the machine
+//! (`.ci/pg-versions` fetches builds of every supported major version). When
+//! the process is root, the unprivileged user must be able to read and run
+//! them.
+//!
 //! ```no_run
 //! let db = pgcast_tempdb::shared().unwrap_or_else(|e| panic!("{e}"));
 //! println!("connect to {}", db.url());
@@ -43,7 +49,12 @@ impl std::error::Error for TempDbError {}
 
 const HOW_TO: &str = "install PostgreSQL (Debian/Ubuntu: `apt-get install postgresql`) so that \
      `initdb` and `pg_ctl` can be found (PATH, `pg_config --bindir`, or \
-     /usr/lib/postgresql/<version>/bin), or set DATABASE_URL to a server to use";
+     /usr/lib/postgresql/<version>/bin, or PGCAST_PG_BINDIR), or set DATABASE_URL to a server to use";
+
+/// The environment variable naming the directory of the server binaries
+/// (`initdb`, `pg_ctl`, `postgres`) to start, to test against a version other
+/// than the one installed (`.ci/pg-versions` fetches them).
+pub const BINDIR_VAR: &str = "PGCAST_PG_BINDIR";
 
 fn fail(what: impl fmt::Display) -> TempDbError {
     TempDbError(format!(
@@ -117,7 +128,7 @@ impl TempDb {
     }
 
     fn start_cluster() -> Result<TempDb, TempDbError> {
-        let bindir = find_bindir().ok_or_else(|| fail("no initdb and pg_ctl found"))?;
+        let bindir = find_bindir()?;
         let run_as = unprivileged_user()?;
         let dir = make_dir(run_as.as_ref())?;
         let data = dir.join("data");
@@ -247,8 +258,23 @@ pub fn shared() -> Result<&'static TempDb, TempDbError> {
 
 /// Where `initdb` and `pg_ctl` are: PATH, then `pg_config --bindir`, then the
 /// newest `/usr/lib/postgresql/<version>/bin`.
-fn find_bindir() -> Option<PathBuf> {
+/// Where the server binaries are: `PGCAST_PG_BINDIR` if set, else the
+/// first of PATH, `pg_config --bindir` and the newest
+/// /usr/lib/postgresql/<version>/bin that has `initdb` and `pg_ctl`.
+fn find_bindir() -> Result<PathBuf, TempDbError> {
     let has_tools = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
+    if let Some(dir) = std::env::var_os(BINDIR_VAR).filter(|d| !d.is_empty()) {
+        let dir = PathBuf::from(dir);
+        // Asked for by name: no silent fallback to another version.
+        return if has_tools(&dir) {
+            Ok(dir)
+        } else {
+            Err(fail(format!(
+                "{BINDIR_VAR}={} has no initdb and pg_ctl",
+                dir.display()
+            )))
+        };
+    }
     let from_path = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
             .map(|p| p.join("initdb"))
@@ -276,6 +302,7 @@ fn find_bindir() -> Option<PathBuf> {
             versions.sort();
             versions.pop().map(|(_, bin)| bin)
         })
+        .ok_or_else(|| fail("no initdb and pg_ctl found"))
 }
 
 /// The user and group to run the server as when this process is root.

@@ -28,6 +28,15 @@ pub async fn connect() -> Client {
     client
 }
 
+/// The server's version as `server_version_num` gives it (150004 for 15.4).
+pub async fn server_version(client: &Client) -> i32 {
+    let row = client
+        .query_one("SELECT current_setting('server_version_num')::int4", &[])
+        .await
+        .unwrap_or_else(|e| panic!("server_version_num: {e}"));
+    row.get(0)
+}
+
 /// The text the server prints for `sql` (one row, one column), or `None` for NULL.
 pub async fn server_text(client: &Client, sql: &str) -> Option<String> {
     let messages = client

@@ -269,4 +269,26 @@ async fn int2vector_and_oidvector() {
     assert_eq!((b.unwrap(), t.unwrap()), (vec![1, 2, 3], vec![1, 2, 3]));
     let [b, t] = load_both::<Vec<u32>>(&c, "SELECT '23 25'::oidvector", p).await;
     assert_eq!((b.unwrap(), t.unwrap()), (vec![23, 25], vec![23, 25]));
+    // Built from arrays, vectors keep the array's lower bound in binary (1
+    // here) while the text form has none: both formats load alike.
+    for (sql, expected) in [
+        ("SELECT ARRAY[0,1,2]::oidvector", vec![0_u32, 1, 2]),
+        ("SELECT ARRAY[7]::oidvector", vec![7]),
+        ("SELECT ''::oidvector", vec![]),
+    ] {
+        let [b, t] = load_both::<Vec<u32>>(&c, sql, p).await;
+        assert_eq!(b.unwrap(), expected, "binary: {sql}");
+        assert_eq!(t.unwrap(), expected, "text: {sql}");
+        let [b, t] = load_both::<pgcast::types::Array<u32>>(&c, sql, p).await;
+        assert_eq!(b.unwrap(), t.unwrap(), "{sql}");
+    }
+    for sql in [
+        "SELECT ARRAY[0,1,2]::int2vector",
+        "SELECT indkey FROM pg_index WHERE indrelid = 'pg_class'::regclass LIMIT 1",
+    ] {
+        let [b, t] = load_both::<Vec<i16>>(&c, sql, p).await;
+        let (b, t) = (b.unwrap(), t.unwrap());
+        assert!(!b.is_empty(), "{sql}");
+        assert_eq!(b, t, "{sql}");
+    }
 }

@@ -44,12 +44,15 @@ async fn integers_round_trip() {
     )
     .await;
     test_type(&c, "oid", &[(0_u32, "0"), (u32::MAX, "4294967295")]).await;
-    test_type(
-        &c,
-        "\"char\"",
-        &[(b'a' as i8, "'a'"), (-1_i8, "(-1)::int4")],
-    )
-    .await;
+    test_type(&c, "\"char\"", &[(b'a' as i8, "'a'")]).await;
+    if crate::support::server_version(&c).await >= 150_000 {
+        test_type(&c, "\"char\"", &[(-1_i8, "(-1)::int4")]).await;
+    } else {
+        eprintln!(
+            "skipped: a high-bit \"char\" as text, which PostgreSQL before 15 prints as \
+             the raw byte (not UTF-8) rather than as \\377"
+        );
+    }
 }
 
 #[tokio::test]

@@ -221,7 +221,9 @@ async fn timestamptz_in_several_zones() {
     }
 
     // Local mean time before the zones were standardised: offsets with
-    // seconds, kept by the text load.
+    // seconds, kept by the text load. Whether the server's tz database has
+    // them depends on its build (some drop the data before 1970), so the
+    // load is checked against what the server printed.
     for (zone, sql, text, off) in [
         (
             "Europe/Amsterdam",
@@ -245,12 +247,23 @@ async fn timestamptz_in_several_zones() {
         c.batch_execute(&format!("SET TimeZone = '{zone}'"))
             .await
             .unwrap();
-        assert_eq!(server_text(&c, sql).await.as_deref(), Some(text), "{zone}");
+        let printed = server_text(&c, sql).await.unwrap();
         let [b, t] = load_both::<OffsetDateTime>(&c, sql, &Policy::DEFAULT).await;
         let (b, t) = (b.unwrap(), t.unwrap());
         assert_eq!(b, t);
-        assert_eq!(t.offset(), off, "{zone}");
         assert_eq!(b.offset(), offset!(UTC));
+        if printed == text {
+            assert_eq!(t.offset(), off, "{zone}");
+        } else {
+            eprintln!("{zone}: the server's tz database has no local mean time: {printed}");
+            let (h, m, s) = t.offset().as_hms();
+            let shown = match (m, s) {
+                (0, 0) => format!("{:+03}", h),
+                (_, 0) => format!("{:+03}:{:02}", h, m.abs()),
+                _ => format!("{:+03}:{:02}:{:02}", h, m.abs(), s.abs()),
+            };
+            assert!(printed.ends_with(&shown), "{zone}: {printed} vs {shown}");
+        }
     }
 }
 
@@ -389,7 +402,13 @@ fn interval_cases() -> Vec<(Interval, &'static str)> {
 #[tokio::test]
 async fn intervals_in_every_style() {
     let c = connect().await;
-    let cases = interval_cases();
+    let mut cases = interval_cases();
+    if crate::support::server_version(&c).await < 150_000 {
+        // Interval input before 15 overflows on fields this large, though
+        // server holds such values.
+        eprintln!("skipped: the extreme interval literals, which PostgreSQL before 15 cannot read");
+        cases.retain(|(_, literal)| !literal.contains("178956970 years"));
+    }
     for style in ["postgres", "iso_8601", "sql_standard", "postgres_verbose"] {
         c.batch_execute(&format!("SET IntervalStyle = {style}"))
             .await

@@ -162,3 +162,104 @@ async fn ltree_round_trips() {
         .unwrap();
     assert!(row.get::<_, bool>(0));
 }
+
+/// A connection to a new database of the shared server, for extensions
+/// that must be installed somewhere else than where the other tests have them.
+async fn connect_fresh_database(c: &Client, name: &str) -> Client {
+    // one statement per call: a batch would run them in one transaction
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        c.batch_execute(&sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+    }
+    let db = pgcast_tempdb::shared().unwrap_or_else(|e| panic!("{e}"));
+    let mut config: tokio_postgres::Config = db.url().parse().unwrap();
+    config.dbname(name);
+    let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            eprintln!("connection error: {e}");
+        }
+    });
+    client
+}
+
+#[tokio::test]
+async fn literals_of_extensions_outside_public() {
+    use pgcast::sql::{Composable, Literal};
+    use pgcast::typeinfo::TypeInfo;
+    use pgcast::{Adapters, Format};
+
+    let main = connect().await;
+    let name = format!("pgcast_ext_schema_{}", std::process::id());
+    let c = connect_fresh_database(&main, &name).await;
+    c.batch_execute(
+        "CREATE SCHEMA ext;
+         CREATE EXTENSION hstore SCHEMA ext;
+         CREATE EXTENSION ltree SCHEMA ext;",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("extensions (contrib installed?): {e:?}"));
+    let hstore = map(&[("a", Some("1")), ("b", None)]);
+    let ltree = Ltree::new("Top.Science");
+    let lquery = Lquery::new("Top.*");
+    let run = async |scope: &Adapters| -> Vec<Option<String>> {
+        let (h, l, q) = (hstore.clone(), ltree.clone(), lquery.clone());
+        let q = pgcast::sql!("SELECT ({h:l})::text, ({l:l})::text, ({q:l})::text");
+        let inline = q.render_inline_with(scope).unwrap();
+        let rows = c
+            .simple_query(&inline)
+            .await
+            .unwrap_or_else(|e| panic!("{inline}: {e:?}"));
+        let row = rows
+            .iter()
+            .find_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(r) => Some(r),
+                _ => None,
+            })
+            .expect("a row");
+        (0..3).map(|i| row.get(i).map(str::to_owned)).collect()
+    };
+    let expected = [
+        Some(r#""a"=>"1", "b"=>NULL"#.to_owned()),
+        Some("Top.Science".to_owned()),
+        Some("Top.*".to_owned()),
+    ];
+
+    // Unregistered: the bare name, resolved by search_path.
+    c.batch_execute("SET search_path = public, ext")
+        .await
+        .unwrap();
+    let unregistered = Adapters::global().scope();
+    assert_eq!(run(&unregistered).await, expected);
+
+    // Registered from the catalogue: the schema it was found in, so the
+    // literal holds without ext on the search_path.
+    let mut scope = Adapters::global().scope();
+    for type_name in ["hstore", "ltree", "lquery"] {
+        let q = TypeInfo::query_by_name(type_name);
+        let row = c
+            .query_one(q.sql, &[&pgcast::bridge::Param::binary(&q.param)])
+            .await
+            .unwrap();
+        let values: Vec<Option<&[u8]>> = (0..row.len()).map(|i| row.get::<_, Raw>(i).0).collect();
+        let info = TypeInfo::from_row(&values, Format::Binary).unwrap();
+        assert_eq!(info.schema, "ext");
+        info.register(&mut scope).unwrap();
+    }
+    let inline = Literal::new(hstore.clone())
+        .render_inline_with(&scope)
+        .unwrap();
+    assert_eq!(inline, r#"'"a"=>"1", "b"=>NULL'::"ext"."hstore""#);
+    c.batch_execute("SET search_path = public").await.unwrap();
+    assert_eq!(run(&scope).await, expected);
+
+    drop(c);
+    // the database may still be in use while the connection closes
+    let _ = main
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await;
+}

@@ -118,3 +118,65 @@ impl ToJsonString for Value {
         serde_json::to_string(self).unwrap()
     }
 }
+
+/// The zone the server reports for the session (what a session passes to
+/// `Adapters::set_time_zone`).
+async fn session_zone(c: &tokio_postgres::Client) -> pgcast::TimeZone {
+    let name = crate::support::server_text(c, "SHOW TimeZone")
+        .await
+        .expect("a TimeZone");
+    pgcast::TimeZone::named(&name).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[tokio::test]
+async fn timestamptz_follows_the_session_time_zone() {
+    use time::OffsetDateTime;
+
+    let c = connect().await;
+    // instants since 1970, where every tz database agrees; both sides of
+    // daylight saving time, half-hour zones, a POSIX zone and a fixed offset
+    let instants = [
+        "2024-02-29 12:45:06.5+00",
+        "2024-07-01 00:30:00+00",
+        "1999-12-31 23:59:59.999999+00",
+        "1970-01-01 00:00:00+00",
+    ];
+    let set = [
+        "SET TimeZone = 'UTC'",
+        "SET TimeZone = 'Europe/Amsterdam'",
+        "SET TimeZone = 'America/St_Johns'",
+        "SET TimeZone = 'Asia/Kolkata'",
+        "SET TimeZone = 'Australia/Lord_Howe'",
+        "SET TimeZone = 'EST5EDT'",
+        "SET TIME ZONE INTERVAL '+03:00' HOUR TO MINUTE",
+        "SET TIME ZONE -7",
+    ];
+    for set in set {
+        c.batch_execute(set).await.unwrap();
+        let mut scope = Adapters::global().scope();
+        scope.set_time_zone(session_zone(&c).await);
+        for instant in instants {
+            let expr = format!("'{instant}'::timestamptz");
+            let sql = format!("SELECT {expr}, to_json({expr})");
+            let row = c.query_one(&sql, &[]).await.unwrap();
+            let ty = row.columns()[0].type_().clone();
+            let raw: Raw = row.get(0);
+            let binary = Ctx::binary(&ty).with_policy(scope.policy());
+            let value = scope.value_loader(&ty).load(&binary, raw.0).unwrap();
+            let theirs: pgcast::bridge::Loaded<serde_json::Value> = row.get(1);
+            assert_eq!(
+                serde_json::to_value(&value).unwrap(),
+                theirs.0,
+                "{set}: {instant}"
+            );
+            // the typed load gives the same offset from both formats
+            let printed = crate::support::server_text(&c, &format!("SELECT {expr}")).await;
+            let text = Ctx::text(&ty).with_policy(scope.policy());
+            let t: OffsetDateTime =
+                pgcast::Load::load(&text, printed.as_deref().unwrap().as_bytes()).unwrap();
+            let b: OffsetDateTime = pgcast::Load::load_opt(&binary, raw.0).unwrap();
+            assert_eq!((b, b.offset()), (t, t.offset()), "{set}: {instant}");
+        }
+    }
+    c.batch_execute("RESET TimeZone").await.unwrap();
+}

@@ -290,6 +290,27 @@ impl Adapters {
         self
     }
 
+    /// Sets the session time zone of this scope
+    /// ([`Policy::time_zone`](crate::Policy::time_zone)): what a session
+    /// calls with the `TimeZone` the server reports, at connect and on
+    /// every change, so that binary `timestamptz` values load with the
+    /// offsets the server's text and `to_json` show.
+    ///
+    /// ```
+    /// use pgcast_core::{Adapters, TimeZone};
+    ///
+    /// let mut scope = Adapters::global().scope();
+    /// scope.set_time_zone(TimeZone::named("Europe/Amsterdam").unwrap());
+    /// assert_eq!(scope.policy().time_zone.name(), Some("Europe/Amsterdam"));
+    /// assert_eq!(Adapters::global().policy().time_zone, TimeZone::UTC);
+    /// ```
+    pub fn set_time_zone(&mut self, zone: crate::TimeZone) -> &mut Adapters {
+        if self.0.policy.time_zone != zone {
+            self.registry_mut().policy.time_zone = zone;
+        }
+        self
+    }
+
     /// This scope with another policy (builder form of [`set_policy`](Self::set_policy)).
     pub fn with_policy(mut self, policy: Policy) -> Adapters {
         self.set_policy(policy);

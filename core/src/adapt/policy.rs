@@ -1,5 +1,7 @@
 //! Conversion choices a Rust type cannot make alone.
 
+use super::TimeZone;
+
 /// How `numeric` values load where the Rust side does not fix the type
 /// (the dynamic [`Value`](crate::Value)), and whether `f64` may take them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -38,7 +40,7 @@ pub enum InfinityPolicy {
 
 /// The conversion policy of a scope: the choices that the Rust type alone
 /// cannot make. The default is strict: exact numerics, no lossy conversion,
-/// infinity an error, serde values as jsonb.
+/// infinity an error, serde values as jsonb, instants shown in UTC.
 ///
 /// ```
 /// use pgcast_core::{Adapters, NumericPolicy, Policy};
@@ -58,6 +60,11 @@ pub struct Policy {
     pub infinity: InfinityPolicy,
     /// Allow every lossy conversion (`numeric` → `f64`, `float8` → `f32`).
     pub lossy: bool,
+    /// The session's time zone: the offset binary `timestamptz` values load
+    /// with, as the server's text form and `to_json` show them (see
+    /// [`TimeZone`]). UTC by default; set it with
+    /// [`Adapters::set_time_zone`](crate::Adapters::set_time_zone).
+    pub time_zone: TimeZone,
 }
 
 impl Policy {
@@ -67,6 +74,7 @@ impl Policy {
         json: JsonPolicy::Jsonb,
         infinity: InfinityPolicy::Error,
         lossy: false,
+        time_zone: TimeZone::UTC,
     };
 
     /// Whether `numeric` may load into `f64`.

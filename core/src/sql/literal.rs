@@ -20,11 +20,12 @@ use crate::{Adapters, Ctx, Error, ErrorKind, Format, IsNull, Result};
 /// - strings are `'…'` with `'` doubled; any backslash switches to ` E'…'`
 ///   with backslashes doubled, so the text means the same whatever
 ///   `standard_conforming_strings` says; a NUL is an [`ErrorKind::Nul`] error;
-/// - numbers (`int2`, `int4`, `int8`, `numeric`, `float8`) are bare, with a
-///   leading space when negative (`- -1`, never a `--` comment); NaN,
-///   ±Infinity and float8's `-0` are quoted and cast (`'NaN'::float8`), and so
-///   is every `float4`, since a bare constant would be read as `numeric` and
-///   compare as `float8` (`0.1 <> 0.1::float4`);
+/// - numbers keep their type: integers are bare, with a leading space when
+///   negative (`- -1`, never a `--` comment); a `numeric` is bare when it has
+///   a point (`1.50`) and cast otherwise (`'1000'::numeric`), since the lexer
+///   reads `1000` as an integer; floats are always quoted and cast
+///   (`'1'::float8`, `'0.1'::float4`, `'-0'::float8`, `'NaN'::float8`),
+///   since a bare `1.5` is `numeric` and a bare `1` an integer;
 /// - `NULL`, `true` and `false` are bare;
 /// - any other quoted value gets a cast to its type: built-in types by their
 ///   SQL name (`'2016-12-31'::date`, `'{1,2}'::int4[]`), user types (enums,
@@ -37,6 +38,7 @@ use crate::{Adapters, Ctx, Error, ErrorKind, Format, IsNull, Result};
 /// assert_eq!(Literal::new("it's").render_inline().unwrap(), "'it''s'");
 /// assert_eq!(Literal::new(r"C:\dir").render_inline().unwrap(), r" E'C:\\dir'");
 /// assert_eq!(Literal::new(-1_i32).render_inline().unwrap(), " -1");
+/// assert_eq!(Literal::new(1.0_f64).render_inline().unwrap(), "'1'::float8");
 /// assert_eq!(Literal::new(None::<i32>).render_inline().unwrap(), "NULL");
 /// assert_eq!(Literal::new(true).render_inline().unwrap(), "true");
 /// assert_eq!(Literal::new([1_u8, 255]).render_inline().unwrap(), r" E'\\x01ff'::bytea");
@@ -151,11 +153,17 @@ pub(crate) fn write_literal(
             ),
         )
     })?;
-    write_text_literal(text, &ty, out)
+    write_text_literal(text, &ty, scope, out)
 }
 
-/// Quotes the text form `text` of a value of type `ty`.
-pub(crate) fn write_text_literal(text: &str, ty: &Type, out: &mut String) -> Result<()> {
+/// Quotes the text form `text` of a value of type `ty`; `scope` names the
+/// schema of types found by name.
+pub(crate) fn write_text_literal(
+    text: &str,
+    ty: &Type,
+    scope: &Adapters,
+    out: &mut String,
+) -> Result<()> {
     if let Some(pos) = text.bytes().position(|b| b == 0) {
         return Err(Error::new(
             ErrorKind::Nul,
@@ -172,16 +180,16 @@ pub(crate) fn write_text_literal(text: &str, ty: &Type, out: &mut String) -> Res
             out.push_str("false");
             return Ok(());
         }
-        // float4 is not bare: the lexer would read a numeric constant, which
-        // compares as float8 (0.1 ≠ 0.1::float4); -0 is not bare either, a
-        // numeric constant has no negative zero.
-        Type::INT2 | Type::INT4 | Type::INT8 | Type::NUMERIC | Type::FLOAT8
-            if is_bare_number(text) && !is_negative_zero(ty, text) =>
-        {
-            if text.starts_with('-') {
-                out.push(' ');
-            }
-            out.push_str(text);
+        // Only what the lexer reads back as the same type is bare: integers
+        // as int4/int8 constants, numerics with a point or an exponent (a
+        // whole `1000` would be read as an integer, and `1000 / 3` is 333).
+        // Floats are never bare: a bare `1.5` is numeric and `1` an integer.
+        Type::INT2 | Type::INT4 | Type::INT8 if is_bare_number(text) && is_whole(text) => {
+            write_bare(text, out);
+            return Ok(());
+        }
+        Type::NUMERIC if is_bare_number(text) && !is_whole(text) => {
+            write_bare(text, out);
             return Ok(());
         }
         _ => {}
@@ -189,7 +197,7 @@ pub(crate) fn write_text_literal(text: &str, ty: &Type, out: &mut String) -> Res
     write_quoted(text, out);
     if *ty != Type::TEXT && *ty != Type::UNKNOWN {
         out.push_str("::");
-        write_type_name(ty, out)?;
+        write_type_name(ty, scope, out)?;
     }
     Ok(())
 }
@@ -244,12 +252,18 @@ fn is_bare_number(text: &str) -> bool {
     i == b.len()
 }
 
-/// `-0` of a float type (numeric has no negative zero and prints it as `0`).
-fn is_negative_zero(ty: &Type, text: &str) -> bool {
-    *ty == Type::FLOAT8
-        && text
-            .strip_prefix('-')
-            .is_some_and(|t| t.bytes().all(|b| b == b'0' || b == b'.'))
+/// Whether a number's text has neither a point nor an exponent, so that the
+/// lexer reads it as an integer constant.
+fn is_whole(text: &str) -> bool {
+    !text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'))
+}
+
+/// A number as it is, a space before a minus sign (`- -1`, never `--`).
+fn write_bare(text: &str, out: &mut String) {
+    if text.starts_with('-') {
+        out.push(' ');
+    }
+    out.push_str(text);
 }
 
 /// Whether `ty` is a built-in type, named bare in casts.
@@ -262,9 +276,14 @@ fn is_builtin(ty: &Type) -> bool {
 }
 
 /// The type name for a cast: `date`, `int4[]`, `"char"`, `"app"."mood"[]`.
-pub(crate) fn write_type_name(ty: &Type, out: &mut String) -> Result<()> {
+///
+/// A type named without a schema (an extension type the Rust side knows by
+/// name only, such as `hstore`) takes the schema `scope` registered it in,
+/// or stays bare for the server to resolve by `search_path`: an extension
+/// may be installed in any schema.
+pub(crate) fn write_type_name(ty: &Type, scope: &Adapters, out: &mut String) -> Result<()> {
     if let Kind::Array(elem) = ty.kind() {
-        write_type_name(elem, out)?;
+        write_type_name(elem, scope, out)?;
         out.push_str("[]");
         return Ok(());
     }
@@ -283,8 +302,16 @@ pub(crate) fn write_type_name(ty: &Type, out: &mut String) -> Result<()> {
         }
         return write_part(name, out);
     }
-    write_part(ty.schema(), out)?;
-    out.push('.');
+    let schema = if ty.schema().is_empty() {
+        let bare = format!("\"{}\"", ty.name().replace('"', "\"\""));
+        scope.type_by_name(&bare).map(|t| t.schema().to_owned())
+    } else {
+        Some(ty.schema().to_owned())
+    };
+    if let Some(schema) = schema.filter(|s| !s.is_empty()) {
+        write_part(&schema, out)?;
+        out.push('.');
+    }
     write_part(ty.name(), out)
 }
 
@@ -326,9 +353,10 @@ mod tests {
 
     #[test]
     fn type_names() {
+        let scope = Adapters::new();
         let name = |ty: &Type| {
             let mut s = String::new();
-            write_type_name(ty, &mut s).unwrap();
+            write_type_name(ty, &scope, &mut s).unwrap();
             s
         };
         assert_eq!(name(&Type::DATE), "date");
@@ -348,6 +376,26 @@ mod tests {
         assert_eq!(name(&moods), r#""public"."mood"[]"#);
         let weird = Type::new("we\"ird".into(), 90_002, Kind::Simple, "my app".into());
         assert_eq!(name(&weird), r#""my app"."we""ird""#);
+        // by name only: bare, or in the schema the scope found it in
+        let hstore = Type::new("hstore".into(), 0, Kind::Simple, String::new());
+        assert_eq!(name(&hstore), r#""hstore""#);
+        let hstores = Type::new(
+            "_hstore".into(),
+            0,
+            Kind::Array(hstore.clone()),
+            String::new(),
+        );
+        assert_eq!(name(&hstores), r#""hstore"[]"#);
+        let mut scope = Adapters::new();
+        scope.register_type(Type::new(
+            "hstore".into(),
+            91_000,
+            Kind::Simple,
+            "ext".into(),
+        ));
+        let mut s = String::new();
+        write_type_name(&hstores, &scope, &mut s).unwrap();
+        assert_eq!(s, r#""ext"."hstore"[]"#);
     }
 
     #[test]

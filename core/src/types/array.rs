@@ -335,7 +335,13 @@ fn load_elements<T: LoadOwned>(
     let ectx = ctx.with_type(domain_base(elem));
     match ctx.format {
         Format::Binary => {
-            let (shape, count, rest) = read_header(ctx.ty, elem, raw)?;
+            let (mut shape, count, rest) = read_header(ctx.ty, elem, raw)?;
+            if is_vector(ctx.ty) && shape.ndim == 1 {
+                // Vectors are zero-based by definition and their text form has
+                // no bounds; binary carries whatever bound the value was built
+                // with (`ARRAY[1,2]::oidvector` keeps 1): both read as zero-based.
+                shape.dims[0].lower_bound = 0;
+            }
             accept(&shape)?;
             let elements = read_binary_elements(&ectx, ctx.ty, count, rest)?;
             Ok((shape, elements))

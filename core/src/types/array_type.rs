@@ -124,11 +124,17 @@ pub fn array_delimiter(elem: &Type) -> u8 {
     }
 }
 
+/// `record`, the element type of `record[]`.
+static RECORD: Type = Type::RECORD;
+
 /// The element type of an array type, looking through domains over arrays.
 pub(crate) fn element_type(ty: &Type) -> Option<&Type> {
     match ty.kind() {
         Kind::Array(elem) => Some(elem),
         Kind::Domain(base) => element_type(base),
+        // postgres-types describes `_record` as a pseudo-type, yet the server
+        // sends it as an array of anonymous records (`array_agg(ROW(…))`).
+        _ if *ty == Type::RECORD_ARRAY => Some(&RECORD),
         _ => None,
     }
 }
@@ -274,5 +280,11 @@ mod tests {
         assert_eq!(ty.name(), "_mood");
         assert_eq!(element_type(&ty), Some(&mood));
         assert_eq!(array_type_or_unspecified(Type::UUID), Type::UUID_ARRAY);
+    }
+
+    #[test]
+    fn record_arrays_hold_records() {
+        assert_eq!(element_type(&Type::RECORD_ARRAY), Some(&Type::RECORD));
+        assert_eq!(element_type(&Type::RECORD), None);
     }
 }

@@ -102,9 +102,34 @@ pub fn unknown_label<T: ?Sized>(ctx: &Ctx<'_>, raw: &[u8], labels: &[&str]) -> E
 }
 
 /// Writes a label, in either format.
+///
+/// When the target type is an enum whose labels are known (the server's,
+/// from a prepared statement or the catalogue), a label it lacks is an
+/// [`OutOfRange`](ErrorKind::OutOfRange) error naming the label and the
+/// type, raised before anything is sent: the server would only answer
+/// 22P02 for the whole statement.
 #[inline]
 pub fn dump_label<T: ?Sized>(ctx: &Ctx<'_>, label: &str, out: &mut BytesMut) -> Result<IsNull> {
-    dump_str::<T>(label, &ctx.with_type(domain_base(ctx.ty)), out)
+    let base = domain_base(ctx.ty);
+    if let Kind::Enum(server) = base.kind()
+        && !server.iter().any(|s| s == label)
+    {
+        return Err(missing_label::<T>(ctx.ty, base, label, server));
+    }
+    dump_str::<T>(label, &ctx.with_type(base), out)
+}
+
+/// The error for dumping a label the target enum does not have.
+#[cold]
+fn missing_label<T: ?Sized>(ty: &Type, base: &Type, label: &str, server: &[String]) -> Error {
+    Error::out_of_range::<T>(
+        ty,
+        format!(
+            "enum {} has no label {label:?}; its labels are {}",
+            base.name(),
+            quoted(server.iter())
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -138,5 +163,15 @@ mod tests {
         dump_label::<()>(&Ctx::binary(&dom), "a b", &mut out).unwrap();
         assert_eq!(&out[..], b"a b");
         assert!(dump_label::<()>(&Ctx::binary(&Type::INT4), "a", &mut out).is_err());
+        out.clear();
+        let err = dump_label::<()>(&Ctx::text(&dom), "happy", &mut out).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::OutOfRange);
+        assert_eq!(
+            err.message(),
+            "enum mood has no label \"happy\"; its labels are \"sad\", \"it's\", \"a b\""
+        );
+        assert!(out.is_empty(), "nothing written");
+        dump_label::<()>(&Ctx::text(&Type::TEXT), "happy", &mut out).unwrap();
+        assert_eq!(&out[..], b"happy");
     }
 }

@@ -32,9 +32,11 @@ fn is_hstore(ty: &Type) -> bool {
 }
 
 /// The type hstore values are sent as without a statement to say: `hstore`
-/// with OID 0, which the server resolves by name.
+/// with OID 0 and no schema (the extension may live in any), which the
+/// server resolves by name; a literal casts to the schema the rendering
+/// scope registered it in, else to the bare name.
 fn hstore_type() -> Type {
-    Type::new("hstore".into(), 0, Kind::Simple, "public".into())
+    Type::new("hstore".into(), 0, Kind::Simple, String::new())
 }
 
 /// Decodes an hstore into `(key, value)` pairs, in wire order.

@@ -141,9 +141,10 @@ macro_rules! ltree_type {
         }
 
         impl StaticType for $t {
-            /// The extension type by name, OID 0: the server resolves it.
+            /// The extension type by name, OID 0 and no schema (the
+            /// extension may live in any): the server resolves it.
             fn static_type(_: &Policy) -> Type {
-                Type::new($name.into(), 0, Kind::Simple, "public".into())
+                Type::new($name.into(), 0, Kind::Simple, String::new())
             }
         }
     };

@@ -36,3 +36,4 @@ mod timestamp;
 pub use infinite::Infinite;
 pub use interval::Interval;
 pub use time_of_day::TimeTz;
+pub(crate) use timestamp::text_in_own_offset;

@@ -155,7 +155,7 @@ impl Endless for OffsetDateTime {
             && let Ok(bytes) = <[u8; 8]>::try_from(raw)
             && let Some(dt) = micros_to_datetime(i64::from_be_bytes(bytes))
         {
-            return Ok(Infinite::Finite(dt.assume_utc()));
+            return in_session_zone(ctx, dt.assume_utc()).map(Infinite::Finite);
         }
         decode_zoned(ctx, raw)
     }
@@ -178,12 +178,48 @@ impl Endless for OffsetDateTime {
 
 endless_codec!(OffsetDateTime);
 
+/// A UTC instant from the binary form, shown in the session's time zone
+/// ([`Policy::time_zone`](crate::Policy::time_zone)) as the text form would
+/// show it; the text form keeps the offset the server wrote, which is the
+/// session's already.
+#[inline]
+fn in_session_zone(ctx: &Ctx<'_>, utc: OffsetDateTime) -> Result<OffsetDateTime> {
+    let zone = &ctx.policy.time_zone;
+    if zone.is_utc() {
+        return Ok(utc);
+    }
+    let offset = zone.offset_at(utc).map_err(|e| e.with_pg_type(ctx.ty))?;
+    utc.checked_to_offset(offset).ok_or_else(|| {
+        Error::out_of_range::<OffsetDateTime>(
+            ctx.ty,
+            format!("{utc} at offset {offset} is out of the range of OffsetDateTime"),
+        )
+    })
+}
+
+/// `dt` as the text form shows it in its own offset
+/// (`2024-02-29 13:45:06.5+01`), where the text dump shows UTC: what
+/// [`Value`](crate::Value)'s JSON is made from, since the offset a value was
+/// loaded with is the session's.
+pub(crate) fn text_in_own_offset(dt: OffsetDateTime) -> String {
+    let local = local_nanos(PrimitiveDateTime::new(dt.date(), dt.time()));
+    let mut text = String::new();
+    // Writing into a String cannot fail; values from the server are whole
+    // microseconds.
+    let _ = syntax::write_timestamp(
+        &mut text,
+        local.div_euclid(1000) as i64,
+        Some(dt.offset().whole_seconds()),
+    );
+    text
+}
+
 /// `OffsetDateTime` from either format: text, infinities, errors.
 fn decode_zoned(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Infinite<OffsetDateTime>> {
     <OffsetDateTime as Endless>::accepts(ctx)?;
     if let Some(v) = decode_micros::<OffsetDateTime>(ctx, raw)? {
         return Ok(match v {
-            Infinite::Finite(dt) => Infinite::Finite(dt.assume_utc()),
+            Infinite::Finite(dt) => Infinite::Finite(in_session_zone(ctx, dt.assume_utc())?),
             Infinite::NegInfinity => Infinite::NegInfinity,
             Infinite::Infinity => Infinite::Infinity,
         });
