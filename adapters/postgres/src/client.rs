@@ -212,6 +212,14 @@ fn lookup<C: GenericClient>(client: &mut C, l: &Lookup) -> Result<Option<TypeInf
     Ok(Some(TypeInfo::from_row(&values, Format::Binary)?))
 }
 
+/// Reads the connection's `TimeZone`.
+fn time_zone<C: GenericClient>(client: &mut C, sql: &str) -> Result<String> {
+    let row = client
+        .query_typed_one(sql, &[])
+        .map_err(|e| error(e).with_query(sql))?;
+    row.try_get(0).map_err(|e| error(e).with_query(sql))
+}
+
 /// Drives `exec` until the request runs, once: its rows then come from the
 /// iterator. A stale statement is forgotten by the session, and the error
 /// returned: [`with_rows`] tries once more.
@@ -221,6 +229,7 @@ fn start<'c, C: GenericClient, T: RowType>(
 ) -> Result<(postgres::RowIter<'c>, Rows<T>)> {
     let statement = loop {
         match exec.next_action()? {
+            Action::TimeZone(sql) => exec.time_zone(&time_zone(client, sql)?),
             Action::Lookup(l) => {
                 let found = lookup(client, &l)?;
                 exec.found(found)?;
@@ -330,6 +339,7 @@ pub(crate) fn describe<C: GenericClient, T: RowType>(
 ) -> Result<(Exec<Statement, T>, Vec<Column>)> {
     loop {
         match exec.next_action()? {
+            Action::TimeZone(sql) => exec.time_zone(&time_zone(client, sql)?),
             Action::Lookup(l) => {
                 let found = lookup(client, &l)?;
                 exec.found(found)?;

@@ -236,6 +236,15 @@ pub(crate) async fn lookup<C: GenericClient + Sync>(
     Ok(Some(TypeInfo::from_row(&values, Format::Binary)?))
 }
 
+/// Reads the connection's `TimeZone`.
+async fn time_zone<C: GenericClient + Sync>(client: &C, sql: &str) -> Result<String> {
+    let row = client
+        .query_typed_one(sql, &[])
+        .await
+        .map_err(|e| error(e).with_query(sql))?;
+    row.try_get(0).map_err(|e| error(e).with_query(sql))
+}
+
 /// What running an [`Exec`] left: the statement it ran on (`None`: sent in
 /// one round trip) and the driver's stream.
 type Started = (Option<Statement>, tokio_postgres::RowStream);
@@ -247,6 +256,10 @@ pub(crate) async fn run<C: GenericClient + Sync, T: RowType>(
 ) -> Result<Started> {
     loop {
         let sent = match exec.next_action()? {
+            Action::TimeZone(sql) => {
+                exec.time_zone(&time_zone(client, sql).await?);
+                continue;
+            }
             Action::Lookup(l) => {
                 let found = lookup(client, &l).await?;
                 exec.found(found)?;
@@ -306,6 +319,7 @@ pub(crate) async fn describe<C: Conn + ?Sized, T: RowType>(
     let client = conn.generic_client();
     loop {
         match exec.next_action()? {
+            Action::TimeZone(sql) => exec.time_zone(&time_zone(client, sql).await?),
             Action::Lookup(l) => {
                 let found = lookup(client, &l).await?;
                 exec.found(found)?;

@@ -43,4 +43,7 @@ pub use resolve::{Lookup, Registration};
 pub use rows::{AnyPlan, Decoder, First, Record, RecordPlan, RowType, Rows, expect_one};
 pub use run::{Action, Exec};
 pub use session::{Prepare, Session, Step};
-pub use sniff::{changes_name_resolution, first_keyword, returns_no_rows};
+pub use sniff::{changes_name_resolution, changes_time_zone, first_keyword, returns_no_rows};
+
+/// Reads the connection's `TimeZone` (one `text` column, one row).
+pub const TIME_ZONE_SQL: &str = "SELECT pg_catalog.current_setting('TimeZone')";

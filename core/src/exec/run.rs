@@ -23,6 +23,10 @@ use super::{Error, Result};
 /// What the driver does next for an [`Exec`].
 #[derive(Debug)]
 pub enum Action<S> {
+    /// Read the connection's `TimeZone`: run this query (one `text` column,
+    /// one row; all built in, so one round trip is safe) and hand the value
+    /// to [`Exec::time_zone`].
+    TimeZone(&'static str),
     /// Run this catalogue query (parameters and results built in, so one
     /// round trip is safe) and hand its row to [`Exec::found`].
     Lookup(Lookup),
@@ -156,6 +160,9 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
 
     /// What to send next.
     pub fn next_action(&mut self) -> Result<Action<S>> {
+        if self.session.needs_time_zone() {
+            return Ok(Action::TimeZone(super::TIME_ZONE_SQL));
+        }
         if let Some(reg) = &mut self.registration {
             match reg.next_lookup(&self.session.scope())? {
                 Some(lookup) => return Ok(Action::Lookup(lookup)),
@@ -173,6 +180,11 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
         };
         self.last = Some(sent);
         Ok(action)
+    }
+
+    /// The connection's `TimeZone`, as [`Action::TimeZone`] read it.
+    pub fn time_zone(&mut self, name: &str) {
+        self.session.set_time_zone_name(name);
     }
 
     /// The row of the last [`Action::Lookup`] (`None`: no such type).

@@ -5,6 +5,7 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use crate::Adapters;
@@ -81,6 +82,9 @@ struct Shared<S> {
     caching: bool,
     capacity: usize,
     cache: Mutex<Cache<S>>,
+    /// Whether the scope's time zone is the connection's `TimeZone` as last
+    /// read (see [`Session::needs_time_zone`]).
+    zone_known: AtomicBool,
 }
 
 /// How many query texts a session remembers before it forgets the least
@@ -166,6 +170,7 @@ impl<S: Clone + Send + 'static> Session<S> {
                     plans: HashMap::new(),
                     clock: 0,
                 }),
+                zone_known: AtomicBool::new(!caching),
             }),
             overlay: None,
         }
@@ -314,11 +319,37 @@ impl<S: Clone + Send + 'static> Session<S> {
     }
 
     /// Notes that `text` ran: a statement that may change name resolution
-    /// clears the cache.
+    /// clears the cache; one that may change the time zone has it read again.
     pub fn ran(&self, text: &str) {
-        if self.shared.caching && sniff::changes_name_resolution(text) {
+        if !self.shared.caching {
+            return;
+        }
+        if sniff::changes_name_resolution(text) {
             self.clear_cache();
         }
+        if sniff::changes_time_zone(text) {
+            self.shared.zone_known.store(false, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the connection's `TimeZone` should be read (with
+    /// [`TIME_ZONE_SQL`](super::TIME_ZONE_SQL)) before the next query: once
+    /// per session, and again after a statement run through it changed the
+    /// setting. Binary `timestamptz` values then load with the
+    /// connection's offset, as its text and `to_json` show them. Sessions
+    /// that cache nothing (plain driver clients) keep UTC.
+    pub fn needs_time_zone(&self) -> bool {
+        !self.shared.zone_known.load(Ordering::Relaxed)
+    }
+
+    /// The connection's `TimeZone` setting as read: the scope follows it. A
+    /// zone the machine's time zone database does not know leaves UTC.
+    pub fn set_time_zone_name(&self, name: &str) {
+        let zone = crate::TimeZone::named(name).unwrap_or(crate::TimeZone::UTC);
+        self.configure(|scope| {
+            scope.set_time_zone(zone);
+        });
+        self.shared.zone_known.store(true, Ordering::Relaxed);
     }
 
     /// The number of statements kept.

@@ -135,6 +135,23 @@ pub fn changes_name_resolution(text: &str) -> bool {
     }
 }
 
+/// Whether running the statement may change the session's `TimeZone`
+/// (`SET TIME ZONE`, `SET timezone`, `set_config('TimeZone', …)`, `RESET`,
+/// `DISCARD ALL`).
+///
+/// ```
+/// use pgcast_core::exec::changes_time_zone;
+///
+/// assert!(changes_time_zone("SET TIME ZONE 'Europe/Amsterdam'"));
+/// assert!(changes_time_zone("select set_config('timezone', 'UTC', false)"));
+/// assert!(!changes_time_zone("SELECT now()"));
+/// ```
+pub fn changes_time_zone(text: &str) -> bool {
+    contains_word(text, "timezone")
+        || contains_word(text, "time zone")
+        || matches!(first_keyword(text).as_deref(), Some("RESET" | "DISCARD"))
+}
+
 /// How a statement's result can be taken as a subquery.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Wrap {

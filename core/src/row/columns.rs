@@ -8,6 +8,22 @@ use super::RawRow;
 use crate::types::Json;
 use crate::{Adapters, Ctx, Error, ErrorKind, Format, Load, Policy, Result};
 
+/// A type mismatch on a type pgcast has no loader for says what to do.
+fn hint(err: Error, ty: &Type) -> Error {
+    if err.kind() != ErrorKind::WrongType || crate::Value::has_builtin_loader(ty) {
+        return err;
+    }
+    Error::new(
+        ErrorKind::WrongType,
+        format!(
+            "{}; pgcast has no loader for {}: read it as a pgcast::Value (the server's text \
+             for it), or cast it in SQL (`::text`) to load a String",
+            err.message(),
+            ty.name()
+        ),
+    )
+}
+
 /// One column of a result, as the server describes it: what a driver hands
 /// over once per statement.
 ///
@@ -199,7 +215,7 @@ impl<'a> Columns<'a> {
             format: column.format,
             policy: self.policy,
         };
-        check(&plan.ctx()).map_err(|e| plan.context::<T>(e))?;
+        check(&plan.ctx()).map_err(|e| plan.context::<T>(hint(e, &plan.ty)))?;
         Ok(plan)
     }
 

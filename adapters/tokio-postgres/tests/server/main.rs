@@ -5,6 +5,7 @@
 mod support;
 
 mod copy;
+mod correctness;
 mod cursor;
 mod errors;
 mod pool;

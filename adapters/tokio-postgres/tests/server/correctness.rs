@@ -1,0 +1,555 @@
+//! The defects found by running pgcast as a new user would, each held down
+//! by a test on a fresh connection, under a timeout where it could hang.
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use pgcast::sql::Sql;
+use pgcast::{PgComposite, PgEnum, Value, sql};
+use pgcast_tokio_postgres::{ClientExt, ErrorKind, PgClient, Prepare, Record};
+use tokio_postgres::Client;
+
+use crate::support::connect;
+
+/// Fails the test instead of hanging it.
+async fn within<T>(what: &str, f: impl Future<Output = T>) -> T {
+    match tokio::time::timeout(Duration::from_secs(60), f).await {
+        Ok(v) => v,
+        Err(_) => panic!("{what}: no answer in 60 s (a hang)"),
+    }
+}
+
+/// A schema of its own with an enum, a composite, a domain over the enum
+/// and a table using them, made on one connection; the tests then use
+/// fresh connections that have never seen the types.
+async fn fixtures(schema: &str) {
+    let setup = connect().await;
+    setup
+        .batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE;
+             CREATE SCHEMA {schema};
+             CREATE TYPE {schema}.mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');
+             CREATE TYPE {schema}.film_summary AS (title text, rating {schema}.mpaa_rating);
+             CREATE DOMAIN {schema}.rating_d AS {schema}.mpaa_rating;
+             CREATE TABLE {schema}.film (
+                 id int4 PRIMARY KEY, title text NOT NULL, rating {schema}.mpaa_rating,
+                 released date, seen timestamptz, meta jsonb, code uuid, tags text[],
+                 ratings {schema}.mpaa_rating[], fts tsvector);
+             INSERT INTO {schema}.film
+                 SELECT n, 'film ' || n, 'PG-13', DATE '2006-01-01' + n,
+                        TIMESTAMPTZ '2006-01-01 00:00:00+00' + n * INTERVAL '1 hour',
+                        jsonb_build_object('n', n), md5(n::text)::uuid,
+                        ARRAY['a', 'b'], ARRAY['G', 'R']::{schema}.mpaa_rating[],
+                        to_tsvector('english', 'academy battle ' || n)
+                 FROM generate_series(1, 10000) n;"
+        ))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn unseen_result_types_do_not_hang() {
+    fixtures("c_hang").await;
+    let pad = "repeat('x', 200)";
+    let queries = [
+        format!("SELECT 'PG-13'::c_hang.mpaa_rating, {pad} FROM generate_series(1, 10000)"),
+        format!("SELECT ROW('t', 'R')::c_hang.film_summary, {pad} FROM generate_series(1, 10000)"),
+        format!("SELECT 'G'::c_hang.rating_d, {pad} FROM generate_series(1, 10000)"),
+        format!(
+            "SELECT ARRAY['G', 'R']::c_hang.mpaa_rating[], {pad} FROM generate_series(1, 10000)"
+        ),
+        "SELECT * FROM c_hang.film".to_owned(),
+    ];
+    for text in &queries {
+        let q = Sql::from_runtime_unchecked(text.clone());
+        // a plain client and a session of its own, each on a fresh connection
+        let plain = connect().await;
+        let records = within(text, plain.fetch_records(&q)).await.unwrap();
+        assert_eq!(records.len(), 10_000, "{text}");
+        let client = PgClient::new(connect().await);
+        for _ in 0..3 {
+            let n = within(text, client.fetch_records(&q)).await.unwrap().len();
+            assert_eq!(n, 10_000, "{text}");
+        }
+        // streamed
+        let fresh = connect().await;
+        let mut stream = within(text, fresh.fetch_stream::<Record>(&q))
+            .await
+            .unwrap();
+        let mut n = 0;
+        while let Some(row) = within(text, stream.next()).await {
+            row.unwrap();
+            n += 1;
+        }
+        assert_eq!(n, 10_000, "{text}");
+    }
+
+    // typed rows: the enum as its derived type and as a string
+    #[derive(PgEnum, Debug, PartialEq, Clone, Copy)]
+    #[pg(name = "c_hang.mpaa_rating")]
+    enum MpaaRating {
+        G,
+        #[pg(rename = "PG")]
+        Pg,
+        #[pg(rename = "PG-13")]
+        Pg13,
+        R,
+        #[pg(rename = "NC-17")]
+        Nc17,
+    }
+    let fresh = connect().await;
+    let n = 10_000_i32;
+    let rows: Vec<(MpaaRating, String)> = within(
+        "derived enum",
+        fresh.fetch_all(&sql!(
+            "SELECT 'PG-13'::c_hang.mpaa_rating, repeat('x', 200) FROM generate_series(1, {n})"
+        )),
+    )
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 10_000);
+    assert_eq!(rows[0].0, MpaaRating::Pg13);
+
+    // a cursor over an unseen type, in a transaction of a fresh connection
+    let mut fresh = PgClient::new(connect().await);
+    let tx = fresh.pg_transaction().await.unwrap();
+    let mut cursor = within(
+        "cursor",
+        tx.cursor::<(String, Vec<String>)>(&Sql::new(
+            "SELECT rating::text, ratings::text[] FROM c_hang.film ORDER BY id",
+        )),
+    )
+    .await
+    .unwrap();
+    let mut total = 0;
+    loop {
+        let batch = within("fetch_many", cursor.fetch_many(2_500))
+            .await
+            .unwrap();
+        if batch.is_empty() {
+            break;
+        }
+        total += batch.len();
+    }
+    assert_eq!(total, 10_000);
+    let mut cursor = within(
+        "cursor of records",
+        tx.cursor::<Record>(&Sql::new("SELECT * FROM c_hang.film ORDER BY id")),
+    )
+    .await
+    .unwrap();
+    let rows = within("fetch_rest", cursor.fetch_rest()).await.unwrap();
+    assert_eq!(rows.len(), 10_000);
+    assert_eq!(rows[0].get("rating"), Some(&Value::Text("PG-13".into())));
+    tx.rollback().await.unwrap();
+}
+
+async fn strings_against_typed_columns(client: &(impl ClientExt + ?Sized), table: &str) {
+    let t = pgcast::sql::Identifier::qualified(["c_strings".to_owned(), table.to_owned()]);
+    // citext's operators live with it, in its schema
+    client
+        .exec(&Sql::new("SET search_path TO public, c_strings"))
+        .await
+        .unwrap();
+    client
+        .exec(&sql!(
+            "CREATE TABLE {t} (rating c_strings.mpaa_rating, d date, ts timestamptz, j jsonb,
+                               ci c_strings.citext, u uuid, dom c_strings.day_d)"
+        ))
+        .await
+        .unwrap();
+    let (rating, day, ts, json, ci, uuid) = (
+        String::from("PG-13"),
+        "2024-02-29",
+        "2024-02-29 12:00:00+00",
+        r#"{"a": [1, 2]}"#,
+        "MiXeD",
+        "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+    );
+    // twice: the second run may go out in one round trip
+    for _ in 0..2 {
+        let n = client
+            .exec(&sql!(
+                "INSERT INTO {t} VALUES ({rating}, {day}, {ts}, {json}, {ci}, {uuid}, {day})"
+            ))
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+    for _ in 0..3 {
+        let checks = [
+            sql!("SELECT count(*) FROM {t} WHERE rating = {rating}"),
+            sql!("SELECT count(*) FROM {t} WHERE d = {day}"),
+            sql!("SELECT count(*) FROM {t} WHERE ts = {ts}"),
+            sql!("SELECT count(*) FROM {t} WHERE j = {json}"),
+            sql!("SELECT count(*) FROM {t} WHERE ci = {ci} AND ci = 'mixed'"),
+            sql!("SELECT count(*) FROM {t} WHERE u = {uuid}"),
+            sql!("SELECT count(*) FROM {t} WHERE dom = {day}"),
+        ];
+        for q in checks {
+            let n: i64 = client.fetch_scalar(&q).await.unwrap();
+            assert_eq!(n, 2, "{q:?}");
+        }
+    }
+    // an explicit cast keeps working
+    let d: time::Date = client
+        .fetch_scalar(&sql!("SELECT {day}::date"))
+        .await
+        .unwrap();
+    assert_eq!(d.to_string(), "2024-02-29");
+    let v: Vec<u32> = client
+        .fetch_scalar(&sql!("SELECT {}::oidvector", "1 2 3"))
+        .await
+        .unwrap();
+    assert_eq!(v, [1, 2, 3]);
+}
+
+#[tokio::test]
+async fn strings_bind_against_enum_date_jsonb_citext_uuid_and_domain_columns() {
+    let setup = connect().await;
+    setup
+        .batch_execute(
+            "DROP SCHEMA IF EXISTS c_strings CASCADE;
+             CREATE SCHEMA c_strings;
+             CREATE EXTENSION IF NOT EXISTS citext SCHEMA c_strings;
+             CREATE TYPE c_strings.mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');
+             CREATE DOMAIN c_strings.day_d AS date CHECK (VALUE > DATE '2000-01-01');",
+        )
+        .await
+        .unwrap();
+    let plain: Client = connect().await;
+    strings_against_typed_columns(&plain, "plain").await;
+    let client = PgClient::new(connect().await);
+    client
+        .pg_session()
+        .set_prepare(Prepare::Auto { threshold: 5 });
+    strings_against_typed_columns(&client, "session").await;
+    let client = PgClient::new(connect().await);
+    client.pg_session().set_prepare(Prepare::Always);
+    strings_against_typed_columns(&client, "always").await;
+}
+
+#[tokio::test]
+async fn derived_composites_go_out_as_their_named_type() {
+    let setup = connect().await;
+    setup
+        .batch_execute(
+            "DROP SCHEMA IF EXISTS c_comp CASCADE;
+             CREATE SCHEMA c_comp;
+             CREATE TYPE c_comp.mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');
+             CREATE TYPE c_comp.film_summary AS (title text, rating c_comp.mpaa_rating);",
+        )
+        .await
+        .unwrap();
+
+    #[derive(PgEnum, Debug, PartialEq, Clone, Copy)]
+    #[pg(name = "c_comp.mpaa_rating", rename_all = "UPPERCASE")]
+    enum Rating {
+        G,
+        R,
+    }
+    #[derive(PgComposite, Debug, PartialEq, Clone)]
+    #[pg(name = "c_comp.film_summary")]
+    struct FilmSummary {
+        title: String,
+        rating: Rating,
+    }
+    let value = FilmSummary {
+        title: "Academy Dinosaur".into(),
+        rating: Rating::R,
+    };
+    // a fresh session, nothing registered: the type is fetched on first use
+    for client in [
+        PgClient::new(connect().await),
+        PgClient::new(connect().await),
+    ] {
+        for _ in 0..3 {
+            let same: bool = within(
+                "composite parameter",
+                client.fetch_scalar(&sql!(
+                    "SELECT ROW('Academy Dinosaur', 'R')::c_comp.film_summary = {value}"
+                )),
+            )
+            .await
+            .unwrap();
+            assert!(same);
+        }
+        let back: FilmSummary = client.fetch_scalar(&sql!("SELECT {value}")).await.unwrap();
+        assert_eq!(back, value);
+        assert!(
+            client
+                .pg_session()
+                .scope()
+                .type_by_name("c_comp.film_summary")
+                .is_some()
+        );
+    }
+    // a plain client too
+    let plain = connect().await;
+    let other = FilmSummary {
+        title: "x".into(),
+        rating: Rating::G,
+    };
+    let same: bool = plain
+        .fetch_scalar(&sql!("SELECT ROW('x', 'G')::c_comp.film_summary = {other}"))
+        .await
+        .unwrap();
+    assert!(same);
+
+    // a type the database lacks: an error that says so
+    #[derive(PgComposite, Debug, Clone)]
+    #[pg(name = "c_comp.no_such_type")]
+    struct Missing {
+        a: i32,
+    }
+    let err = plain
+        .fetch_scalar::<bool>(&sql!("SELECT {} IS NULL", Missing { a: 1 }))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("no type named") && err.to_string().contains("no_such_type"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn types_without_a_loader_come_out_as_the_servers_text() {
+    fixtures("c_text").await;
+    let client = PgClient::new(connect().await);
+    let cases = [
+        "to_tsvector('english', 'The academy battles the dinosaurs')",
+        "'fat & rat'::tsquery",
+        "'(1,2)'::point",
+        "'<(1,2),3>'::circle",
+        "B'1011'::bit(4)",
+        "'16/B374D848'::pg_lsn",
+        "'<a>b</a>'::xml",
+        "'pg_class'::regclass",
+        "'int4'::regtype",
+        "'(0,1)'::tid",
+        "ROW('t', 'PG')::c_text.film_summary",
+        "ARRAY[to_tsvector('a b'), NULL]",
+        "NULL::tsvector",
+    ];
+    for expr in cases {
+        let q = Sql::from_runtime_unchecked(format!("SELECT {expr} AS v"));
+        let records = within(expr, client.fetch_records(&q)).await.unwrap();
+        let ours = serde_json::to_value(records[0].get("v").unwrap()).unwrap();
+        // the server's JSON for the value, or for its text (composites:
+        // pgcast gives their text, to_jsonb an object)
+        let mut server = Vec::new();
+        for form in ["v", "v::text"] {
+            let json: Option<String> = client
+                .fetch_scalar(&Sql::from_runtime_unchecked(format!(
+                    "SELECT to_jsonb({form})::text FROM (SELECT {expr} AS v) q"
+                )))
+                .await
+                .unwrap();
+            server.push(json.map_or(serde_json::Value::Null, |j| {
+                serde_json::from_str(&j).unwrap()
+            }));
+        }
+        assert!(
+            server.contains(&ours),
+            "{expr}: {ours} is none of {server:?}"
+        );
+        // the column keeps its own type
+        assert_ne!(records[0].columns()[0].ty, pgcast::Type::TEXT, "{expr}");
+    }
+
+    // DML with RETURNING is wrapped too, and the whole film table
+    let rows = client
+        .fetch_records(&Sql::new(
+            "UPDATE c_text.film SET fts = fts WHERE id <= 3 RETURNING id, fts",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(matches!(
+        rows[0].get("fts"),
+        Some(Value::Other {
+            format: pgcast::Format::Text,
+            ..
+        })
+    ));
+    let films = client
+        .fetch_records(&Sql::new("SELECT * FROM c_text.film WHERE id = 1"))
+        .await
+        .unwrap();
+    let fts = serde_json::to_value(films[0].get("fts").unwrap()).unwrap();
+    assert_eq!(fts, serde_json::json!("'1':3 'academi':1 'battl':2"));
+
+    // every base type of the catalogue loads (NULL) through the same path
+    let names: Vec<String> = client
+        .fetch_all(&Sql::new(
+            "SELECT format_type(t.oid, NULL) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+             WHERE n.nspname = 'pg_catalog' AND t.typtype = 'b' AND t.typisdefined
+               AND t.typname NOT LIKE '\\_%' AND t.typinput <> 'array_in'::regproc
+               AND t.typname NOT IN ('unknown', 'cstring')",
+        ))
+        .await
+        .unwrap();
+    assert!(names.len() > 50, "{names:?}");
+    for name in names {
+        let q = Sql::from_runtime_unchecked(format!("SELECT NULL::{name} AS v"));
+        let rows = client
+            .fetch_records(&q)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(rows[0].get("v"), Some(&Value::Null), "{name}");
+    }
+
+    // a typed field says what to use instead
+    let err = client
+        .fetch_scalar::<String>(&Sql::new("SELECT to_tsvector('a b')"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Adapt(pgcast::ErrorKind::WrongType),
+        "{err}"
+    );
+    assert!(err.to_string().contains("::text"), "{err}");
+}
+
+#[tokio::test]
+async fn statements_follow_search_path_changes_and_survive_schema_changes() {
+    let setup = connect().await;
+    setup
+        .batch_execute(
+            "DROP SCHEMA IF EXISTS c_sp_a CASCADE; DROP SCHEMA IF EXISTS c_sp_b CASCADE;
+             CREATE SCHEMA c_sp_a; CREATE SCHEMA c_sp_b;
+             CREATE TYPE c_sp_a.pair AS (x int4, y int4);
+             CREATE TYPE c_sp_b.pair AS (label text);
+             CREATE TABLE c_sp_a.t (v c_sp_a.pair); INSERT INTO c_sp_a.t VALUES (ROW(1, 2));
+             CREATE TABLE c_sp_b.t (v c_sp_b.pair); INSERT INTO c_sp_b.t VALUES (ROW('b'));
+             CREATE TABLE c_sp_a.grows (id int4); INSERT INTO c_sp_a.grows VALUES (1);",
+        )
+        .await
+        .unwrap();
+    let client = PgClient::new(connect().await);
+    client.pg_session().set_prepare(Prepare::Always);
+    let q = Sql::new("SELECT v::text FROM t");
+    client
+        .exec(&Sql::new("SET search_path TO c_sp_a"))
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let v: String = client.fetch_scalar(&q).await.unwrap();
+        assert_eq!(v, "(1,2)");
+    }
+    client
+        .exec(&Sql::new("SET search_path TO c_sp_b"))
+        .await
+        .unwrap();
+    let v: String = client.fetch_scalar(&q).await.unwrap();
+    assert_eq!(v, "(b)");
+    // records of the composites: each schema's own
+    let r = client
+        .fetch_records(&Sql::new("SELECT v FROM t"))
+        .await
+        .unwrap();
+    assert_eq!(serde_json::to_value(r[0].get("v")).unwrap(), "(b)");
+    client
+        .exec(&Sql::new("SET search_path TO c_sp_a"))
+        .await
+        .unwrap();
+    let r = client
+        .fetch_records(&Sql::new("SELECT v FROM t"))
+        .await
+        .unwrap();
+    assert_eq!(serde_json::to_value(r[0].get("v")).unwrap(), "(1,2)");
+
+    // the result changes shape under a kept statement: prepared again, once
+    let q = Sql::new("SELECT * FROM c_sp_a.grows");
+    let before: Vec<Record> = client.fetch_all(&q).await.unwrap();
+    assert_eq!(before[0].len(), 1);
+    setup
+        .batch_execute("ALTER TABLE c_sp_a.grows ADD COLUMN name text DEFAULT 'n'")
+        .await
+        .unwrap();
+    let after: Vec<Record> = client.fetch_all(&q).await.unwrap();
+    assert_eq!(after[0].len(), 2);
+    assert_eq!(after[0].get("name"), Some(&Value::Text("n".into())));
+    // and a typed row follows
+    let (id, name): (i32, String) = client.fetch_one(&q).await.unwrap();
+    assert_eq!((id, name.as_str()), (1, "n"));
+}
+
+#[tokio::test]
+async fn concurrent_registrations_all_land() {
+    let setup = connect().await;
+    let names: Vec<String> = (0..8).map(|i| format!("c_reg.e{i}")).collect();
+    let mut ddl = String::from("DROP SCHEMA IF EXISTS c_reg CASCADE; CREATE SCHEMA c_reg;");
+    for name in &names {
+        ddl.push_str(&format!("CREATE TYPE {name} AS ENUM ('a');"));
+    }
+    setup.batch_execute(&ddl).await.unwrap();
+    let client = PgClient::new(connect().await);
+    let registrations = names.iter().map(|n| client.register_types([n.as_str()]));
+    let policy_change = async {
+        client.pg_session().configure(|scope| {
+            scope.set_policy(pgcast::Policy {
+                lossy: true,
+                ..pgcast::Policy::DEFAULT
+            });
+        });
+    };
+    let (done, ()) = tokio::join!(futures_util::future::join_all(registrations), policy_change);
+    for r in done {
+        r.unwrap();
+    }
+    let scope = client.pg_session().scope();
+    for name in &names {
+        assert!(scope.type_by_name(name).is_some(), "{name} lost");
+    }
+    assert!(scope.policy().lossy, "the policy change was lost");
+}
+
+#[tokio::test]
+async fn composed_values_reach_the_server_untouched() {
+    // a query with a literal, an identifier and bound values, sent by every
+    // path (described, one round trip, kept)
+    let client = PgClient::new(connect().await);
+    client
+        .pg_session()
+        .set_prepare(Prepare::Auto { threshold: 3 });
+    let col = "v";
+    for i in 0..4_i64 {
+        let q = sql!("SELECT {i} + 1 AS {col:i}, {:l} AS lit", 1.0_f64);
+        let (v, lit): (i64, f64) = client.fetch_one(&q).await.unwrap();
+        assert_eq!((v, lit), (i + 1, 1.0));
+        let _ = q.render().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn timestamptz_values_follow_the_connection_time_zone() {
+    let client = PgClient::new(connect().await);
+    let q = Sql::new(
+        "SELECT TIMESTAMPTZ '2024-07-01 12:00:00+00' AS t, to_json(TIMESTAMPTZ '2024-07-01 12:00:00+00')::text AS j",
+    );
+    for zone in [
+        "UTC",
+        "Europe/Amsterdam",
+        "Asia/Kolkata",
+        "America/St_Johns",
+    ] {
+        client
+            .exec(&Sql::from_runtime_unchecked(format!(
+                "SET TIME ZONE '{zone}'"
+            )))
+            .await
+            .unwrap();
+        for _ in 0..2 {
+            let rows = client.fetch_records(&q).await.unwrap();
+            let ours = serde_json::to_value(rows[0].get("t").unwrap()).unwrap();
+            let Some(Value::Text(server)) = rows[0].get("j") else {
+                panic!("{rows:?}")
+            };
+            let server: serde_json::Value = serde_json::from_str(server).unwrap();
+            assert_eq!(ours, server, "{zone}");
+        }
+    }
+}
