@@ -481,6 +481,62 @@ async fn arrays_of_anonymous_records() {
 }
 
 #[tokio::test]
+async fn anonymous_records_into_derived_composites_by_position() {
+    #[derive(PgComposite, Debug, PartialEq, Clone)]
+    struct Pair {
+        n: i32,
+        label: Option<String>,
+    }
+    let c = connect().await;
+    // a single record, an array of them, array_agg: binary carries each
+    // field's type, so the Rust fields match by position
+    let (one_pair,): (Pair,) = one(&c, "SELECT ROW(1, 'a'::text)").await;
+    assert_eq!(
+        one_pair,
+        Pair {
+            n: 1,
+            label: Some("a".into())
+        }
+    );
+    let (pairs,): (Vec<Pair>,) =
+        one(&c, "SELECT ARRAY[ROW(1, 'a'::text), ROW(2, NULL::text)]").await;
+    assert_eq!(pairs[1], Pair { n: 2, label: None });
+    let (agg,): (Vec<Option<Pair>>,) = one(
+        &c,
+        "SELECT array_agg(CASE WHEN i = 2 THEN NULL ELSE ROW(i, i::text) END ORDER BY i)
+           FROM generate_series(1, 3) i",
+    )
+    .await;
+    assert_eq!(agg.len(), 3);
+    assert_eq!(agg[1], None);
+    assert_eq!(
+        agg[2],
+        Some(Pair {
+            n: 3,
+            label: Some("3".into())
+        })
+    );
+    // wrong width, wrong field type, text format: clear errors
+    for (sql, needle) in [
+        (
+            "SELECT ROW(1, 'a'::text, true)",
+            "3 fields for 2 Rust fields",
+        ),
+        ("SELECT ROW('x'::text, 'a'::text)", "no conversion"),
+    ] {
+        let row = c.query_one(sql, &[]).await.unwrap();
+        let raw: Raw = row.get(0);
+        let err = <Pair as pgcast::Load>::load_opt(&Ctx::binary(&Type::RECORD), raw.0).unwrap_err();
+        assert!(err.to_string().contains(needle), "{sql}: {err}");
+    }
+    let pair = <Pair as pgcast::Load>::load_opt(&Ctx::text(&Type::RECORD), Some(b"(1,)")).unwrap();
+    assert_eq!(pair, Pair { n: 1, label: None });
+    let err =
+        <Pair as pgcast::Load>::load_opt(&Ctx::text(&Type::RECORD), Some(b"(x,a)")).unwrap_err();
+    assert!(err.to_string().contains("attribute"), "{err}");
+}
+
+#[tokio::test]
 async fn enum_labels_the_server_lacks_are_not_sent() {
     /// The schema's enum with one variant more than the server has.
     #[derive(PgEnum, Debug, PartialEq, Clone, Copy)]

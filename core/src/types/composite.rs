@@ -138,7 +138,11 @@ pub fn attributes<T: ?Sized>(ty: &Type) -> Result<&[Field]> {
 pub struct CompositeFields<'t> {
     ctx: Ctx<'t>,
     names: &'static [&'static str],
-    fields: &'t [Field],
+    /// The type's attributes; for an anonymous `record`, the fields of the
+    /// value being read, typed by the OIDs the binary format carries.
+    fields: Cow<'t, [Field]>,
+    /// An anonymous `record`: fields match by position, types per value.
+    anonymous: bool,
     /// The attribute position of each Rust field.
     positions: Vec<usize>,
 }
@@ -151,6 +155,16 @@ impl<'t> CompositeFields<'t> {
         ctx: &Ctx<'t>,
         names: &'static [&'static str],
     ) -> Result<CompositeFields<'t>> {
+        if *domain_base(ctx.ty) == Type::RECORD {
+            // `ROW(…)` or `array_agg(ROW(…))`: by position, checked per value.
+            return Ok(CompositeFields {
+                ctx: *ctx,
+                names,
+                fields: Cow::Owned(Vec::new()),
+                anonymous: true,
+                positions: (0..names.len()).collect(),
+            });
+        }
         let fields = attributes::<T>(ctx.ty)?;
         let mut positions = Vec::with_capacity(names.len());
         let mut missing = Vec::new();
@@ -169,7 +183,8 @@ impl<'t> CompositeFields<'t> {
             return Ok(CompositeFields {
                 ctx: *ctx,
                 names,
-                fields,
+                fields: Cow::Borrowed(fields),
+                anonymous: false,
                 positions,
             });
         }
@@ -209,20 +224,24 @@ impl<'t> CompositeFields<'t> {
     /// The context of Rust field `k`: its attribute's type, domains looked
     /// through.
     #[inline]
-    pub fn ctx(&self, k: usize) -> Result<Ctx<'t>> {
+    pub fn ctx(&self, k: usize) -> Result<Ctx<'_>> {
         let field = self.field(k)?;
         Ok(self.ctx.with_type(domain_base(field.type_())))
     }
 
-    fn field(&self, k: usize) -> Result<&'t Field> {
+    fn field(&self, k: usize) -> Result<&Field> {
         self.positions
             .get(k)
             .and_then(|&p| self.fields.get(p))
             .ok_or_else(|| Error::new(ErrorKind::Malformed, format!("no field {k}")))
     }
 
-    /// Checks Rust field `k`, of type `F`, against its attribute's type.
+    /// Checks Rust field `k`, of type `F`, against its attribute's type
+    /// (for an anonymous `record`, each value is checked as it is read).
     pub fn check<F: LoadOwned>(&self, k: usize) -> Result<()> {
+        if self.anonymous {
+            return Ok(());
+        }
         F::check(&self.ctx(k)?).map_err(|e| in_attribute(e, self.name(k)))
     }
 
@@ -239,6 +258,9 @@ impl<'t> CompositeFields<'t> {
     ) -> Result<CompositeValue<'t, 'r>> {
         let fields = CompositeFields::resolve::<T>(ctx, names)?;
         let malformed = |msg: String| Error::malformed(ctx.ty, msg).with_rust_type::<T>();
+        if fields.anonymous {
+            return CompositeValue::anonymous::<T>(fields, raw);
+        }
         let values = match ctx.format {
             Format::Binary => {
                 let values = record::parse_binary(raw).map_err(malformed)?;
@@ -285,11 +307,82 @@ pub struct CompositeValue<'t, 'r> {
     values: Vec<TextField<'r>>,
 }
 
-impl CompositeValue<'_, '_> {
+impl<'t, 'r> CompositeValue<'t, 'r> {
+    /// An anonymous `record` in binary format, its fields matched to the
+    /// Rust fields by position and typed by the OIDs it carries.
+    fn anonymous<T: ?Sized>(
+        mut fields: CompositeFields<'t>,
+        raw: &'r [u8],
+    ) -> Result<CompositeValue<'t, 'r>> {
+        let ty = fields.ctx.ty;
+        if fields.ctx.format == Format::Text {
+            // Text carries no field types: each field loads as its Rust
+            // field's own type.
+            let values = record::parse_text(raw)
+                .map_err(|m| Error::malformed(ty, m).with_rust_type::<T>())?;
+            if values.len() != fields.names.len() {
+                return Err(Error::new(
+                    ErrorKind::WrongType,
+                    format!(
+                        "an anonymous record of {} fields for {} Rust fields (matched by position)",
+                        values.len(),
+                        fields.names.len()
+                    ),
+                )
+                .with_pg_type(ty)
+                .with_rust_type::<T>());
+            }
+            return Ok(CompositeValue { fields, values });
+        }
+        let values =
+            record::parse_binary(raw).map_err(|m| Error::malformed(ty, m).with_rust_type::<T>())?;
+        if values.len() != fields.names.len() {
+            return Err(Error::new(
+                ErrorKind::WrongType,
+                format!(
+                    "an anonymous record of {} fields for {} Rust fields (matched by position)",
+                    values.len(),
+                    fields.names.len()
+                ),
+            )
+            .with_pg_type(ty)
+            .with_rust_type::<T>());
+        }
+        let mut typed = Vec::with_capacity(values.len());
+        for (k, (oid, _)) in values.iter().enumerate() {
+            let Some(field_ty) = Type::from_oid(*oid) else {
+                return Err(Error::new(
+                    ErrorKind::WrongType,
+                    format!(
+                        "field {} of an anonymous record has type OID {oid}, which is not built \
+                         in; cast the record to a named composite type (ROW(…)::my_type)",
+                        k + 1
+                    ),
+                )
+                .with_pg_type(ty)
+                .with_rust_type::<T>());
+            };
+            let name = fields.names.get(k).copied().unwrap_or("?");
+            typed.push(Field::new(name.to_owned(), field_ty));
+        }
+        fields.fields = Cow::Owned(typed);
+        let values = values
+            .into_iter()
+            .map(|(_, v)| v.map(Cow::Borrowed))
+            .collect();
+        Ok(CompositeValue { fields, values })
+    }
+
     /// Loads Rust field `k` as `F`.
     #[inline]
-    pub fn load<F: LoadOwned>(&self, k: usize) -> Result<F> {
-        let ctx = self.fields.ctx(k)?;
+    pub fn load<F: LoadOwned + StaticType>(&self, k: usize) -> Result<F> {
+        let own;
+        let ctx = if self.fields.anonymous && self.fields.fields.is_empty() {
+            own = F::static_type(self.fields.ctx.policy);
+            self.fields.ctx.with_type(domain_base(&own))
+        } else {
+            self.fields.ctx(k)?
+        };
         let raw = self
             .fields
             .positions
