@@ -14,7 +14,7 @@
 
 use std::error::Error;
 
-use pgcast::postgres::{ClientExt, PgClient};
+use pgcast::postgres::{ClientExt, PgClient, TransactionEnd, TransactionExt};
 use pgcast::sql::{Identifier, Placeholder, Sql, Values, bind};
 use pgcast::{FromRow, ToRow, sql};
 

@@ -204,6 +204,17 @@ impl TypeInfo {
         }
     }
 
+    /// Parses the catalogue query's row as a driver hands it over.
+    pub fn from_raw_row<R: crate::row::RawRow + ?Sized>(
+        row: &R,
+        format: Format,
+    ) -> Result<TypeInfo> {
+        let values = (0..COLUMNS)
+            .map(|i| row.raw(i))
+            .collect::<Result<Vec<_>>>()?;
+        TypeInfo::from_row(&values, format)
+    }
+
     /// Parses the catalogue query's row: the raw value of each of its
     /// [`COLUMNS`] columns, in order, all in `format`.
     pub fn from_row(values: &[Option<&[u8]>], format: Format) -> Result<TypeInfo> {

@@ -2,15 +2,14 @@
 //! same verbs as the async adapter, driving the same core.
 
 use std::io::{Read, Write};
-use std::ops::{Deref, DerefMut};
 
 use pgcast_core::exec::{
     Action, BinaryCopyEncoder, COPY_CHUNK, CopyOutState, Exec, Lookup, Record, Registration,
-    RowType, Rows, copy_in_statements, copy_out_statement, expect_one,
+    RowType, Rows, copy_in_statements, copy_out_statement, exactly_one, one_of,
 };
-use pgcast_core::row::{Column, RawRow, ToRow};
+use pgcast_core::row::{Column, ToRow};
 use pgcast_core::sql::{Composable, Sql};
-use pgcast_core::typeinfo::{COLUMNS, TypeInfo};
+use pgcast_core::typeinfo::TypeInfo;
 use pgcast_core::{Adapters, Format, LoadOwned, Type};
 use pgcast_tokio_postgres::{RowRef, columns, error};
 use postgres::fallible_iterator::FallibleIterator;
@@ -83,88 +82,37 @@ impl<T: Conn + ?Sized> Conn for &mut T {
 /// A blocking client with a [`Session`] of its own: the connection's
 /// registry scope, prepared statements by text, row plans per statement. It
 /// derefs to the client.
-#[derive(Debug)]
-pub struct PgClient<C> {
-    client: C,
-    session: Session,
-}
+pub type PgClient<C> = pgcast_core::exec::PgClient<C, Statement>;
 
-impl<C: Conn> PgClient<C> {
-    /// `client` with a new session on a scope of the global registry.
-    pub fn new(client: C) -> PgClient<C> {
-        PgClient::with_session(client, Session::new())
-    }
-
-    /// `client` with this session (one session per connection).
-    pub fn with_session(client: C, session: Session) -> PgClient<C> {
-        PgClient { client, session }
-    }
-
-    /// The session.
-    pub fn pg_session(&self) -> &Session {
-        &self.session
-    }
-
-    /// The client, without the session.
-    pub fn into_inner(self) -> C {
-        self.client
-    }
-
-    /// Fetches the types `names` (SQL syntax) with the types they refer to
-    /// from the catalogue and registers them in this connection's scope.
-    pub fn register_types<I>(&mut self, names: I) -> Result<Vec<Type>>
-    where
-        I: IntoIterator,
-        I::Item: AsRef<str>,
-    {
-        let names: Vec<String> = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
-        let mut reg = Registration::new(&names);
-        while let Some(l) = reg.next_lookup(&self.session.scope())? {
-            let found = lookup(self.client.generic_client(), &l)?;
-            reg.found(found)?;
-        }
-        Ok(self.session.configure(|scope| reg.register(scope))?)
-    }
-
-    /// [`register_types`](Self::register_types) for one name.
-    pub fn register_type(&mut self, name: &str) -> Result<Type> {
-        let mut types = self.register_types([name])?;
-        Ok(types.remove(0))
-    }
-}
-
-impl PgClient<Client> {
+/// Transactions that share a [`PgClient`]'s session.
+pub trait TransactionExt {
     /// Opens a transaction that shares this client's session.
-    pub fn pg_transaction(&mut self) -> Result<PgClient<Transaction<'_>>> {
-        let session = self.session.clone();
-        let tx = self.client.transaction().map_err(error)?;
+    fn pg_transaction(&mut self) -> Result<PgClient<Transaction<'_>>>;
+}
+
+impl TransactionExt for PgClient<Client> {
+    fn pg_transaction(&mut self) -> Result<PgClient<Transaction<'_>>> {
+        let session = self.pg_session().clone();
+        let tx = self.client_mut().transaction().map_err(error)?;
         Ok(PgClient::with_session(tx, session))
     }
 }
 
-impl PgClient<Transaction<'_>> {
+/// Ending a [`PgClient`]'s transaction.
+pub trait TransactionEnd {
     /// Commits the transaction.
-    pub fn commit(self) -> Result<()> {
-        self.client.commit().map_err(error)
-    }
-
+    fn commit(self) -> Result<()>;
     /// Rolls the transaction back.
-    pub fn rollback(self) -> Result<()> {
-        self.client.rollback().map_err(error)
-    }
+    fn rollback(self) -> Result<()>;
 }
 
-impl<C> Deref for PgClient<C> {
-    type Target = C;
-
-    fn deref(&self) -> &C {
-        &self.client
+impl TransactionEnd for PgClient<Transaction<'_>> {
+    fn commit(self) -> Result<()> {
+        self.into_inner().commit().map_err(error)
     }
-}
 
-impl<C> DerefMut for PgClient<C> {
-    fn deref_mut(&mut self) -> &mut C {
-        &mut self.client
+    fn rollback(self) -> Result<()> {
+        self.into_inner().rollback().map_err(error)
     }
 }
 
@@ -172,11 +120,11 @@ impl<C: Conn> Conn for PgClient<C> {
     type Client = C::Client;
 
     fn generic_client(&mut self) -> &mut C::Client {
-        self.client.generic_client()
+        self.client_mut().generic_client()
     }
 
     fn session(&self) -> Session {
-        self.session.clone()
+        self.pg_session().clone()
     }
 }
 
@@ -204,12 +152,8 @@ fn lookup<C: GenericClient>(client: &mut C, l: &Lookup) -> Result<Option<TypeInf
     let row = client
         .query_typed_opt(l.sql, &params)
         .map_err(|e| error(e).with_query(l.sql))?;
-    let Some(row) = row else { return Ok(None) };
-    let raw = RowRef(&row);
-    let values = (0..COLUMNS)
-        .map(|i| raw.raw(i))
-        .collect::<pgcast_core::Result<Vec<_>>>()?;
-    Ok(Some(TypeInfo::from_row(&values, Format::Binary)?))
+    let info = row.map(|row| TypeInfo::from_raw_row(&RowRef(&row), Format::Binary));
+    Ok(info.transpose()?)
 }
 
 /// Reads the connection's `TimeZone`.
@@ -331,6 +275,19 @@ impl<T: RowType> std::fmt::Debug for RowIter<'_, T> {
     }
 }
 
+/// "Exactly one" or "at most one" row of a query.
+fn one<C: Conn + ?Sized, T: RowType>(
+    conn: &mut C,
+    query: &impl Composable,
+    at_most: bool,
+) -> Result<Option<T>> {
+    let exec = Exec::query(&conn.session(), query)?;
+    with_rows(conn.generic_client(), exec, |inner, rows| {
+        let query = rows.query().to_owned();
+        one_of(RowIter { inner, rows }, at_most, &query)
+    })
+}
+
 /// Describes a query (nothing runs): its request as it would run, and its
 /// columns, `T`'s plan checked against them.
 pub(crate) fn describe<C: GenericClient, T: RowType>(
@@ -338,31 +295,29 @@ pub(crate) fn describe<C: GenericClient, T: RowType>(
     mut exec: Exec<Statement, T>,
 ) -> Result<(Exec<Statement, T>, Vec<Column>)> {
     loop {
-        match exec.next_action()? {
-            Action::TimeZone(sql) => exec.time_zone(&time_zone(client, sql)?),
+        let next = exec.next_action()?;
+        let described = match next {
+            Action::TimeZone(sql) => {
+                let zone = time_zone(client, sql)?;
+                exec.time_zone(&zone);
+                None
+            }
             Action::Lookup(l) => {
                 let found = lookup(client, &l)?;
                 exec.found(found)?;
+                None
             }
-            Action::Execute(st) => {
-                let cols = columns(st.columns());
-                if exec.prepared(&st, &cols)? {
-                    exec.decoder(&cols)?;
-                    return Ok((exec, cols));
-                }
-            }
+            Action::Execute(st) => exec.described(&st, columns(st.columns()))?,
             Action::Direct | Action::Prepare => {
-                match client.prepare_typed(exec.text(), exec.request().param_types()) {
-                    Ok(st) => {
-                        let cols = columns(st.columns());
-                        if exec.prepared(&st, &cols)? {
-                            exec.decoder(&cols)?;
-                            return Ok((exec, cols));
-                        }
-                    }
-                    Err(e) => exec.failed(error(e))?,
+                let prepared = client.prepare_typed(exec.text(), exec.request().param_types());
+                match prepared {
+                    Ok(st) => exec.described(&st, columns(st.columns()))?,
+                    Err(e) => exec.failed(error(e)).map(|()| None)?,
                 }
             }
+        };
+        if let Some(cols) = described {
+            return Ok((exec, cols));
         }
     }
 }
@@ -404,34 +359,15 @@ pub trait ClientExt: Conn {
     /// [`NoRows`](ErrorKind::NoRows) or [`TooManyRows`](ErrorKind::TooManyRows)
     /// otherwise.
     fn fetch_one<T: RowType>(&mut self, query: &impl Composable) -> Result<T> {
-        self.fetch_optional_or(query, false)?
-            .ok_or_else(|| Error::message(ErrorKind::NoRows, "the query returned no rows"))
+        let q = query
+            .render_inline_with(&self.session().scope())
+            .unwrap_or_default();
+        exactly_one(one(self, query, false)?, &q)
     }
 
     /// At most one row as a `T`.
     fn fetch_optional<T: RowType>(&mut self, query: &impl Composable) -> Result<Option<T>> {
-        self.fetch_optional_or(query, true)
-    }
-
-    #[doc(hidden)]
-    fn fetch_optional_or<T: RowType>(
-        &mut self,
-        query: &impl Composable,
-        at_most: bool,
-    ) -> Result<Option<T>> {
-        let exec = Exec::query(&self.session(), query)?;
-        with_rows(self.generic_client(), exec, |mut iter, mut rows| {
-            let mut next = || match iter.next() {
-                Ok(Some(row)) => rows
-                    .decode(&RowRef(&row), || columns(row.columns()))
-                    .map(Some),
-                Ok(None) => Ok(None),
-                Err(e) => Err(error(e)),
-            };
-            let first = next()?;
-            let more = first.is_some() && next()?.is_some();
-            expect_one(first, more, at_most, rows.query())
-        })
+        one(self, query, true)
     }
 
     /// The first column of exactly one row, as any `Load` type.
@@ -472,6 +408,29 @@ pub trait ClientExt: Conn {
         let exec = Exec::<Statement, T>::describe(&self.session(), query)?;
         let described = describe(self.generic_client(), exec)?;
         Cursor::open(self, described, true)
+    }
+
+    /// Fetches the types `names` (SQL syntax) with the types they refer to
+    /// from the catalogue and registers them in this connection's session
+    /// scope.
+    fn register_types<I>(&mut self, names: I) -> Result<Vec<Type>>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        let names: Vec<String> = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
+        let session = self.session();
+        let mut reg = Registration::new(&names);
+        while let Some(l) = reg.next_lookup(&session.scope())? {
+            let found = lookup(self.generic_client(), &l)?;
+            reg.found(found)?;
+        }
+        Ok(session.configure(|scope| reg.register(scope))?)
+    }
+
+    /// [`register_types`](Self::register_types) for one name.
+    fn register_type(&mut self, name: &str) -> Result<Type> {
+        Ok(self.register_types([name])?.remove(0))
     }
 
     /// This connection with `scope` for the queries run through it: a

@@ -29,19 +29,13 @@ impl<'c, C: Conn + ?Sized, T: RowType> Cursor<'c, C, T> {
         hold: bool,
     ) -> Result<Cursor<'c, C, T>> {
         let (exec, cols) = described;
-        let decoder = exec.decoder(&cols)?;
-        let name = CursorState::<Statement, T>::name_new();
-        let declare = CursorState::<Statement, T>::declare(&name, exec.request(), hold);
+        let (state, declare) = CursorState::open(&exec, &cols, hold)?;
         let command = Exec::<Statement, Record>::request_command(exec.session(), declare);
-        let text = command.text().to_owned();
         with_rows(conn.generic_client(), command, |mut iter, _| {
             while iter.next().map_err(error)?.is_some() {}
             Ok(())
         })?;
-        Ok(Cursor {
-            conn,
-            state: CursorState::new(name, decoder, &text),
-        })
+        Ok(Cursor { conn, state })
     }
 
     /// The cursor's name on the server.
@@ -60,16 +54,7 @@ impl<'c, C: Conn + ?Sized, T: RowType> Cursor<'c, C, T> {
         }
         let client = self.conn.generic_client();
         let text = CursorState::<Statement, T>::fetch_text(self.state.name(), n);
-        let statement = match self.state.statement(n) {
-            Some(st) => st,
-            None => {
-                let st = client
-                    .prepare(&text)
-                    .map_err(|e| error(e).with_query(&text))?;
-                self.state.set_statement(n, st.clone());
-                st
-            }
-        };
+        let statement = fetch_statement(client, &mut self.state, n, &text)?;
         let mut iter = client
             .query_raw(&statement, std::iter::empty::<i32>())
             .map_err(|e| error(e).with_query(&text))?;
@@ -105,6 +90,23 @@ impl<'c, C: Conn + ?Sized, T: RowType> Cursor<'c, C, T> {
             .batch_execute(&text)
             .map_err(|e| error(e).with_query(&text))
     }
+}
+
+/// The `FETCH` statement of batches of `n`: prepared once per cursor.
+fn fetch_statement<C: GenericClient, T: RowType>(
+    client: &mut C,
+    state: &mut CursorState<Statement, T>,
+    n: Option<u32>,
+    text: &str,
+) -> Result<Statement> {
+    if let Some(st) = state.statement(n) {
+        return Ok(st);
+    }
+    let st = client
+        .prepare(text)
+        .map_err(|e| error(e).with_query(text))?;
+    state.set_statement(n, st.clone());
+    Ok(st)
 }
 
 impl<C: Conn + ?Sized, T: RowType> fmt::Debug for Cursor<'_, C, T> {

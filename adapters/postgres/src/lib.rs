@@ -29,7 +29,7 @@ mod client;
 mod copy;
 mod cursor;
 
-pub use client::{ClientExt, Conn, PgClient, RowIter, Scoped};
+pub use client::{ClientExt, Conn, PgClient, RowIter, Scoped, TransactionEnd, TransactionExt};
 pub use copy::CopyOutRows;
 pub use cursor::Cursor;
 pub use pgcast_tokio_postgres::{
@@ -38,5 +38,5 @@ pub use pgcast_tokio_postgres::{
 
 /// The traits to import: `use pgcast::postgres::prelude::*;`.
 pub mod prelude {
-    pub use crate::{ClientExt, PgClient};
+    pub use crate::{ClientExt, PgClient, TransactionEnd, TransactionExt};
 }

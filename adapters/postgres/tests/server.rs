@@ -6,7 +6,9 @@ use std::io::Read;
 
 use pgcast::sql::{Identifier, Placeholder, Sql, bind};
 use pgcast::{FromRow, ToRow, Value, sql};
-use pgcast_postgres::{ClientExt, ErrorKind, First, PgClient, Record};
+use pgcast_postgres::{
+    ClientExt, ErrorKind, First, PgClient, Record, TransactionEnd, TransactionExt,
+};
 use postgres::error::SqlState;
 use postgres::{Client, NoTls};
 

@@ -3,12 +3,13 @@
 //! connection gains, [`PgClient`] a client with a session of its own.
 
 use std::future::Future;
-use std::ops::{Deref, DerefMut};
 
 use futures_util::{StreamExt, pin_mut};
-use pgcast_core::exec::{Action, Exec, Lookup, Record, Registration, RowType, expect_one};
+use pgcast_core::exec::{
+    Action, Exec, Lookup, Record, Registration, RowType, exactly_one, expect_one,
+};
 use pgcast_core::sql::Composable;
-use pgcast_core::typeinfo::{COLUMNS, TypeInfo};
+use pgcast_core::typeinfo::TypeInfo;
 use pgcast_core::{Adapters, Format, LoadOwned, Type};
 use tokio_postgres::{Client, GenericClient, Statement, Transaction};
 
@@ -81,9 +82,8 @@ impl<T: Conn + ?Sized> Conn for &T {
 
 /// A client with a [`Session`] of its own: the registry scope of the
 /// connection (types registered here stay here), prepared statements kept
-/// by query text and row plans per statement.
-///
-/// It derefs to the client, so every driver method stays at hand.
+/// by query text and row plans per statement. It derefs to the client, so
+/// every driver method stays at hand.
 ///
 /// ```no_run
 /// # async fn f(client: tokio_postgres::Client) -> pgcast_tokio_postgres::Result<()> {
@@ -97,92 +97,37 @@ impl<T: Conn + ?Sized> Conn for &T {
 /// assert_eq!(n, 42);
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
-pub struct PgClient<C> {
-    client: C,
-    session: Session,
-}
+pub type PgClient<C> = pgcast_core::exec::PgClient<C, Statement>;
 
-impl<C: Conn> PgClient<C> {
-    /// `client` with a new session on a scope of the global registry.
-    pub fn new(client: C) -> PgClient<C> {
-        PgClient::with_session(client, Session::new())
-    }
-
-    /// `client` with this session (one session per connection: a client and
-    /// its transactions may share one).
-    pub fn with_session(client: C, session: Session) -> PgClient<C> {
-        PgClient { client, session }
-    }
-
-    /// The session.
-    pub fn pg_session(&self) -> &Session {
-        &self.session
-    }
-
-    /// The client, without the session.
-    pub fn into_inner(self) -> C {
-        self.client
-    }
-
-    /// Fetches the types `names` (SQL syntax: `hstore`, `app.mood`,
-    /// `"Other Schema"."My Type"`; unqualified names follow the
-    /// `search_path`) with the types they refer to, and registers them in
-    /// this connection's scope, where dumpers, loaders and row plans find
-    /// them. Concurrent registrations all land.
-    pub async fn register_types<I>(&self, names: I) -> Result<Vec<Type>>
-    where
-        I: IntoIterator,
-        I::Item: AsRef<str>,
-    {
-        let names: Vec<String> = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
-        let mut reg = Registration::new(&names);
-        let client = self.generic_client();
-        while let Some(l) = reg.next_lookup(&self.session.scope())? {
-            reg.found(lookup(client, &l).await?)?;
-        }
-        Ok(self.session.configure(|scope| reg.register(scope))?)
-    }
-
-    /// [`register_types`](Self::register_types) for one name.
-    pub async fn register_type(&self, name: &str) -> Result<Type> {
-        let mut types = self.register_types([name]).await?;
-        Ok(types.remove(0))
-    }
-}
-
-impl PgClient<Client> {
+/// Transactions that share a [`PgClient`]'s session.
+pub trait TransactionExt {
     /// Opens a transaction that shares this client's session.
-    pub async fn pg_transaction(&mut self) -> Result<PgClient<Transaction<'_>>> {
-        let session = self.session.clone();
-        let tx = self.client.transaction().await.map_err(error)?;
+    fn pg_transaction(&mut self) -> impl Future<Output = Result<PgClient<Transaction<'_>>>> + Send;
+}
+
+impl TransactionExt for PgClient<Client> {
+    async fn pg_transaction(&mut self) -> Result<PgClient<Transaction<'_>>> {
+        let session = self.pg_session().clone();
+        let tx = self.client_mut().transaction().await.map_err(error)?;
         Ok(PgClient::with_session(tx, session))
     }
 }
 
-impl PgClient<Transaction<'_>> {
+/// Ending a [`PgClient`]'s transaction.
+pub trait TransactionEnd {
     /// Commits the transaction.
-    pub async fn commit(self) -> Result<()> {
-        self.client.commit().await.map_err(error)
-    }
-
+    fn commit(self) -> impl Future<Output = Result<()>> + Send;
     /// Rolls the transaction back.
-    pub async fn rollback(self) -> Result<()> {
-        self.client.rollback().await.map_err(error)
-    }
+    fn rollback(self) -> impl Future<Output = Result<()>> + Send;
 }
 
-impl<C> Deref for PgClient<C> {
-    type Target = C;
-
-    fn deref(&self) -> &C {
-        &self.client
+impl TransactionEnd for PgClient<Transaction<'_>> {
+    async fn commit(self) -> Result<()> {
+        self.into_inner().commit().await.map_err(error)
     }
-}
 
-impl<C> DerefMut for PgClient<C> {
-    fn deref_mut(&mut self) -> &mut C {
-        &mut self.client
+    async fn rollback(self) -> Result<()> {
+        self.into_inner().rollback().await.map_err(error)
     }
 }
 
@@ -190,11 +135,11 @@ impl<C: Conn> Conn for PgClient<C> {
     type Client = C::Client;
 
     fn generic_client(&self) -> &C::Client {
-        self.client.generic_client()
+        self.client().generic_client()
     }
 
     fn session(&self) -> Session {
-        self.session.clone()
+        self.pg_session().clone()
     }
 }
 
@@ -228,12 +173,8 @@ pub(crate) async fn lookup<C: GenericClient + Sync>(
         .query_typed_opt(l.sql, &params)
         .await
         .map_err(|e| error(e).with_query(l.sql))?;
-    let Some(row) = row else { return Ok(None) };
-    let raw = RowRef(&row);
-    let values = (0..COLUMNS)
-        .map(|i| pgcast_core::row::RawRow::raw(&raw, i))
-        .collect::<pgcast_core::Result<Vec<_>>>()?;
-    Ok(Some(TypeInfo::from_row(&values, Format::Binary)?))
+    let info = row.map(|row| TypeInfo::from_raw_row(&RowRef(&row), Format::Binary));
+    Ok(info.transpose()?)
 }
 
 /// Reads the connection's `TimeZone`.
@@ -318,32 +259,26 @@ pub(crate) async fn describe<C: Conn + ?Sized, T: RowType>(
 ) -> Result<(Exec<Statement, T>, Vec<pgcast_core::row::Column>)> {
     let client = conn.generic_client();
     loop {
-        match exec.next_action()? {
-            Action::TimeZone(sql) => exec.time_zone(&time_zone(client, sql).await?),
+        let described = match exec.next_action()? {
+            Action::TimeZone(sql) => {
+                exec.time_zone(&time_zone(client, sql).await?);
+                None
+            }
             Action::Lookup(l) => {
-                let found = lookup(client, &l).await?;
-                exec.found(found)?;
+                exec.found(lookup(client, &l).await?)?;
+                None
             }
-            Action::Execute(st) => {
-                let cols = columns(st.columns());
-                if exec.prepared(&st, &cols)? {
-                    exec.decoder(&cols)?;
-                    return Ok((exec, cols));
-                }
-            }
+            Action::Execute(st) => exec.described(&st, columns(st.columns()))?,
             Action::Direct | Action::Prepare => {
                 let types = exec.request().param_types().to_vec();
                 match client.prepare_typed(exec.text(), &types).await {
-                    Ok(st) => {
-                        let cols = columns(st.columns());
-                        if exec.prepared(&st, &cols)? {
-                            exec.decoder(&cols)?;
-                            return Ok((exec, cols));
-                        }
-                    }
-                    Err(e) => exec.failed(error(e))?,
+                    Ok(st) => exec.described(&st, columns(st.columns()))?,
+                    Err(e) => exec.failed(error(e)).map(|()| None)?,
                 }
             }
+        };
+        if let Some(cols) = described {
+            return Ok((exec, cols));
         }
     }
 }
@@ -417,12 +352,8 @@ pub trait ClientExt: Conn {
         query: &impl Composable,
     ) -> impl Future<Output = Result<T>> + Send {
         let started = start::<_, T>(self, Exec::query(&self.session(), query));
-        async move {
-            let row = one(started.await?, false).await?;
-            row.ok_or_else(|| {
-                crate::Error::message(crate::ErrorKind::NoRows, "the query returned no rows")
-            })
-        }
+        // `one` has already reported no rows, with the query.
+        async move { exactly_one(one(started.await?, false).await?, "") }
     }
 
     /// At most one row as a `T`.
@@ -482,6 +413,33 @@ pub trait ClientExt: Conn {
     ) -> impl Future<Output = Result<Cursor<'_, Self, T>>> + Send {
         let exec = Exec::<Statement, T>::describe(&self.session(), query);
         async move { Cursor::open(self, describe(self, exec?).await?, true).await }
+    }
+
+    /// Fetches the types `names` (SQL syntax: `hstore`, `app.mood`,
+    /// `"Other Schema"."My Type"`; unqualified names follow the
+    /// `search_path`) with the types they refer to, and registers them in
+    /// this connection's session scope, where dumpers, loaders and row plans
+    /// find them. Concurrent registrations all land.
+    fn register_types<I>(&self, names: I) -> impl Future<Output = Result<Vec<Type>>> + Send
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        let names: Vec<String> = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
+        async move {
+            let session = self.session();
+            let mut reg = Registration::new(&names);
+            while let Some(l) = reg.next_lookup(&session.scope())? {
+                reg.found(lookup(self.generic_client(), &l).await?)?;
+            }
+            Ok(session.configure(|scope| reg.register(scope))?)
+        }
+    }
+
+    /// [`register_types`](Self::register_types) for one name.
+    fn register_type(&self, name: &str) -> impl Future<Output = Result<Type>> + Send {
+        let types = self.register_types([name.to_owned()]);
+        async move { Ok(types.await?.remove(0)) }
     }
 
     /// This connection with `scope` for the queries run through it: a

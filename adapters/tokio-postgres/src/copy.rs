@@ -5,10 +5,10 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use futures_util::stream::BoxStream;
 use futures_util::{SinkExt, Stream, StreamExt, pin_mut};
 use pgcast_core::Type;
 use pgcast_core::exec::{
@@ -208,48 +208,19 @@ pub trait CopyExt: ClientExt {
     fn copy_out_raw(
         &self,
         statement: &impl Composable,
-    ) -> impl Future<Output = Result<CopyOutBytes>> + Send {
+    ) -> impl Future<Output = Result<BoxStream<'static, Result<Bytes>>>> + Send {
         let text = statement.render_inline_with(&self.session().scope());
         async move {
             let text = text?;
             let stream = self
                 .generic_client()
                 .client()
-                .copy_out(&text)
+                .copy_out(text.as_str())
                 .await
                 .map_err(|e| error(e).with_query(&text))?;
-            Ok(CopyOutBytes {
-                inner: Box::pin(stream),
-                query: text.into(),
-            })
+            Ok(stream
+                .map(move |chunk| chunk.map_err(|e| error(e).with_query(&text)))
+                .boxed())
         }
-    }
-}
-
-/// The data of a `COPY … TO STDOUT`, chunk by chunk.
-pub struct CopyOutBytes {
-    inner: Pin<Box<tokio_postgres::CopyOutStream>>,
-    query: Arc<str>,
-}
-
-impl Stream for CopyOutBytes {
-    type Item = Result<Bytes>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes>>> {
-        let this = &mut *self;
-        match this.inner.as_mut().poll_next(cx) {
-            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(error(e).with_query(&this.query)))),
-            Poll::Ready(Some(Ok(b))) => Poll::Ready(Some(Ok(b))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-}
-
-impl fmt::Debug for CopyOutBytes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CopyOutBytes")
-            .field("query", &self.query)
-            .finish()
     }
 }

@@ -33,20 +33,14 @@ impl<'c, C: Conn + ?Sized, T: RowType> Cursor<'c, C, T> {
         hold: bool,
     ) -> Result<Cursor<'c, C, T>> {
         let (exec, cols) = described;
-        let decoder = exec.decoder(&cols)?;
-        let name = CursorState::<Statement, T>::name_new();
-        let declare = CursorState::<Statement, T>::declare(&name, exec.request(), hold);
+        let (state, declare) = CursorState::open(&exec, &cols, hold)?;
         let mut command = Exec::<Statement, Record>::request_command(exec.session(), declare);
         let (_, stream) = run(conn.generic_client(), &mut command).await?;
         pin_mut!(stream);
         while let Some(row) = stream.next().await {
             row.map_err(|e| error(e).with_query(command.text()))?;
         }
-        let text = command.text().to_owned();
-        Ok(Cursor {
-            conn,
-            state: CursorState::new(name, decoder, &text),
-        })
+        Ok(Cursor { conn, state })
     }
 
     /// The cursor's name on the server.

@@ -62,6 +62,24 @@ impl<S: Clone, T: RowType> CursorState<S, T> {
         format!("CLOSE \"{name}\"")
     }
 
+    /// A cursor over a described query (see
+    /// [`Exec::describe`](super::Exec::describe)): its state, and the
+    /// `DECLARE` to run (as a command) before fetching.
+    pub fn open(
+        exec: &super::Exec<S, T>,
+        columns: &[crate::row::Column],
+        hold: bool,
+    ) -> super::Result<(CursorState<S, T>, Request)>
+    where
+        S: Send + 'static,
+    {
+        let decoder = exec.decoder(columns)?;
+        let name = CursorState::<S, T>::name_new();
+        let declare = CursorState::<S, T>::declare(&name, exec.request(), hold);
+        let state = CursorState::new(name, decoder, declare.text());
+        Ok((state, declare))
+    }
+
     /// A declared cursor whose rows `decoder` reads.
     pub fn new(name: String, decoder: Decoder<T>, query: &str) -> CursorState<S, T> {
         CursorState {

@@ -22,6 +22,7 @@
 //! A driver adapter implements only the I/O: prepare, execute with given
 //! types and formats, stream raw rows, COPY in and out.
 
+mod client;
 mod copy;
 mod cursor;
 mod error;
@@ -32,6 +33,7 @@ mod run;
 mod session;
 mod sniff;
 
+pub use client::PgClient;
 pub use copy::{
     BinaryCopyDecoder, BinaryCopyEncoder, COPY_CHUNK, CopyOutState, CopyRow, copy_error,
     copy_in_statements, copy_out_statement, decode_copy,
@@ -40,7 +42,9 @@ pub use cursor::CursorState;
 pub use error::{Error, ErrorKind, Result, ServerReport};
 pub use request::{Arg, Request};
 pub use resolve::{Lookup, Registration};
-pub use rows::{AnyPlan, Decoder, First, Record, RecordPlan, RowType, Rows, expect_one};
+pub use rows::{
+    AnyPlan, Decoder, First, Record, RecordPlan, RowType, Rows, exactly_one, expect_one, one_of,
+};
 pub use run::{Action, Exec};
 pub use session::{Prepare, Session, Step};
 pub use sniff::{changes_name_resolution, changes_time_zone, first_keyword, returns_no_rows};

@@ -358,6 +358,26 @@ impl<T: RowType> fmt::Debug for Rows<T> {
     }
 }
 
+/// The rows of an iterator checked for "exactly one" or "at most one"
+/// ([`expect_one`]), reading at most two.
+pub fn one_of<T>(
+    mut rows: impl Iterator<Item = super::Result<T>>,
+    at_most: bool,
+    query: &str,
+) -> super::Result<Option<T>> {
+    let first = rows.next().transpose()?;
+    let more = first.is_some() && rows.next().transpose()?.is_some();
+    expect_one(first, more, at_most, query)
+}
+
+/// Exactly one row, as [`expect_one`] checks it.
+pub fn exactly_one<T>(row: Option<T>, query: &str) -> super::Result<T> {
+    row.ok_or_else(|| {
+        super::Error::message(super::ErrorKind::NoRows, "the query returned no rows")
+            .with_query(query)
+    })
+}
+
 /// Checks "exactly one" or "at most one" row: `first` is the first row
 /// (if any), `more` whether another followed.
 ///

@@ -239,6 +239,23 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
         Ok(true)
     }
 
+    /// For a described query ([`describe`](Exec::describe),
+    /// [`columns`](Exec::columns)): the statement and its columns, as
+    /// [`prepared`](Self::prepared) takes them. `Some(columns)`: described,
+    /// and `T`'s plan fits them; `None`: ask
+    /// [`next_action`](Self::next_action) again.
+    pub fn described(
+        &mut self,
+        statement: &S,
+        columns: Vec<Column>,
+    ) -> Result<Option<Vec<Column>>> {
+        if !self.prepared(statement, &columns)? {
+            return Ok(None);
+        }
+        self.decoder(&columns)?;
+        Ok(Some(columns))
+    }
+
     /// The request with the columns at `text` cast to text, if the
     /// statement can be wrapped.
     fn wrap(&mut self, columns: &[Column], text: &[usize]) -> Option<Request> {

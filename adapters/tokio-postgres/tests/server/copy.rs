@@ -5,7 +5,9 @@ use bytes::Bytes;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use pgcast::sql::{Identifier, Sql};
 use pgcast::{FromRow, ToRow, sql};
-use pgcast_tokio_postgres::{ClientExt, CopyExt, ErrorKind, PgClient};
+use pgcast_tokio_postgres::{
+    ClientExt, CopyExt, ErrorKind, PgClient, TransactionEnd, TransactionExt,
+};
 
 use crate::support::connect;
 

@@ -7,7 +7,9 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use pgcast::sql::Sql;
 use pgcast::{PgComposite, PgEnum, Value, sql};
-use pgcast_tokio_postgres::{ClientExt, ErrorKind, PgClient, Prepare, Record};
+use pgcast_tokio_postgres::{
+    ClientExt, ErrorKind, PgClient, Prepare, Record, TransactionEnd, TransactionExt,
+};
 use tokio_postgres::Client;
 
 use crate::support::connect;

@@ -2,7 +2,7 @@
 
 use pgcast::sql::{Placeholder, Sql};
 use pgcast::{FromRow, sql};
-use pgcast_tokio_postgres::{ClientExt, ErrorKind, PgClient};
+use pgcast_tokio_postgres::{ClientExt, ErrorKind, PgClient, TransactionEnd, TransactionExt};
 
 use crate::support::connect;
 

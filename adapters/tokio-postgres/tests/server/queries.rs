@@ -3,7 +3,9 @@
 
 use pgcast::sql::{Composable, Placeholder, Sql, bind};
 use pgcast::{FromRow, Value, sql};
-use pgcast_tokio_postgres::{ClientExt, ErrorKind, First, PgClient, Record, Session};
+use pgcast_tokio_postgres::{
+    ClientExt, ErrorKind, First, PgClient, Record, Session, TransactionEnd, TransactionExt,
+};
 
 use crate::support::connect;
 
