@@ -252,3 +252,53 @@ async fn the_session_scope_decides_policies() {
     assert!(plain.fetch_scalar::<f64>(&q).await.is_err());
     let _ = q.render().unwrap();
 }
+
+#[tokio::test]
+async fn describe_checks_a_query_against_its_row_type_without_running_it() {
+    let client = PgClient::new(connect().await);
+    items(&client).await;
+    // fits: nothing runs (the DELETE would empty the table)
+    client
+        .describe::<Item>(&Sql::new("DELETE FROM items RETURNING id, name, price"))
+        .await
+        .unwrap();
+    let left: i64 = client
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
+        .await
+        .unwrap();
+    assert_eq!(left, 3);
+    // the errors the real run would give
+    let err = client
+        .describe::<Item>(&Sql::new("SELECT id, name FROM items"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Adapt(pgcast::ErrorKind::MissingColumn), "{err}");
+    assert!(err.to_string().contains("price"), "{err}");
+    let err = client
+        .describe::<(i32, i32)>(&Sql::new("SELECT id, name FROM items"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Adapt(pgcast::ErrorKind::WrongType), "{err}");
+    let err = client
+        .describe::<Item>(&Sql::new("SELECT * FROM no_such_table"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("42P01"));
+}
+
+#[tokio::test]
+async fn a_query_scope_overrides_the_connection_scope_for_one_query() {
+    let client = PgClient::new(connect().await);
+    let q = Sql::new("SELECT 1.5::numeric");
+    // exact by default: numeric into f64 is refused
+    assert!(client.fetch_scalar::<f64>(&q).await.is_err());
+    let mut lossy = client.pg_session().scope();
+    lossy.set_policy(pgcast::Policy {
+        lossy: true,
+        ..pgcast::Policy::DEFAULT
+    });
+    let v: f64 = client.with_scope(&lossy).fetch_scalar(&q).await.unwrap();
+    assert_eq!(v, 1.5);
+    // the connection's scope is unchanged
+    assert!(client.fetch_scalar::<f64>(&q).await.is_err());
+}
