@@ -16,12 +16,20 @@
 //! the process is root, the unprivileged user must be able to read and run
 //! them.
 //!
+//! [`shared_pooler`] starts PgBouncer in transaction pooling mode in front of
+//! the throwaway server (or takes `PGCAST_POOLER_URL`), with fewer server
+//! connections than clients, for tests of what runs behind a pooler.
+//!
 //! ```no_run
 //! let db = pgcast_tempdb::shared().unwrap_or_else(|e| panic!("{e}"));
 //! println!("connect to {}", db.url());
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+mod pooler;
+
+pub use pooler::{Pooler, shared_pooler};
 
 use std::fmt;
 use std::fs;
