@@ -10,7 +10,9 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use super::{RunAs, TempDb, TempDbError, as_user, fail, free_port, make_dir, shared, unprivileged_user};
+use super::{
+    RunAs, TempDb, TempDbError, as_user, fail, free_port, make_dir, shared, unprivileged_user,
+};
 
 /// How to get PgBouncer when it is missing.
 const HOW_TO: &str = "install it (`apt-get install pgbouncer`), or set PGCAST_POOLER_URL to a \
@@ -79,7 +81,11 @@ impl Pooler {
         let process = spawn(&binary, &dir, run_as.as_ref())
             .map_err(|e| fail(format!("could not start PgBouncer: {e}")))?;
         let pooler = Pooler {
-            url: format!("postgresql://{}@127.0.0.1:{port}/{}", server.user(), server.dbname()),
+            url: format!(
+                "postgresql://{}@127.0.0.1:{port}/{}",
+                server.user(),
+                server.dbname()
+            ),
             port,
             pool_size,
             process: Some(process),
@@ -131,7 +137,11 @@ fn find_pgbouncer() -> Result<PathBuf, TempDbError> {
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
-        .chain(["/usr/sbin".into(), "/usr/bin".into(), "/usr/local/bin".into()]);
+        .chain([
+            "/usr/sbin".into(),
+            "/usr/bin".into(),
+            "/usr/local/bin".into(),
+        ]);
     for dir in candidates {
         let binary = dir.join("pgbouncer");
         if binary.is_file() {
@@ -171,7 +181,8 @@ fn write_config(
     let users = format!("\"{}\" \"\"\n", server.user());
     for (name, text) in [("pgbouncer.ini", config), ("users.txt", users)] {
         let path = dir.join(name);
-        fs::write(&path, text).map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+        fs::write(&path, text)
+            .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
         if let Some(user) = run_as {
             std::os::unix::fs::chown(&path, Some(user.uid), Some(user.gid))
                 .map_err(|e| fail(format!("cannot hand {} over: {e}", path.display())))?;

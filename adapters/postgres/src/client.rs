@@ -5,13 +5,13 @@ use std::io::{Read, Write};
 
 use pgcast_core::exec::{
     Action, BinaryCopyEncoder, COPY_CHUNK, CopyOutState, Exec, Lookup, Record, Registration,
-    RowType, Rows, copy_in_statements, copy_out_statement, exactly_one, one_of,
+    RowType, Rows, SimpleRows, copy_in_statements, copy_out_statement, exactly_one, one_of,
 };
 use pgcast_core::row::{Column, ToRow};
 use pgcast_core::sql::{Composable, Sql};
 use pgcast_core::typeinfo::TypeInfo;
 use pgcast_core::{Adapters, Format, LoadOwned, Type};
-use pgcast_tokio_postgres::{RowRef, columns, error};
+use pgcast_tokio_postgres::{RowRef, columns, error, simple_rows};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, GenericClient, Statement, Transaction};
 
@@ -156,6 +156,14 @@ fn lookup<C: GenericClient>(client: &mut C, l: &Lookup) -> Result<Option<TypeInf
     Ok(info.transpose()?)
 }
 
+/// Runs a statement through the simple protocol.
+fn simple<C: GenericClient>(client: &mut C, sql: &str) -> Result<SimpleRows> {
+    let messages = client
+        .simple_query(sql)
+        .map_err(|e| error(e).with_query(sql))?;
+    Ok(simple_rows(messages))
+}
+
 /// Reads the connection's `TimeZone`.
 fn time_zone<C: GenericClient>(client: &mut C, sql: &str) -> Result<String> {
     let row = client
@@ -177,6 +185,13 @@ fn start<'c, C: GenericClient, T: RowType>(
             Action::Lookup(l) => {
                 let found = lookup(client, &l)?;
                 exec.found(found)?;
+            }
+            Action::Simple(sql) => exec.simple(simple(client, &sql)?)?,
+            Action::Described(_) => {
+                return Err(Error::message(
+                    ErrorKind::Driver,
+                    "a query to run was only described",
+                ));
             }
             Action::Direct => break None,
             Action::Execute(st) => break Some(st),
@@ -307,6 +322,12 @@ pub(crate) fn describe<C: GenericClient, T: RowType>(
                 exec.found(found)?;
                 None
             }
+            Action::Simple(sql) => {
+                let rows = simple(client, &sql)?;
+                exec.simple(rows)?;
+                None
+            }
+            Action::Described(cols) => Some(cols),
             Action::Execute(st) => exec.described(&st, columns(st.columns()))?,
             Action::Direct | Action::Prepare => {
                 let prepared = client.prepare_typed(exec.text(), exec.request().param_types());

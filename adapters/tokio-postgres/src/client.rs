@@ -6,14 +6,14 @@ use std::future::Future;
 
 use futures_util::{StreamExt, pin_mut};
 use pgcast_core::exec::{
-    Action, Exec, Lookup, Record, Registration, RowType, exactly_one, expect_one,
+    Action, Exec, Lookup, Record, Registration, RowType, SimpleRows, exactly_one, expect_one,
 };
 use pgcast_core::sql::Composable;
 use pgcast_core::typeinfo::TypeInfo;
 use pgcast_core::{Adapters, Format, LoadOwned, Type};
 use tokio_postgres::{Client, GenericClient, Statement, Transaction};
 
-use crate::rows::{RowRef, columns, error};
+use crate::rows::{RowRef, columns, error, simple_rows};
 use crate::{Cursor, First, Result, RowStream, Session};
 
 mod sealed {
@@ -42,6 +42,13 @@ pub trait Conn: Sync + sealed::Sealed {
 
     /// The session: scope, statement and plan caches.
     fn session(&self) -> Session;
+
+    /// Whether queries run inside a transaction pgcast knows of (a
+    /// `Transaction`), where a transaction pooler keeps one server
+    /// connection.
+    fn in_transaction(&self) -> bool {
+        false
+    }
 }
 
 impl Conn for Client {
@@ -66,6 +73,10 @@ impl Conn for Transaction<'_> {
     fn session(&self) -> Session {
         Session::uncached()
     }
+
+    fn in_transaction(&self) -> bool {
+        true
+    }
 }
 
 impl<T: Conn + ?Sized> Conn for &T {
@@ -77,6 +88,10 @@ impl<T: Conn + ?Sized> Conn for &T {
 
     fn session(&self) -> Session {
         (**self).session()
+    }
+
+    fn in_transaction(&self) -> bool {
+        (**self).in_transaction()
     }
 }
 
@@ -141,6 +156,10 @@ impl<C: Conn> Conn for PgClient<C> {
     fn session(&self) -> Session {
         self.pg_session().clone()
     }
+
+    fn in_transaction(&self) -> bool {
+        self.client().in_transaction()
+    }
 }
 
 /// A connection with a per-query scope: made by
@@ -161,6 +180,10 @@ impl<C: Conn + ?Sized> Conn for Scoped<'_, C> {
     fn session(&self) -> Session {
         self.conn.session().scoped(self.scope.clone())
     }
+
+    fn in_transaction(&self) -> bool {
+        self.conn.in_transaction()
+    }
 }
 
 /// Runs a catalogue lookup: its row, parsed.
@@ -175,6 +198,15 @@ pub(crate) async fn lookup<C: GenericClient + Sync>(
         .map_err(|e| error(e).with_query(l.sql))?;
     let info = row.map(|row| TypeInfo::from_raw_row(&RowRef(&row), Format::Binary));
     Ok(info.transpose()?)
+}
+
+/// Runs a statement through the simple protocol.
+async fn simple<C: GenericClient + Sync>(client: &C, sql: &str) -> Result<SimpleRows> {
+    let messages = client
+        .simple_query(sql)
+        .await
+        .map_err(|e| error(e).with_query(sql))?;
+    Ok(simple_rows(messages))
 }
 
 /// Reads the connection's `TimeZone`.
@@ -205,6 +237,16 @@ pub(crate) async fn run<C: GenericClient + Sync, T: RowType>(
                 let found = lookup(client, &l).await?;
                 exec.found(found)?;
                 continue;
+            }
+            Action::Simple(sql) => {
+                exec.simple(simple(client, &sql).await?)?;
+                continue;
+            }
+            Action::Described(_) => {
+                return Err(crate::Error::message(
+                    crate::ErrorKind::Driver,
+                    "a query to run was only described",
+                ));
             }
             Action::Direct => client
                 .query_typed_raw(exec.text(), exec.request().typed_args())
@@ -268,6 +310,11 @@ pub(crate) async fn describe<C: Conn + ?Sized, T: RowType>(
                 exec.found(lookup(client, &l).await?)?;
                 None
             }
+            Action::Simple(sql) => {
+                exec.simple(simple(client, &sql).await?)?;
+                None
+            }
+            Action::Described(cols) => Some(cols),
             Action::Execute(st) => exec.described(&st, columns(st.columns()))?,
             Action::Direct | Action::Prepare => {
                 let types = exec.request().param_types().to_vec();

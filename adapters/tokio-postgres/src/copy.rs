@@ -63,6 +63,117 @@ impl<T: RowType> fmt::Debug for CopyOutRows<T> {
 
 impl<C: Conn + ?Sized> CopyExt for C {}
 
+/// Binary `COPY` of `rows` with the statement `copy_text` and the column
+/// `types`.
+async fn copy_rows<C, R, S>(
+    conn: &C,
+    copy_text: &str,
+    types: &[Type],
+    scope: &pgcast_core::Adapters,
+    rows: S,
+) -> Result<u64>
+where
+    C: Conn + ?Sized,
+    R: ToRow + Send,
+    S: Stream<Item = R> + Send,
+{
+    let sink = conn
+        .generic_client()
+        .client()
+        .copy_in::<_, Bytes>(copy_text)
+        .await
+        .map_err(|e| error(e).with_query(copy_text))?;
+    pin_mut!(sink);
+    pin_mut!(rows);
+    let mut encoder = BinaryCopyEncoder::new(types, scope.policy());
+    while let Some(row) = rows.next().await {
+        let at = encoder.rows();
+        encoder
+            .write_row(&row)
+            .map_err(|e| crate::Error::from(e).with_row(at).with_query(copy_text))?;
+        if encoder.buffered() >= COPY_CHUNK {
+            sink.send(encoder.take())
+                .await
+                .map_err(|e| error(e).with_query(copy_text))?;
+        }
+    }
+    sink.send(encoder.finish())
+        .await
+        .map_err(|e| error(e).with_query(copy_text))?;
+    sink.as_mut()
+        .finish()
+        .await
+        .map_err(|e| error(e).with_query(copy_text))
+}
+
+/// A `COPY … FROM STDIN` fed `data`.
+async fn copy_bytes<C, S, B>(conn: &C, text: &str, data: S) -> Result<u64>
+where
+    C: Conn + ?Sized,
+    S: Stream<Item = B> + Send,
+    B: Into<Bytes> + Send,
+{
+    let sink = conn
+        .generic_client()
+        .client()
+        .copy_in::<_, Bytes>(text)
+        .await
+        .map_err(|e| error(e).with_query(text))?;
+    pin_mut!(sink);
+    pin_mut!(data);
+    while let Some(chunk) = data.next().await {
+        let chunk: Bytes = chunk.into();
+        sink.feed(chunk)
+            .await
+            .map_err(|e| error(e).with_query(text))?;
+    }
+    sink.as_mut()
+        .finish()
+        .await
+        .map_err(|e| error(e).with_query(text))
+}
+
+/// Behind a transaction pooler, the driver's `COPY` (a named statement,
+/// prepared then run) must stay on one server connection: it runs inside a
+/// transaction, begun here unless the connection is one already. Whether
+/// one was begun.
+async fn pooled_begin<C: Conn + ?Sized>(conn: &C) -> Result<bool> {
+    if !conn.session().is_pooler() || conn.in_transaction() {
+        return Ok(false);
+    }
+    conn.generic_client()
+        .batch_execute("BEGIN")
+        .await
+        .map_err(|e| error(e).with_query("BEGIN"))?;
+    Ok(true)
+}
+
+/// Ends what [`pooled_begin`] began: commits when the `COPY` succeeded.
+async fn pooled_end<C: Conn + ?Sized>(conn: &C, began: bool, ok: bool) -> Result<()> {
+    if !began {
+        return Ok(());
+    }
+    let end = if ok { "COMMIT" } else { "ROLLBACK" };
+    conn.generic_client()
+        .batch_execute(end)
+        .await
+        .map_err(|e| error(e).with_query(end))
+}
+
+/// Behind a transaction pooler, a streamed `COPY … TO STDOUT` outlives the
+/// call: it needs a transaction of the caller's.
+fn pooled_stream<C: Conn + ?Sized>(conn: &C, text: &str) -> Result<()> {
+    if conn.session().is_pooler() && !conn.in_transaction() {
+        return Err(crate::Error::message(
+            crate::ErrorKind::Driver,
+            "behind a transaction pooler, COPY … TO STDOUT streams on one server connection only \
+             inside a transaction: open one (pg_transaction) and copy out there",
+        )
+        .with_query(text));
+    }
+    Ok(())
+}
+
 /// `COPY` on every [`Conn`]; part of [`ClientExt`]'s family.
 pub trait CopyExt: ClientExt {
     /// Binary `COPY` of `rows` into `table` (an [`Identifier`], possibly
@@ -105,34 +216,10 @@ pub trait CopyExt: ClientExt {
             let copy_text = copy_text?;
             let (_, columns) = describe(self, described?).await?;
             let types: Vec<Type> = columns.into_iter().map(|c| c.ty).collect();
-            let client = self.generic_client();
-            let sink = client
-                .client()
-                .copy_in::<_, Bytes>(copy_text.as_str())
-                .await
-                .map_err(|e| error(e).with_query(&copy_text))?;
-            pin_mut!(sink);
-            pin_mut!(rows);
-            let policy = *scope.policy();
-            let mut encoder = BinaryCopyEncoder::new(&types, &policy);
-            while let Some(row) = rows.next().await {
-                let at = encoder.rows();
-                encoder
-                    .write_row(&row)
-                    .map_err(|e| crate::Error::from(e).with_row(at).with_query(&copy_text))?;
-                if encoder.buffered() >= COPY_CHUNK {
-                    sink.send(encoder.take())
-                        .await
-                        .map_err(|e| error(e).with_query(&copy_text))?;
-                }
-            }
-            sink.send(encoder.finish())
-                .await
-                .map_err(|e| error(e).with_query(&copy_text))?;
-            sink.as_mut()
-                .finish()
-                .await
-                .map_err(|e| error(e).with_query(&copy_text))
+            let began = pooled_begin(self).await?;
+            let copied = copy_rows(self, &copy_text, &types, &scope, rows).await;
+            pooled_end(self, began, copied.is_ok()).await?;
+            copied
         }
     }
 
@@ -154,6 +241,7 @@ pub trait CopyExt: ClientExt {
             let (exec, columns) = describe(self, exec).await?;
             let decoder = exec.decoder(&columns)?;
             let text = copy_out_statement(&select);
+            pooled_stream(self, &text)?;
             let stream = self
                 .generic_client()
                 .client()
@@ -182,24 +270,10 @@ pub trait CopyExt: ClientExt {
         let text = statement.render_inline_with(&self.session().scope());
         async move {
             let text = text?;
-            let sink = self
-                .generic_client()
-                .client()
-                .copy_in::<_, Bytes>(&text)
-                .await
-                .map_err(|e| error(e).with_query(&text))?;
-            pin_mut!(sink);
-            pin_mut!(data);
-            while let Some(chunk) = data.next().await {
-                let chunk: Bytes = chunk.into();
-                sink.feed(chunk)
-                    .await
-                    .map_err(|e| error(e).with_query(&text))?;
-            }
-            sink.as_mut()
-                .finish()
-                .await
-                .map_err(|e| error(e).with_query(&text))
+            let began = pooled_begin(self).await?;
+            let copied = copy_bytes(self, &text, data).await;
+            pooled_end(self, began, copied.is_ok()).await?;
+            copied
         }
     }
 
@@ -212,6 +286,7 @@ pub trait CopyExt: ClientExt {
         let text = statement.render_inline_with(&self.session().scope());
         async move {
             let text = text?;
+            pooled_stream(self, &text)?;
             let stream = self
                 .generic_client()
                 .client()

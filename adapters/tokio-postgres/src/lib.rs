@@ -45,7 +45,7 @@ pub use client::{ClientExt, Conn, PgClient, Scoped, TransactionEnd, TransactionE
 pub use copy::{CopyExt, CopyOutRows};
 pub use cursor::Cursor;
 pub use pgcast_core::exec::{Error, ErrorKind, First, Prepare, Record, Result, RowType};
-pub use rows::{RowRef, columns, error};
+pub use rows::{RowRef, columns, error, simple_rows};
 pub use stream::RowStream;
 
 /// The per-connection state of a rust-postgres client: scope, statements,

@@ -2,7 +2,7 @@
 //! as a [`RawRow`], its columns as [`Column`]s, its errors as [`Error`]s.
 
 use pgcast_core::bridge::Raw;
-use pgcast_core::exec::{Error, ServerReport};
+use pgcast_core::exec::{Error, ServerReport, SimpleRows};
 use pgcast_core::row::{Column, RawRow};
 use pgcast_core::{ErrorKind as PgErrorKind, Format};
 use tokio_postgres::Row;
@@ -58,4 +58,25 @@ pub fn error(e: tokio_postgres::Error) -> Error {
         where_: db.where_().map(str::to_owned),
     });
     Error::driver(e, report)
+}
+
+/// What a simple-protocol query returned, as the core takes it.
+pub fn simple_rows(messages: Vec<tokio_postgres::SimpleQueryMessage>) -> SimpleRows {
+    let mut out = SimpleRows::default();
+    for message in messages {
+        match message {
+            tokio_postgres::SimpleQueryMessage::RowDescription(columns) => {
+                out.columns = columns.iter().map(|c| c.name().to_owned()).collect();
+            }
+            tokio_postgres::SimpleQueryMessage::Row(row) => {
+                out.rows.push(
+                    (0..row.len())
+                        .map(|i| row.get(i).map(str::to_owned))
+                        .collect(),
+                );
+            }
+            _ => {}
+        }
+    }
+    out
 }

@@ -45,7 +45,7 @@ pub use resolve::{Lookup, Registration};
 pub use rows::{
     AnyPlan, Decoder, First, Record, RecordPlan, RowType, Rows, exactly_one, expect_one, one_of,
 };
-pub use run::{Action, Exec};
+pub use run::{Action, Exec, SimpleRows};
 pub use session::{Prepare, Session, Step};
 pub use sniff::{changes_name_resolution, changes_time_zone, first_keyword, returns_no_rows};
 

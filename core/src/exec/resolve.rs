@@ -98,6 +98,8 @@ pub struct Registration {
     fetched: Vec<TypeInfo>,
     /// The types asked for by name, in order.
     asked: Vec<Oid>,
+    /// Types asked for by OID (a result's columns), still to fetch.
+    oids: Vec<Oid>,
     waiting: Option<Waiting>,
 }
 
@@ -116,8 +118,17 @@ impl Registration {
             fallback: names.iter().map(|_| None).collect(),
             fetched: Vec::new(),
             asked: Vec::new(),
+            oids: Vec::new(),
             waiting: None,
         }
+    }
+
+    /// Fetches the types with these OIDs (the columns of a result that the
+    /// scope does not know), with what they refer to.
+    pub fn for_oids(oids: &[Oid]) -> Registration {
+        let mut r = Registration::new::<&str>(&[]);
+        r.oids = oids.iter().rev().copied().collect();
+        r
     }
 
     /// Fetches the named types a request lacks (derived composites and
@@ -157,13 +168,17 @@ impl Registration {
                 return Ok(Some(Lookup::by_oid(oid)));
             }
         }
-        match self.names.pop() {
-            Some(name) => {
-                self.waiting = Some(Waiting::Name(name.clone()));
-                Ok(Some(Lookup::by_name(&name)))
-            }
-            None => Ok(None),
+        if let Some(name) = self.names.pop() {
+            self.waiting = Some(Waiting::Name(name.clone()));
+            return Ok(Some(Lookup::by_name(&name)));
         }
+        while let Some(oid) = self.oids.pop() {
+            if !known(oid, &self.fetched) {
+                self.waiting = Some(Waiting::Oid(oid));
+                return Ok(Some(Lookup::by_oid(oid)));
+            }
+        }
+        Ok(None)
     }
 
     /// Takes the row of the last [`Lookup`] (`None`: no such type).

@@ -37,6 +37,14 @@ pub enum Action<S> {
     /// Execute this statement with [`Request::args`], then hand its
     /// columns to [`Exec::rows`].
     Execute(S),
+    /// Run this statement through the simple protocol (no named statement;
+    /// results in text) and hand its column names and rows to
+    /// [`Exec::simple`]: how a result is described behind a transaction
+    /// pooler.
+    Simple(String),
+    /// A described query ([`Exec::describe`], [`Exec::columns`]) behind a
+    /// transaction pooler: its columns, as the driver would describe them.
+    Described(Vec<Column>),
     /// Prepare [`Exec::text`] with [`Request::param_types`] (`unknown`: let
     /// the server infer) and hand the statement and its columns to
     /// [`Exec::prepared`].
@@ -83,7 +91,33 @@ pub struct Exec<S, T> {
     wrapped: bool,
     last: Option<Sent>,
     retried: bool,
+    /// The query with its values inlined as literals, for describing it
+    /// through the simple protocol behind a transaction pooler.
+    inline: Option<String>,
+    describing: Describing,
     _row: PhantomData<fn() -> T>,
+}
+
+/// Where a description through the simple protocol stands.
+#[derive(Debug, Default)]
+enum Describing {
+    #[default]
+    No,
+    /// Waiting for the column names.
+    Names,
+    /// Waiting for the column types of these names.
+    Types(Vec<String>),
+    /// Names and type OIDs known; waiting for the types to be registered.
+    Registering(Vec<String>, Vec<crate::Oid>),
+}
+
+/// What a statement run through the simple protocol returned.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SimpleRows {
+    /// The column names.
+    pub columns: Vec<String>,
+    /// The rows, each value as text (`None` for NULL).
+    pub rows: Vec<Vec<Option<String>>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,8 +157,13 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     }
 
     fn new(session: &Session<S>, query: &impl Composable, wants: Wants) -> Result<Exec<S, T>> {
-        let request = Request::new(query, &session.scope())?;
-        Ok(Exec::from_request(session, request, wants))
+        let scope = session.scope();
+        let request = Request::new(query, &scope)?;
+        let mut exec = Exec::from_request(session, request, wants);
+        if session.is_pooler() {
+            exec.inline = query.render_inline_with(&scope).ok();
+        }
+        Ok(exec)
     }
 
     fn from_request(session: &Session<S>, request: Request, wants: Wants) -> Exec<S, T> {
@@ -139,6 +178,8 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             wrapped: false,
             last: None,
             retried: false,
+            inline: None,
+            describing: Describing::No,
             _row: PhantomData,
         }
     }
@@ -169,17 +210,150 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
                 None => self.registered()?,
             }
         }
+        if matches!(self.describing, Describing::Registering(..))
+            && let Describing::Registering(names, oids) = std::mem::take(&mut self.describing)
+        {
+            let scope = self.session.scope();
+            let columns = names
+                .into_iter()
+                .zip(oids)
+                .map(|(name, oid)| {
+                    let ty = scope.type_by_oid(oid).ok_or_else(|| {
+                        crate::Error::new(
+                            crate::ErrorKind::WrongType,
+                            format!("no type with OID {oid}"),
+                        )
+                    })?;
+                    Ok(Column::new(name, ty, Format::Binary))
+                })
+                .collect::<crate::Result<Vec<_>>>()?;
+            self.session.described(self.request.text(), &columns);
+        }
+        if let Some(sql) = self.simple_describe_text() {
+            return Ok(Action::Simple(sql));
+        }
         let describe = matches!(self.wants, Wants::Describe | Wants::Columns);
         let step = self.session.plan(self.text(), self.request.params_known());
+        if matches!(step, Step::DescribeSimple)
+            && let Some(inline) = &self.inline
+        {
+            self.describing = Describing::Names;
+            return Ok(Action::Simple(format!(
+                "SELECT * FROM ({inline}) AS _pgcast_q LIMIT 0"
+            )));
+        }
+        if self.session.is_pooler() {
+            return Ok(self.pooled(describe));
+        }
         let (action, sent) = match step {
             // Described only: a kept statement already has the description.
             Step::Direct if describe => (Action::Prepare, Sent::Prepare),
-            Step::Direct => (Action::Direct, Sent::Direct),
+            Step::Direct | Step::DescribeSimple => (Action::Direct, Sent::Direct),
             Step::Prepared(s) => (Action::Execute(s), Sent::Statement),
             Step::Prepare => (Action::Prepare, Sent::Prepare),
         };
         self.last = Some(sent);
         Ok(action)
+    }
+
+    /// The simple-protocol statement the description in progress needs.
+    fn simple_describe_text(&self) -> Option<String> {
+        let inline = self.inline.as_deref()?;
+        match &self.describing {
+            Describing::Names => Some(format!("SELECT * FROM ({inline}) AS _pgcast_q LIMIT 0")),
+            Describing::Types(names) => {
+                let mut select = String::from("SELECT ");
+                let mut aliases = String::new();
+                for i in 0..names.len() {
+                    if i > 0 {
+                        select.push_str(", ");
+                        aliases.push_str(", ");
+                    }
+                    select.push_str(&format!("pg_catalog.pg_typeof(_pgcast_q.\"c{i}\")::oid"));
+                    aliases.push_str(&format!("\"c{i}\""));
+                }
+                Some(format!(
+                    "{select} FROM (SELECT 1) AS _pgcast_d LEFT JOIN \
+                     (SELECT * FROM ({inline}) AS _pgcast_i LIMIT 0) AS _pgcast_q({aliases}) ON true"
+                ))
+            }
+            Describing::No | Describing::Registering(..) => None,
+        }
+    }
+
+    /// Behind a transaction pooler: one round trip, unnamed, with the
+    /// columns of types the driver does not know asked for as text.
+    fn pooled(&mut self, describe: bool) -> Action<S> {
+        self.last = Some(Sent::Direct);
+        let Some(columns) = self.session.description(self.request.text()) else {
+            return Action::Direct;
+        };
+        if self.wants == Wants::Columns {
+            // For their types (COPY in): nothing is run.
+            return Action::Described(columns.to_vec());
+        }
+        if !self.wrapped {
+            let unknown: Vec<usize> = columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| crate::Type::from_oid(c.ty.oid()).is_none())
+                .map(|(i, _)| i)
+                .collect();
+            if !unknown.is_empty()
+                && let Some(wrapped) = self.wrap(&columns, &unknown)
+            {
+                self.request = wrapped;
+                self.wrapped = true;
+            }
+        }
+        if describe {
+            // As the driver would describe the query that runs.
+            let mut sent: Vec<Column> = columns.to_vec();
+            for (i, _) in &self.text_columns {
+                if let Some(c) = sent.get_mut(*i) {
+                    c.ty = Type::TEXT;
+                }
+            }
+            return Action::Described(sent);
+        }
+        Action::Direct
+    }
+
+    /// What the last [`Action::Simple`] returned.
+    pub fn simple(&mut self, result: SimpleRows) -> Result<()> {
+        match std::mem::take(&mut self.describing) {
+            Describing::Names if result.columns.is_empty() => {
+                self.session.described(self.request.text(), &[]);
+            }
+            Describing::Names => self.describing = Describing::Types(result.columns),
+            Describing::Types(names) => {
+                let row = result.rows.into_iter().next().unwrap_or_default();
+                let oids = row
+                    .iter()
+                    .map(|v| v.as_deref().and_then(|v| v.parse::<crate::Oid>().ok()))
+                    .collect::<Option<Vec<_>>>()
+                    .filter(|oids| oids.len() == names.len())
+                    .ok_or_else(|| {
+                        Error::message(
+                            super::ErrorKind::Driver,
+                            "the description of the result came back malformed",
+                        )
+                        .with_query(self.request.text())
+                    })?;
+                let scope = self.session.scope();
+                let unknown: Vec<_> = oids
+                    .iter()
+                    .copied()
+                    .filter(|&oid| scope.type_by_oid(oid).is_none())
+                    .collect();
+                if !unknown.is_empty() {
+                    self.registration = Some(Registration::for_oids(&unknown));
+                }
+                self.describing = Describing::Registering(names, oids);
+            }
+            other => self.describing = other,
+        }
+        Ok(())
     }
 
     /// The connection's `TimeZone`, as [`Action::TimeZone`] read it.
@@ -203,6 +377,9 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
         };
         // Merged into the scope as it is now, under its lock.
         self.session.configure(|scope| reg.register(scope))?;
+        if matches!(self.describing, Describing::Registering(..)) {
+            return Ok(());
+        }
         let rendered = self.request.rendered().clone();
         let request = Request::from_rendered(rendered, &self.session.scope())?;
         if let Some(ty) = request.missing_types().first() {

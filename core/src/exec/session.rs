@@ -55,6 +55,10 @@ pub enum Step<S> {
     /// Prepare (describe) the statement first, then execute it; hand the
     /// statement and its description to [`Session::prepared`].
     Prepare,
+    /// Behind a transaction pooler, with nothing known of the result:
+    /// describe it without a named statement (through the simple protocol)
+    /// and hand the columns to [`Session::described`].
+    DescribeSimple,
 }
 
 /// What a session remembers of one query text.
@@ -85,6 +89,8 @@ struct Shared<S> {
     /// Whether the scope's time zone is the connection's `TimeZone` as last
     /// read (see [`Session::needs_time_zone`]).
     zone_known: AtomicBool,
+    /// Behind a transaction pooler: no state may outlive a transaction.
+    pooler: AtomicBool,
 }
 
 /// How many query texts a session remembers before it forgets the least
@@ -171,6 +177,7 @@ impl<S: Clone + Send + 'static> Session<S> {
                     clock: 0,
                 }),
                 zone_known: AtomicBool::new(!caching),
+                pooler: AtomicBool::new(false),
             }),
             overlay: None,
         }
@@ -258,9 +265,59 @@ impl<S: Clone + Send + 'static> Session<S> {
         }
     }
 
+    /// Whether the connection goes through a transaction pooler (see
+    /// [`set_pooler`](Self::set_pooler)).
+    pub fn is_pooler(&self) -> bool {
+        self.shared.pooler.load(Ordering::Relaxed)
+    }
+
+    /// Marks the connection as going through a transaction pooler
+    /// (PgBouncer in `pool_mode = transaction`, Supavisor, RDS Proxy, …):
+    /// consecutive transactions may run on different server connections, so
+    /// nothing may rely on state outliving a transaction. Then no statement
+    /// is kept ([`Prepare::Never`]), a result never seen is described
+    /// through the simple protocol (no named statement), every query goes
+    /// out unnamed in one round trip, and columns of types the driver does
+    /// not know are asked for as text so the driver never looks a type up
+    /// itself. Types are fetched by pgcast's own one-round-trip catalogue
+    /// queries. `SET` run through pgcast is not remembered.
+    pub fn set_pooler(&self, pooler: bool) {
+        self.shared.pooler.store(pooler, Ordering::Relaxed);
+        if pooler {
+            self.set_prepare(Prepare::Never);
+            self.cache()
+                .entries
+                .values_mut()
+                .for_each(|e| e.statement = None);
+        } else {
+            self.set_prepare(Prepare::default());
+        }
+    }
+
+    /// The result description of `text`, if the session has seen it.
+    pub fn description(&self, text: &str) -> Option<Arc<[Column]>> {
+        self.cache()
+            .entries
+            .get(text)
+            .and_then(|e| e.columns.clone())
+    }
+
+    /// Records the result description of `text`, found without a statement.
+    pub fn described(&self, text: &str, columns: &[Column]) {
+        if !self.shared.caching {
+            return;
+        }
+        let mut cache = self.cache();
+        let entry = entry(&mut cache, text, self.shared.capacity);
+        entry.columns = Some(columns.into());
+    }
+
     /// How `text` goes out now; `params_known` says whether every parameter
     /// can be sent without a describe. Counts the run.
     pub fn plan(&self, text: &str, params_known: bool) -> Step<S> {
+        if self.is_pooler() {
+            return self.plan_pooled(text);
+        }
         if !self.shared.caching {
             // Nothing known: describe first, unless the text surely returns
             // no rows (then no result type can be unseen).
@@ -287,6 +344,23 @@ impl<S: Clone + Send + 'static> Session<S> {
             Step::Direct
         } else {
             Step::Prepare
+        }
+    }
+
+    /// [`plan`](Self::plan) behind a transaction pooler: never a named
+    /// statement.
+    fn plan_pooled(&self, text: &str) -> Step<S> {
+        let mut cache = self.cache();
+        let entry = entry(&mut cache, text, self.shared.capacity);
+        entry.runs = entry.runs.saturating_add(1);
+        if entry.columns.is_some() || sniff::returns_no_rows(text) {
+            Step::Direct
+        } else if sniff::wrap_kind(text) == Some(sniff::Wrap::Subquery) {
+            Step::DescribeSimple
+        } else {
+            // DML with RETURNING, FETCH, SHOW …: describing them would run
+            // them; sent as they are.
+            Step::Direct
         }
     }
 

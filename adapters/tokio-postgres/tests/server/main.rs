@@ -9,6 +9,7 @@ mod correctness;
 mod cursor;
 mod errors;
 mod pool;
+mod pooler;
 mod queries;
 mod stream;
 mod typeinfo;

@@ -272,13 +272,21 @@ async fn describe_checks_a_query_against_its_row_type_without_running_it() {
         .describe::<Item>(&Sql::new("SELECT id, name FROM items"))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Adapt(pgcast::ErrorKind::MissingColumn), "{err}");
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Adapt(pgcast::ErrorKind::MissingColumn),
+        "{err}"
+    );
     assert!(err.to_string().contains("price"), "{err}");
     let err = client
         .describe::<(i32, i32)>(&Sql::new("SELECT id, name FROM items"))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Adapt(pgcast::ErrorKind::WrongType), "{err}");
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Adapt(pgcast::ErrorKind::WrongType),
+        "{err}"
+    );
     let err = client
         .describe::<Item>(&Sql::new("SELECT * FROM no_such_table"))
         .await
