@@ -229,17 +229,17 @@ mod tests {
             .years(1)
             .months(2)
             .weeks(1)
-            .days(-3)
+            .days(3)
             .hours(4)
             .microseconds(5);
         let ctx = Ctx::text(&Type::INTERVAL);
         let mut out = BytesMut::new();
         span.dump(&ctx, &mut out).unwrap();
-        assert_eq!(&out[..], b"1 year 2 mons 4 days 04:00:00.000005");
+        assert_eq!(&out[..], b"1 year 2 mons 10 days 04:00:00.000005");
         let back = Span::load(&ctx, &out).unwrap();
         assert_eq!(
             (back.get_months(), back.get_days(), back.get_microseconds()),
-            (14, 4, 14_400_000_005)
+            (14, 10, 14_400_000_005)
         );
         let back = Span::load(&ctx, b"-1 mons -2 days -00:00:01").unwrap();
         assert_eq!(
