@@ -9,7 +9,8 @@ use uuid::Uuid;
 use std::collections::BTreeMap;
 
 use crate::types::{
-    Array, Inet, Interval, MacAddr, MacAddr8, Money, Multirange, Numeric, Range, TimeTz,
+    Array, BitString, Circle, GeoBox, Inet, Interval, Line, LineSegment, MacAddr, MacAddr8, Money,
+    Multirange, Numeric, Path, PgLsn, Point, Polygon, Range, Snapshot, TimeTz, TsQuery, TsVector,
 };
 use crate::{Ctx, Dump, Error, Format, IsNull, Load, NumericPolicy, Policy, Result, StaticType};
 
@@ -106,6 +107,34 @@ pub enum Value {
     Multirange(Multirange<Value>),
     /// The `hstore` extension type (found by name).
     Hstore(BTreeMap<String, Option<String>>),
+    /// `bit` and `varbit`.
+    Bit(BitString),
+    /// `point`.
+    Point(Point),
+    /// `line`.
+    Line(Line),
+    /// `lseg`.
+    LineSegment(LineSegment),
+    /// `box`.
+    Box(GeoBox),
+    /// `path`.
+    Path(Path),
+    /// `polygon`.
+    Polygon(Polygon),
+    /// `circle`.
+    Circle(Circle),
+    /// `tsvector`.
+    TsVector(TsVector),
+    /// `tsquery`.
+    TsQuery(TsQuery),
+    /// `pg_lsn`.
+    PgLsn(PgLsn),
+    /// `pg_snapshot` and `txid_snapshot`.
+    Snapshot(Snapshot),
+    /// `xml`, as its text.
+    Xml(String),
+    /// `void`, what a function returning nothing gives.
+    Void,
     /// A type with no built-in loader and none registered: its raw bytes.
     Other {
         /// The PostgreSQL type.
@@ -168,6 +197,22 @@ impl Value {
                 | Type::CIDR
                 | Type::MACADDR
                 | Type::MACADDR8
+                | Type::BIT
+                | Type::VARBIT
+                | Type::POINT
+                | Type::LINE
+                | Type::LSEG
+                | Type::BOX
+                | Type::PATH
+                | Type::POLYGON
+                | Type::CIRCLE
+                | Type::TS_VECTOR
+                | Type::TSQUERY
+                | Type::PG_LSN
+                | Type::PG_SNAPSHOT
+                | Type::TXID_SNAPSHOT
+                | Type::XML
+                | Type::VOID
         ) || crate::types::text::is_text_like(ty)
     }
 
@@ -212,6 +257,22 @@ impl Value {
             Type::INET | Type::CIDR => |c, r| Inet::load(c, r).map(Value::Inet),
             Type::MACADDR => |c, r| MacAddr::load(c, r).map(Value::MacAddr),
             Type::MACADDR8 => |c, r| MacAddr8::load(c, r).map(Value::MacAddr8),
+            Type::BIT | Type::VARBIT => |c, r| BitString::load(c, r).map(Value::Bit),
+            Type::POINT => |c, r| Point::load(c, r).map(Value::Point),
+            Type::LINE => |c, r| Line::load(c, r).map(Value::Line),
+            Type::LSEG => |c, r| LineSegment::load(c, r).map(Value::LineSegment),
+            Type::BOX => |c, r| GeoBox::load(c, r).map(Value::Box),
+            Type::PATH => |c, r| Path::load(c, r).map(Value::Path),
+            Type::POLYGON => |c, r| Polygon::load(c, r).map(Value::Polygon),
+            Type::CIRCLE => |c, r| Circle::load(c, r).map(Value::Circle),
+            Type::TS_VECTOR => |c, r| TsVector::load(c, r).map(Value::TsVector),
+            Type::TSQUERY => |c, r| TsQuery::load(c, r).map(Value::TsQuery),
+            Type::PG_LSN => |c, r| PgLsn::load(c, r).map(Value::PgLsn),
+            Type::PG_SNAPSHOT | Type::TXID_SNAPSHOT => {
+                |c, r| Snapshot::load(c, r).map(Value::Snapshot)
+            }
+            Type::XML => |c, r| String::load(c, r).map(Value::Xml),
+            Type::VOID => |c, r| <()>::load(c, r).map(|()| Value::Void),
             _ if crate::types::text::is_text_like(ty) => |c, r| String::load(c, r).map(Value::Text),
             _ if ty.name() == "hstore" => {
                 |c, r| BTreeMap::<String, Option<String>>::load(c, r).map(Value::Hstore)
@@ -283,6 +344,20 @@ impl Value {
             Value::Inet(v) => v,
             Value::MacAddr(v) => v,
             Value::MacAddr8(v) => v,
+            Value::Bit(v) => v,
+            Value::Point(v) => v,
+            Value::Line(v) => v,
+            Value::LineSegment(v) => v,
+            Value::Box(v) => v,
+            Value::Path(v) => v,
+            Value::Polygon(v) => v,
+            Value::Circle(v) => v,
+            Value::TsVector(v) => v,
+            Value::TsQuery(v) => v,
+            Value::PgLsn(v) => v,
+            Value::Snapshot(v) => v,
+            Value::Xml(v) => v,
+            Value::Void => &(),
         })
     }
 
@@ -322,6 +397,7 @@ impl Dump for Value {
         match self {
             Value::Null => Type::UNKNOWN,
             Value::Other { ty, .. } => ty.clone(),
+            Value::Xml(_) => Type::XML,
             Value::Array(a) => a.pg_type(policy),
             v => v.inner().map_or(Type::UNKNOWN, |i| i.pg_type(policy)),
         }
@@ -373,7 +449,7 @@ impl Serialize for Value {
             Value::Float4(v) if v.is_finite() => s.serialize_f32(*v),
             Value::Float4(v) => float(s, f64::from(*v)),
             Value::Float8(v) => float(s, *v),
-            Value::Text(v) => s.serialize_str(v),
+            Value::Text(v) | Value::Xml(v) => s.serialize_str(v),
             Value::Json(v) => v.serialize(s),
             // hstore_to_json: an object of strings and nulls.
             Value::Hstore(v) => v.serialize(s),

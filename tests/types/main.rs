@@ -7,6 +7,8 @@ mod support;
 
 mod array;
 mod basic;
+mod builtin;
+mod crates;
 mod datetime;
 mod extension;
 mod json;

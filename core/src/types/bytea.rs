@@ -7,7 +7,7 @@
 use bytes::{BufMut, BytesMut};
 use postgres_types::Type;
 
-use crate::{Ctx, Dump, Error, Format, IsNull, Load, Policy, Result, StaticType};
+use crate::{Ctx, Dump, Error, ErrorKind, Format, IsNull, Load, Policy, Result, StaticType};
 
 fn check_bytea<T: ?Sized>(ctx: &Ctx<'_>) -> Result<()> {
     match *ctx.ty {
@@ -109,8 +109,12 @@ impl<'a> Load<'a> for &'a [u8] {
     fn check(ctx: &Ctx<'_>) -> Result<()> {
         check_bytea::<[u8]>(ctx)?;
         if ctx.format == Format::Text {
-            return Err(Error::wrong_type::<&[u8]>(ctx.ty)
-                .with_source("text-format bytea must be decoded; load Vec<u8> instead"));
+            return Err(Error::new(
+                ErrorKind::WrongType,
+                "text-format bytea must be decoded, so it cannot be borrowed; load Vec<u8> instead",
+            )
+            .with_pg_type(ctx.ty)
+            .with_rust_type::<&[u8]>());
         }
         Ok(())
     }
@@ -214,6 +218,13 @@ impl<const N: usize> StaticType for [u8; N] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn borrowing_text_says_what_to_load() {
+        let err = <&[u8]>::check(&Ctx::text(&Type::BYTEA)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::WrongType);
+        assert!(err.to_string().contains("load Vec<u8> instead"), "{err}");
+    }
 
     #[test]
     fn text_forms() {

@@ -115,7 +115,7 @@ fn write_text<F: std::fmt::LowerExp + Into<f64> + Copy>(
 /// as on the server.
 macro_rules! parse_float {
     ($name:ident, $t:ty) => {
-        fn $name<T: ?Sized>(ty: &Type, raw: &[u8]) -> Result<$t> {
+        pub(crate) fn $name<T: ?Sized>(ty: &Type, raw: &[u8]) -> Result<$t> {
             let s = trim_space(raw);
             let is = |w: &str| s.eq_ignore_ascii_case(w.as_bytes());
             if is("nan") {

@@ -3,17 +3,36 @@
 pub(crate) mod array;
 pub(crate) mod array_text;
 pub(crate) mod array_type;
+#[cfg(feature = "bigdecimal")]
+mod bigdecimal;
+mod bit;
 mod bool;
 mod bytea;
+#[cfg(feature = "chrono")]
+mod chrono;
+#[cfg(feature = "cidr")]
+mod cidr;
 pub mod composite;
 pub(crate) mod datetime;
 mod domain;
 pub mod enums;
+#[cfg(feature = "eui48")]
+mod eui48;
 pub(crate) mod float;
+#[cfg(feature = "geo-types")]
+mod geo_types;
+mod geometric;
 mod hstore;
 pub(crate) mod int;
+#[cfg(feature = "ipnet")]
+mod ipnet;
+#[cfg(feature = "jiff")]
+mod jiff;
 mod json;
+mod lsn;
 mod ltree;
+#[cfg(feature = "mac_address")]
+mod mac_address;
 mod macaddr;
 mod money;
 mod multirange;
@@ -23,19 +42,35 @@ pub(crate) mod range;
 pub mod record;
 #[cfg(feature = "rust_decimal")]
 mod rust_decimal;
+mod snapshot;
 pub(crate) mod text;
+mod tsearch;
 mod uuid;
+#[cfg(any(
+    feature = "bigdecimal",
+    feature = "cidr",
+    feature = "eui48",
+    feature = "ipnet",
+    feature = "mac_address"
+))]
+mod via;
+mod void;
 
 pub use array::{Array, Dimension};
 pub use array_type::{array_delimiter, array_type_of};
+pub use bit::{BitString, ParseBitStringError};
 pub use datetime::{Infinite, Interval, TimeTz};
 pub use domain::domain_base;
+pub use geometric::{Circle, GeoBox, Line, LineSegment, Path, Point, Polygon};
 pub use json::{Json, RawJson, RawJsonBuf};
+pub use lsn::{ParsePgLsnError, PgLsn};
 pub use ltree::{Lquery, Ltree};
 pub use macaddr::{MacAddr, MacAddr8};
 pub use multirange::Multirange;
 pub use network::Inet;
 pub use range::{Bound, Range};
+pub use snapshot::Snapshot;
+pub use tsearch::{Lexeme, Position, TsQuery, TsVector, Weight, Weights};
 
 /// `rust_decimal::Decimal`, re-exported so that its codecs are usable
 /// without naming the crate (feature `rust_decimal`).

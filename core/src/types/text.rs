@@ -1,5 +1,5 @@
 //! The text family: `text`, `varchar`, `bpchar`, `name`, `unknown`, `citext`,
-//! and enum labels, as `String`, `&str`, `Box<str>` and `char`.
+//! enum labels and `xml`, as `String`, `&str`, `Box<str>` and `char`.
 
 use bytes::{BufMut, BytesMut};
 use postgres_types::{Kind, Type};
@@ -15,6 +15,15 @@ pub(crate) fn is_text_like(ty: &Type) -> bool {
     }
 }
 
+/// Text-like types and `xml`, whose binary form is its text too (in the
+/// client encoding, UTF-8 for every driver pgcast serves): the types
+/// `String` and `&str` load and dump. `xml` is not text-like elsewhere
+/// (an enum never loads from it).
+#[inline]
+pub(crate) fn is_textual(ty: &Type) -> bool {
+    is_text_like(ty) || *ty == Type::XML
+}
+
 fn is_enum_or_citext(ty: &Type) -> bool {
     matches!(ty.kind(), Kind::Enum(_)) || ty.name() == "citext"
 }
@@ -22,7 +31,7 @@ fn is_enum_or_citext(ty: &Type) -> bool {
 /// The UTF-8 text of a text-like value, borrowed.
 #[inline]
 pub(crate) fn load_str<'a, T: ?Sized>(ctx: &Ctx<'_>, raw: &'a [u8]) -> Result<&'a str> {
-    if !is_text_like(ctx.ty) {
+    if !is_textual(ctx.ty) {
         return Err(Error::wrong_type::<T>(ctx.ty));
     }
     std::str::from_utf8(raw).map_err(|e| {
@@ -35,7 +44,7 @@ pub(crate) fn load_str<'a, T: ?Sized>(ctx: &Ctx<'_>, raw: &'a [u8]) -> Result<&'
 /// since the server parses text parameters by their declared type.
 #[inline]
 pub(crate) fn dump_str<T: ?Sized>(s: &str, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
-    if ctx.format == Format::Binary && !is_text_like(ctx.ty) {
+    if ctx.format == Format::Binary && !is_textual(ctx.ty) {
         return Err(Error::wrong_type::<T>(ctx.ty));
     }
     // `contains` on bytes is a memchr; the position is only wanted for the error.
@@ -87,7 +96,7 @@ fn nul_error<T: ?Sized>(s: &str, ty: &Type) -> Error {
 }
 
 fn check_text<T: ?Sized>(ctx: &Ctx<'_>) -> Result<()> {
-    if is_text_like(ctx.ty) {
+    if is_textual(ctx.ty) {
         Ok(())
     } else {
         Err(Error::wrong_type::<T>(ctx.ty))

@@ -24,6 +24,8 @@
 
 mod date;
 mod epoch;
+#[cfg(any(feature = "chrono", feature = "jiff"))]
+pub(crate) mod foreign;
 pub(crate) mod infinite;
 mod interval;
 mod interval_text;
