@@ -131,3 +131,15 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/sql/*.rs");
 }
+
+/// A crate that re-exports pgcast under another name.
+mod reexport {
+    pub use pgcast as db;
+}
+
+#[test]
+fn crate_path_for_reexports() {
+    let id = 7_i32;
+    let q = pgcast::sql!(crate = reexport::db, "SELECT {id}, {:l}", "x");
+    assert_eq!(q.render().unwrap().text(), "SELECT $1, 'x'");
+}

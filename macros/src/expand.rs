@@ -23,6 +23,21 @@ enum Source {
 }
 
 pub fn expand(input: &Input) -> syn::Result<TokenStream> {
+    let checked = validate(input)?;
+    Ok(generate(input, &checked))
+}
+
+/// What validation found: the parts of the format string, each hole's
+/// argument and kind, and how often each explicit argument is used.
+struct Checked {
+    parts: Vec<Part>,
+    holes: Vec<(Source, Kind)>,
+    uses: Vec<usize>,
+}
+
+/// Parses the format string and matches holes to arguments: every error at
+/// once (bad format, missing or unused arguments).
+fn validate(input: &Input) -> syn::Result<Checked> {
     let fmt = &input.format;
     let value = fmt.value();
     let parts = format::parse(&value).map_err(|errors| {
@@ -92,7 +107,18 @@ pub fn expand(input: &Input) -> syn::Result<TokenStream> {
     if let Some(e) = combine(errors) {
         return Err(e);
     }
+    Ok(Checked { parts, holes, uses })
+}
 
+/// The code: one `Composed` with its capacity computed from the static
+/// text, then a direct push per part.
+fn generate(input: &Input, checked: &Checked) -> TokenStream {
+    let Checked { parts, holes, uses } = checked;
+    let fmt = &input.format;
+    let k = match &input.krate {
+        Some(path) => quote! { #path },
+        None => quote! { ::pgcast },
+    };
     let q = Ident::new("__pgcast_query", Span::mixed_site());
     let arg_ident = |i: usize| format_ident!("__pgcast_arg{}", i, span = Span::mixed_site());
     let lets = input
@@ -109,7 +135,7 @@ pub fn expand(input: &Input) -> syn::Result<TokenStream> {
     let mut hole_iter = holes.iter();
     let mut remaining = uses.clone();
     let mut needs_ref_traits = false;
-    for part in &parts {
+    for part in parts {
         match part {
             Part::Text(text) => body.push(quote! { #q.push_sql(#text); }),
             Part::Hole { .. } => {
@@ -138,10 +164,10 @@ pub fn expand(input: &Input) -> syn::Result<TokenStream> {
                 let span = fmt.span();
                 body.push(match kind {
                     Kind::Bind => quote_spanned! {span=>
-                        ::pgcast::sql::__private::BindHole::push_bind(#value, &mut #q);
+                        #k::sql::__private::BindHole::push_bind(#value, &mut #q);
                     },
                     Kind::Literal => quote_spanned! {span=>
-                        ::pgcast::sql::__private::LiteralHole::push_literal(#value, &mut #q);
+                        #k::sql::__private::LiteralHole::push_literal(#value, &mut #q);
                     },
                     Kind::Ident => {
                         needs_ref_traits = true;
@@ -158,7 +184,7 @@ pub fn expand(input: &Input) -> syn::Result<TokenStream> {
     let uses_traits = needs_ref_traits.then(|| {
         quote! {
             #[allow(unused_imports)]
-            use ::pgcast::sql::__private::{IdentHole as _, QueryHole as _};
+            use #k::sql::__private::{IdentHole as _, QueryHole as _};
         }
     });
     let capacity = parts.len();
@@ -177,15 +203,15 @@ pub fn expand(input: &Input) -> syn::Result<TokenStream> {
             Part::Hole { .. } => 0,
         })
         .sum();
-    Ok(quote! {
+    quote! {
         {
             #uses_traits
             #(#lets)*
-            let mut #q = ::pgcast::sql::__private::with_capacity(#capacity, #text_capacity);
+            let mut #q = #k::sql::__private::with_capacity(#capacity, #text_capacity);
             #(#body)*
             #q
         }
-    })
+    }
 }
 
 trait IntoTokens {

@@ -4,8 +4,10 @@
 use syn::parse::{Parse, ParseStream};
 use syn::{Expr, Ident, LitStr, Token};
 
-/// `"format", a, b, name = c`.
+/// `[crate = path,] "format", a, b, name = c`.
 pub struct Input {
+    /// Where pgcast is (`crate = my::pgcast`), if not `::pgcast`.
+    pub krate: Option<syn::Path>,
     pub format: LitStr,
     pub positional: Vec<Expr>,
     pub named: Vec<(Ident, Expr)>,
@@ -13,6 +15,13 @@ pub struct Input {
 
 impl Parse for Input {
     fn parse(input: ParseStream<'_>) -> syn::Result<Input> {
+        let mut krate = None;
+        if input.peek(Token![crate]) && input.peek2(Token![=]) {
+            input.parse::<Token![crate]>()?;
+            input.parse::<Token![=]>()?;
+            krate = Some(input.parse::<syn::Path>()?);
+            input.parse::<Token![,]>()?;
+        }
         let format: LitStr = input.parse().map_err(|e| {
             syn::Error::new(e.span(), "expected a string literal as the format string")
         })?;
@@ -46,6 +55,7 @@ impl Parse for Input {
             }
         }
         Ok(Input {
+            krate,
             format,
             positional,
             named,

@@ -40,6 +40,9 @@ use syn::{DeriveInput, parse_macro_input};
 /// borrowed `s: &str` goes in as `v = s.to_owned()`. Names and composables
 /// are borrowed and copied. The result is a `pgcast::sql::Composed`; an invalid identifier
 /// (empty, over 63 bytes, NUL) is reported when it is rendered.
+///
+/// `sql!(crate = my::pgcast, "…")` names where pgcast is, for crates that
+/// re-export it, as the derives' `#[pg(crate = "…")]` does.
 #[proc_macro]
 pub fn sql(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as input::Input);
@@ -48,7 +51,11 @@ pub fn sql(input: TokenStream) -> TokenStream {
             // Every error at once, in a block of the type `sql!` has, so the
             // compiler adds no follow-up errors of its own.
             let errors = e.into_compile_error();
-            quote::quote! {{ #errors ::pgcast::sql::Composed::new() }}
+            let k = match &input.krate {
+                Some(path) => quote::quote! { #path },
+                None => quote::quote! { ::pgcast },
+            };
+            quote::quote! {{ #errors #k::sql::Composed::new() }}
         })
         .into()
 }

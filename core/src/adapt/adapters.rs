@@ -376,6 +376,15 @@ impl Adapters {
         self
     }
 
+    /// Forgets a registered type (its OID and its names): after the server
+    /// dropped it, so that it is fetched again by name.
+    pub fn unregister_type(&mut self, ty: &Type) -> &mut Adapters {
+        let reg = self.registry_mut();
+        reg.types_by_oid.remove(&ty.oid());
+        reg.types_by_name.retain(|_, t| t.oid() != ty.oid());
+        self
+    }
+
     /// The type with this OID: a built-in one, or one registered here.
     pub fn type_by_oid(&self, oid: Oid) -> Option<Type> {
         Type::from_oid(oid).or_else(|| self.0.types_by_oid.get(&oid).cloned())

@@ -505,10 +505,42 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     /// `Err`: the error to report, with the query.
     pub fn failed(&mut self, err: Error) -> Result<()> {
         let err = err.with_query(self.request.text());
-        if self.retry(&err) {
+        if self.retry(&err) || self.refetch_types(&err)? {
             return Ok(());
         }
         Err(err)
+    }
+
+    /// After the server said a parameter's type no longer exists (dropped,
+    /// maybe made again with a new OID): forget the request's registered
+    /// types and fetch them again by name, once.
+    fn refetch_types(&mut self, err: &Error) -> Result<bool> {
+        let gone = err.code() == Some("42704")
+            || err.report().is_some_and(|r| r.message.contains("type with OID"));
+        if !gone || self.retried {
+            return Ok(false);
+        }
+        let registered: Vec<Type> = self
+            .request
+            .param_types()
+            .iter()
+            .filter(|t| t.oid() != 0 && Type::from_oid(t.oid()).is_none())
+            .cloned()
+            .collect();
+        if registered.is_empty() {
+            return Ok(false);
+        }
+        self.retried = true;
+        self.session.configure(|scope| {
+            for ty in &registered {
+                scope.unregister_type(ty);
+            }
+        });
+        self.session.forget(self.request.text());
+        let request = Request::from_rendered(self.request.rendered().clone(), &self.session.scope())?;
+        self.registration = Some(Registration::for_types(request.missing_types()));
+        self.request = request;
+        Ok(true)
     }
 
     /// Whether the request should be sent again after `err`: the statement

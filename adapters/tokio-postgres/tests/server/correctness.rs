@@ -555,3 +555,74 @@ async fn timestamptz_values_follow_the_connection_time_zone() {
         }
     }
 }
+
+#[tokio::test]
+async fn schema_changes_under_a_running_application() {
+    let setup = connect().await;
+    setup
+        .batch_execute(
+            "DROP SCHEMA IF EXISTS c_schema CASCADE; CREATE SCHEMA c_schema;
+             CREATE TYPE c_schema.mood AS ENUM ('sad', 'ok');
+             CREATE TABLE c_schema.t (id int4, m c_schema.mood, extra text);
+             INSERT INTO c_schema.t VALUES (1, 'ok', 'e');",
+        )
+        .await
+        .unwrap();
+    #[derive(PgEnum, Debug, PartialEq, Clone, Copy)]
+    #[pg(name = "c_schema.mood", rename_all = "lowercase")]
+    enum Mood {
+        Sad,
+        Ok,
+    }
+    let client = PgClient::new(connect().await);
+    client.pg_session().set_prepare(Prepare::Always);
+    let q = Sql::new("SELECT * FROM c_schema.t ORDER BY id");
+    let rows: Vec<(i32, Mood, String)> = client.fetch_all(&q).await.unwrap();
+    assert_eq!(rows, [(1, Mood::Ok, "e".to_owned())]);
+
+    // DISCARD ALL behind pgcast's back: the kept statement is gone (26000),
+    // prepared again once
+    client.batch_execute("DISCARD ALL").await.unwrap();
+    let rows: Vec<(i32, Mood, String)> = client.fetch_all(&q).await.unwrap();
+    assert_eq!(rows.len(), 1);
+
+    // a column dropped: the result changes shape (0A000), prepared again,
+    // and the row type says what no longer fits
+    setup.batch_execute("ALTER TABLE c_schema.t DROP COLUMN extra").await.unwrap();
+    let rows: Vec<(i32, Mood)> = client.fetch_all(&q).await.unwrap();
+    assert_eq!(rows, [(1, Mood::Ok)]);
+
+    // a label added: the values load as text, into Value, and a derived enum
+    // without the variant says which label it lacks
+    setup
+        .batch_execute("ALTER TYPE c_schema.mood ADD VALUE 'happy'; INSERT INTO c_schema.t VALUES (2, 'happy')")
+        .await
+        .unwrap();
+    let labels: Vec<(i32, String)> = client
+        .fetch_all(&Sql::new("SELECT id, m::text FROM c_schema.t ORDER BY id"))
+        .await
+        .unwrap();
+    assert_eq!(labels[1].1, "happy");
+    let records = client.fetch_records(&q).await.unwrap();
+    assert_eq!(records[1].get("m"), Some(&Value::Text("happy".into())));
+    let err = client.fetch_all::<(i32, Mood)>(&q).await.unwrap_err();
+    assert!(err.to_string().contains("happy"), "{err}");
+
+    // the type dropped and made again (a new OID) under a registered scope:
+    // the parameter's type is fetched again
+    client.register_types(["c_schema.mood"]).await.unwrap();
+    let before = client.pg_session().scope().type_by_name("c_schema.mood").unwrap().oid();
+    let is_ok: bool = client.fetch_scalar(&sql!("SELECT {}::text = 'ok'", Mood::Ok)).await.unwrap();
+    assert!(is_ok);
+    setup
+        .batch_execute(
+            "DROP TABLE c_schema.t; DROP TYPE c_schema.mood;
+             CREATE TYPE c_schema.mood AS ENUM ('sad', 'ok', 'happy');",
+        )
+        .await
+        .unwrap();
+    let is_ok: bool = client.fetch_scalar(&sql!("SELECT {}::text = 'ok'", Mood::Ok)).await.unwrap();
+    assert!(is_ok);
+    let after = client.pg_session().scope().type_by_name("c_schema.mood").unwrap().oid();
+    assert_ne!(before, after);
+}
