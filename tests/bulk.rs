@@ -1,7 +1,8 @@
 //! Bulk writes against a real server: `INSERT … SELECT … FROM UNNEST(…)`
 //! from derived rows (every column type family, NULLs, composite, enum and
 //! array columns, an empty batch, a million rows), upserts, batch updates,
-//! `Values` pages from `ToRow` rows, and the error messages.
+//! `Values` pages from `ToRow` rows, pipelined batches of one statement,
+//! and the error messages.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -9,8 +10,8 @@ mod support;
 use std::future::Future;
 use std::time::Duration;
 
-use pgcast::sql::{Composable, Identifier, Insert, Sql, Unnest, Update, Values};
-use pgcast::tokio_postgres::{ClientExt, PgClient};
+use pgcast::sql::{Composable, Identifier, Insert, Placeholder, Sql, Unnest, Update, Values};
+use pgcast::tokio_postgres::{BatchExt, ClientExt, PgClient};
 use pgcast::types::{Inet, Numeric};
 use pgcast::{ErrorKind, FromRow, PgComposite, PgEnum, ToRow, sql};
 use serde::{Deserialize, Serialize};
@@ -499,4 +500,91 @@ async fn heavy_a_million_rows_in_one_statement() {
         );
     })
     .await
+}
+
+#[tokio::test]
+async fn pipelined_batches_of_one_statement() {
+    limited(60, async {
+        let mut client = table("stock_batch", STOCK).await;
+        let rows: Vec<Stock> = (0..500).map(|i| stock(&format!("b{i}"), i, None)).collect();
+        let insert = sql!(
+            "INSERT INTO stock_batch (sku, qty, note) VALUES ({sku}, {qty}, {note})",
+            sku = Placeholder::named("sku"),
+            qty = Placeholder::named("qty"),
+            note = Placeholder::named("note"),
+        );
+        assert_eq!(client.exec_rows(&insert, &rows).await.unwrap(), 500);
+
+        // Fully bound queries, pipelined; the count is the sum.
+        let bump = sql!(
+            "UPDATE stock_batch SET qty = qty + 1 WHERE sku = {sku}",
+            sku = Placeholder::named("sku"),
+        );
+        let queries = (0..100).map(|i| bump.clone().with("sku", format!("b{i}")));
+        assert_eq!(client.exec_batch(queries).await.unwrap(), 100);
+        let total: i64 = client
+            .fetch_scalar(&Sql::new("SELECT sum(qty)::int8 FROM stock_batch"))
+            .await
+            .unwrap();
+        assert_eq!(total, (0..500).sum::<i64>() + 100);
+
+        // In a transaction, a failing set rolls back the whole batch; the
+        // error says which set failed.
+        let tx = client.pg_transaction().await.unwrap();
+        let more = [
+            stock("new", 1, None),
+            stock("b7", 1, None),
+            stock("x", 1, None),
+        ];
+        let err = tx.exec_rows(&insert, &more).await.unwrap_err();
+        assert_eq!(err.code(), Some("23505"), "{err}");
+        assert_eq!(err.row(), Some(1), "{err}");
+        tx.rollback().await.unwrap();
+        let count: i64 = client
+            .fetch_scalar(&Sql::new("SELECT count(*) FROM stock_batch"))
+            .await
+            .unwrap();
+        assert_eq!(count, 500);
+
+        // A row that cannot be dumped stops the batch before it is sent.
+        let bad = [stock("ok", 1, None), stock("nul\0", 1, None)];
+        let err = client.exec_rows(&insert, &bad).await.unwrap_err();
+        assert_eq!(err.row(), Some(1), "{err}");
+        assert!(err.to_string().contains("column \"sku\""), "{err}");
+    })
+    .await
+}
+
+#[test]
+fn sequential_batches_on_the_blocking_client() {
+    use pgcast::postgres::{BatchExt as _, ClientExt as _, PgClient as SyncClient};
+    let db = pgcast_tempdb::shared().unwrap_or_else(|e| panic!("{e}"));
+    let mut client = SyncClient::new(postgres::Client::connect(db.url(), postgres::NoTls).unwrap());
+    client
+        .exec(&Sql::new(
+            "CREATE TEMP TABLE stock_sync (sku text PRIMARY KEY, qty int4 NOT NULL, note text)",
+        ))
+        .unwrap();
+    let insert = sql!(
+        "INSERT INTO stock_sync VALUES ({sku}, {qty}, {note})",
+        sku = Placeholder::named("sku"),
+        qty = Placeholder::named("qty"),
+        note = Placeholder::named("note"),
+    );
+    let rows: Vec<Stock> = (0..50)
+        .map(|i| stock(&format!("s{i}"), i, Some("n")))
+        .collect();
+    assert_eq!(client.exec_rows(&insert, &rows).unwrap(), 50);
+    let err = client
+        .exec_rows(&insert, [stock("t", 1, None), stock("s3", 1, None)])
+        .unwrap_err();
+    assert_eq!((err.code(), err.row()), (Some("23505"), Some(1)), "{err}");
+    let n = client
+        .exec(&Insert::rows("stock_sync", [stock("u", 2, None)]).unwrap())
+        .unwrap();
+    assert_eq!(n, 1);
+    let count: i64 = client
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM stock_sync"))
+        .unwrap();
+    assert_eq!(count, 52);
 }

@@ -53,12 +53,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod batch;
 mod client;
 mod copy;
 mod cursor;
 mod rows;
 mod stream;
 
+pub use batch::{BatchExt, PIPELINE_DEPTH};
 pub use client::{ClientExt, Conn, PgClient, Scoped};
 pub use copy::{CopyExt, CopyOutBytes, CopyOutRows};
 pub use cursor::Cursor;
