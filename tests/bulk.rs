@@ -588,3 +588,63 @@ fn sequential_batches_on_the_blocking_client() {
         .unwrap();
     assert_eq!(count, 52);
 }
+
+#[tokio::test]
+async fn tuples_as_row_literals_and_composite_parameters() {
+    limited(30, async {
+        let client = table("tuples", "id int4, point bulk_point").await;
+
+        // Literals: ROW(…) of typed field literals, nested too.
+        let t = (1_i32, Some("it's (a, b)"), None::<f64>);
+        assert_eq!(
+            sql!("SELECT {t:l}").render_inline().unwrap(),
+            "SELECT ROW(1, 'it''s (a, b)'::text, NULL)"
+        );
+        let back: (i32, Option<String>, Option<f64>) =
+            client.fetch_scalar(&sql!("SELECT {t:l}")).await.unwrap();
+        assert_eq!(back, (1, Some("it's (a, b)".into()), None));
+        let nested = ((2.5_f64, "x"), true);
+        assert_eq!(
+            sql!("SELECT {nested:l}").render_inline().unwrap(),
+            "SELECT ROW(ROW('2.5'::float8, 'x'::text), true)"
+        );
+        let same: bool = client
+            .fetch_scalar(&sql!(
+                "SELECT {nested:l} = ROW(ROW(2.5::float8, 'x'::text), true)"
+            ))
+            .await
+            .unwrap();
+        assert!(same);
+
+        // Parameters: into a named composite type, by position.
+        let p = (5_i32, Some("five".to_owned()));
+        let point: Point = client
+            .fetch_scalar(&sql!("SELECT {p}::bulk_point"))
+            .await
+            .unwrap();
+        assert_eq!(
+            point,
+            Point {
+                x: 5,
+                label: Some("five".into())
+            }
+        );
+        let n = client
+            .exec(&sql!("INSERT INTO tuples VALUES (1, {p})"))
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+        // A tuple of the wrong arity is an error naming the counts.
+        let short = (1_i32,);
+        let err = client
+            .fetch_scalar::<Point>(&sql!("SELECT {short}::bulk_point"))
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("a tuple of 1 values for a composite type of 2 attributes"),
+            "{err}"
+        );
+    })
+    .await
+}

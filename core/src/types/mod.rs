@@ -24,6 +24,7 @@ pub mod record;
 #[cfg(feature = "rust_decimal")]
 mod rust_decimal;
 pub(crate) mod text;
+pub(crate) mod tuple_dump;
 mod uuid;
 
 pub use array::{Array, Dimension};
@@ -43,3 +44,4 @@ pub use range::{Bound, Range};
 pub use ::rust_decimal::Decimal;
 pub use money::Money;
 pub use numeric::Numeric;
+pub use tuple_dump::anonymous_record;
