@@ -1,7 +1,8 @@
-//! The front door: a row type, a table, rows in with a multi-row `VALUES`,
-//! a query composed from names chosen at run time, typed rows out.
+//! The front door: a row type, a table, rows in with one `INSERT … SELECT
+//! … FROM UNNEST(…)`, a query composed from names chosen at run time, typed
+//! rows out.
 //!
-//! Shows `#[derive(FromRow, ToRow)]`, `sql!` with identifier holes (`{x:i}`),
+//! Shows `#[derive(FromRow, ToRow)]`, `Insert::rows`, `sql!` with identifier holes (`{x:i}`),
 //! a bound value (`{x}`) and a named placeholder filled with `Composed::with`,
 //! `query_as`, safe quoting of a hostile name, and a typed error for a bad
 //! value. Runs against `DATABASE_URL` when set, otherwise against a
@@ -14,7 +15,7 @@
 
 use std::error::Error;
 
-use pgcast::sql::{Identifier, Placeholder, Sql, Values, bind};
+use pgcast::sql::{Insert, Placeholder, Sql};
 use pgcast::tokio_postgres::{ClientExt, PgClient};
 use pgcast::{FromRow, ToRow, sql};
 
@@ -45,7 +46,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
 )
         .await?;
 
-    // Rows in: one multi-row INSERT per page of VALUES, every value bound.
+    // Rows in: one statement, one array parameter per column, whatever the
+    // number of rows.
     let planets: Vec<Planet> = [
         ("Mercury", 0, 2439.7, None),
         ("Venus", 0, 6051.8, None),
@@ -63,21 +65,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         discovered,
     })
     .into();
-    let cols = Identifier::list(Planet::columns().iter().copied());
-    let rows = planets.iter().map(|p| {
-        [
-            bind(p.name.clone()),
-            bind(p.moons),
-            bind(p.radius_km),
-            bind(p.discovered),
-        ]
-    });
-    let mut inserted = 0;
-    for page in Values::new(rows) {
-        let page = page?;
-        let insert = sql!("INSERT INTO planets ({cols:q}) VALUES {page:q}");
-        inserted += client.exec(&insert).await?;
-    }
+    let inserted = client.exec(&Insert::rows("planets", &planets)?).await?;
     println!("inserted {inserted} planets");
 
     // A query from run-time names: identifiers are quoted, values are bound

@@ -1,6 +1,6 @@
 //! The quickstart's basics without async: the blocking `postgres` crate
-//! through `pgcast-postgres`. A derived row type, rows in with a multi-row
-//! `VALUES`, a query composed from a run-time column name with a bound value
+//! through `pgcast-postgres`. A derived row type, rows in with one
+//! `INSERT … SELECT … FROM UNNEST(…)`, a query composed from a run-time column name with a bound value
 //! and a named placeholder, typed rows out (all at once, as an iterator, and
 //! from a server-side cursor in batches), and a transaction rolled back.
 //!
@@ -15,7 +15,7 @@
 use std::error::Error;
 
 use pgcast::postgres::{ClientExt, PgClient, TransactionEnd, TransactionExt};
-use pgcast::sql::{Identifier, Placeholder, Sql, Values, bind};
+use pgcast::sql::{Insert, Placeholder, Sql};
 use pgcast::{FromRow, ToRow, sql};
 
 #[derive(FromRow, ToRow, Debug)]
@@ -45,15 +45,13 @@ fn main() -> Result<(), Box<dyn Error>> {
         ("Uranus", 28, 25362.0),
         ("Neptune", 16, 24622.0),
     ];
-    let cols = Identifier::list(Planet::columns().iter().copied());
-    let rows = planets
-        .iter()
-        .map(|&(name, moons, radius)| [bind(name.to_owned()), bind(moons), bind(radius)]);
-    for page in Values::new(rows).page_size(3) {
-        let page = page?;
-        let n = client.exec(&sql!("INSERT INTO planets ({cols:q}) VALUES {page:q}"))?;
-        println!("inserted a page of {n}");
-    }
+    let planets = planets.map(|(name, moons, radius_km)| Planet {
+        name: name.into(),
+        moons,
+        radius_km,
+    });
+    let n = client.exec(&Insert::rows("planets", &planets)?)?;
+    println!("inserted {n} planets");
 
     let max_radius = 30_000.0_f64;
     let query = sql!(

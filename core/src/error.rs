@@ -164,6 +164,12 @@ impl Error {
         self
     }
 
+    /// Puts `context` (where in a batch: `row 12`) before the message.
+    pub(crate) fn in_context(mut self, context: &str) -> Error {
+        self.0.message = format!("{context}: {}", self.0.message).into();
+        self
+    }
+
     /// Sets the underlying cause.
     pub fn with_source(
         mut self,

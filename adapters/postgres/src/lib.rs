@@ -25,10 +25,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod batch;
 mod client;
 mod copy;
 mod cursor;
 
+pub use batch::BatchExt;
 pub use client::{ClientExt, Conn, PgClient, RowIter, Scoped, TransactionEnd, TransactionExt};
 pub use copy::CopyOutRows;
 pub use cursor::Cursor;

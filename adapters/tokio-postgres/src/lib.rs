@@ -35,12 +35,14 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod batch;
 mod client;
 mod copy;
 mod cursor;
 mod rows;
 mod stream;
 
+pub use batch::{BatchExt, PIPELINE_DEPTH};
 pub use client::{ClientExt, Conn, PgClient, Scoped, TransactionEnd, TransactionExt};
 pub use copy::{CopyExt, CopyOutRows};
 pub use cursor::Cursor;

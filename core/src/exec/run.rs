@@ -516,7 +516,9 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     /// types and fetch them again by name, once.
     fn refetch_types(&mut self, err: &Error) -> Result<bool> {
         let gone = err.code() == Some("42704")
-            || err.report().is_some_and(|r| r.message.contains("type with OID"));
+            || err
+                .report()
+                .is_some_and(|r| r.message.contains("type with OID"));
         if !gone || self.retried {
             return Ok(false);
         }
@@ -537,7 +539,8 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             }
         });
         self.session.forget(self.request.text());
-        let request = Request::from_rendered(self.request.rendered().clone(), &self.session.scope())?;
+        let request =
+            Request::from_rendered(self.request.rendered().clone(), &self.session.scope())?;
         self.registration = Some(Registration::for_types(request.missing_types()));
         self.request = request;
         Ok(true)

@@ -44,6 +44,16 @@ pub trait ToRow {
     /// error.
     fn visit_values(&self, visit: &mut dyn FnMut(&(dyn Dump + Sync)) -> Result<()>) -> Result<()>;
 
+    /// The PostgreSQL types of the columns without a value, in column
+    /// order: each field's [`StaticType`](crate::StaticType) (what an empty
+    /// batch needs to be typed, and what [`Unnest`](crate::sql::Unnest)
+    /// casts its arrays to). `None` when the row type cannot say; the
+    /// derive always can.
+    fn static_types(policy: &Policy) -> Option<Vec<Type>> {
+        let _ = policy;
+        None
+    }
+
     /// The types the values are sent as when the statement does not fix
     /// them, in column order.
     fn pg_types(&self, policy: &Policy) -> Vec<Type> {
@@ -101,6 +111,10 @@ macro_rules! forward_to_row {
         impl<T: ToRow + ?Sized> ToRow for $ptr {
             fn columns() -> &'static [&'static str] {
                 T::columns()
+            }
+
+            fn static_types(policy: &Policy) -> Option<Vec<Type>> {
+                T::static_types(policy)
             }
 
             fn visit_values(

@@ -130,6 +130,28 @@ pub(crate) fn write_literal(
     out: &mut String,
 ) -> Result<()> {
     let (ty, dumper) = resolve(value, scope);
+    if dumper.is_none() && crate::types::tuple_dump::is_anonymous_record(&ty) {
+        // `'(1,a)'::record` cannot be read back; `ROW(…)` of typed fields can.
+        let mut field = |text: &str, ty: &Type, out: &mut String| {
+            write_text_literal(text, ty, scope, out)?;
+            // A bare string in a ROW stays `unknown`, which has no equality.
+            if *ty == Type::TEXT {
+                out.push_str("::text");
+            }
+            Ok(())
+        };
+        let null = crate::types::tuple_dump::write_row_literal(
+            value,
+            &ty,
+            scope.policy(),
+            &mut field,
+            out,
+        )?;
+        if null == IsNull::Yes {
+            out.push_str("NULL");
+        }
+        return Ok(());
+    }
     scratch.clear();
     let ctx = Ctx {
         ty: &ty,

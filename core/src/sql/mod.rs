@@ -32,6 +32,7 @@
 //! ```
 
 mod composed;
+mod dumped;
 mod format;
 mod identifier;
 mod lists;
@@ -40,6 +41,7 @@ mod placeholder;
 mod render;
 mod stored;
 mod text;
+mod unnest;
 mod values;
 
 #[doc(hidden)]
@@ -51,6 +53,7 @@ use std::fmt;
 use crate::Dump;
 
 pub use composed::{Composable, Composed};
+pub use dumped::Dumped;
 pub use format::{Args, FormatError, FormatErrorKind, HoleRef, Segment, parse_format};
 pub use identifier::{Identifier, write_quoted_name};
 pub use lists::{any, assignments, in_list};
@@ -58,7 +61,8 @@ pub use literal::Literal;
 pub use placeholder::{Bound, Placeholder, bind};
 pub use render::{DumpedParam, DumpedParams, Param, ParamSource, Rendered};
 pub use text::Sql;
-pub use values::{MAX_PARAMS, Values};
+pub use unnest::{Insert, Unnest, Update};
+pub use values::{DumpedRows, MAX_PARAMS, Values};
 
 /// A value that can be bound as a parameter or written as a literal: any
 /// [`Dump`] type that is `Debug`, `Send`, `Sync` and `'static`.

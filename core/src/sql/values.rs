@@ -1,7 +1,8 @@
 //! [`Values`]: multi-row `VALUES` lists, paged under the parameter limit.
 
-use super::{Composable, Composed};
-use crate::{Error, ErrorKind, Result};
+use super::{Bound, Composable, Composed, Dumped, bind};
+use crate::row::ToRow;
+use crate::{Adapters, Error, ErrorKind, Policy, Result};
 
 /// The most parameters one statement can carry: the protocol counts them in
 /// 16 bits.
@@ -78,6 +79,61 @@ where
         }
         row.push_sql(")");
         Some(row)
+    }
+}
+
+/// The rows of [`Values::from_rows`]: each a row's values, dumped.
+pub type DumpedRows = std::vec::IntoIter<Vec<Bound>>;
+
+impl Values<DumpedRows> {
+    /// Pages of [`ToRow`] rows: every field bound, no `bind` per field.
+    /// The values are dumped now, under the global scope's policy (errors
+    /// name the row and the column); values of built-in types are bound as
+    /// their type, derived composites and enums in text, untyped, for the
+    /// server to read as the column's type. Pair it with the column list,
+    /// `Identifier::list(R::columns().iter().copied())`.
+    ///
+    /// For large batches [`Insert`](super::Insert) (`UNNEST`) sends one
+    /// statement whatever the number of rows.
+    ///
+    /// ```
+    /// use pgcast_core::row::ToRow;
+    /// use pgcast_core::sql::{Composable, Values};
+    /// use pgcast_core::{Dump, Result};
+    ///
+    /// struct P(i32, &'static str);
+    /// impl ToRow for P {
+    ///     fn columns() -> &'static [&'static str] { &["n", "s"] }
+    ///     fn visit_values(&self, v: &mut dyn FnMut(&(dyn Dump + Sync)) -> Result<()>) -> Result<()> {
+    ///         v(&self.0)?;
+    ///         v(&self.1)
+    ///     }
+    /// }
+    ///
+    /// let mut pages = Values::from_rows([P(1, "a"), P(2, "b"), P(3, "c")]).unwrap().page_size(2);
+    /// assert_eq!(pages.next().unwrap().unwrap().render().unwrap().text(), "($1, $2), ($3, $4)");
+    /// assert_eq!(pages.next().unwrap().unwrap().render().unwrap().text(), "($1, $2)");
+    /// assert!(pages.next().is_none());
+    /// ```
+    pub fn from_rows<R: ToRow>(rows: impl IntoIterator<Item = R>) -> Result<Values<DumpedRows>> {
+        Values::from_rows_with(rows, Adapters::global().policy())
+    }
+
+    /// [`from_rows`](Self::from_rows) under `policy`.
+    pub fn from_rows_with<R: ToRow>(
+        rows: impl IntoIterator<Item = R>,
+        policy: &Policy,
+    ) -> Result<Values<DumpedRows>> {
+        let rows = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, row)| {
+                Dumped::row(&row, policy)
+                    .map(|values| values.into_iter().map(bind).collect())
+                    .map_err(|e| e.in_context(&format!("row {i}")))
+            })
+            .collect::<Result<Vec<Vec<Bound>>>>()?;
+        Ok(Values::new(rows))
     }
 }
 

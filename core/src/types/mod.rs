@@ -45,6 +45,7 @@ mod rust_decimal;
 mod snapshot;
 pub(crate) mod text;
 mod tsearch;
+pub(crate) mod tuple_dump;
 mod uuid;
 #[cfg(any(
     feature = "bigdecimal",
@@ -78,3 +79,4 @@ pub use tsearch::{Lexeme, Position, TsQuery, TsVector, Weight, Weights};
 pub use ::rust_decimal::Decimal;
 pub use money::Money;
 pub use numeric::Numeric;
+pub use tuple_dump::anonymous_record;

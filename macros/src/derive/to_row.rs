@@ -22,6 +22,8 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let ident = &cont.ident;
 
     let mut visits = Vec::new();
+    // Each column's static type, for typed batches of any length (even none).
+    let mut types = Vec::new();
     let mut predicates: Vec<syn::WherePredicate> = Vec::new();
     // Column names: a literal list, or pushes when a flattened field adds its own.
     let mut names = Vec::new();
@@ -52,6 +54,8 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             ));
             visits.push(quote_spanned!(ty.span()=>
                 #k::row::ToRow::visit_values(&self.#member, __visit)?;));
+            types.push(quote_spanned!(ty.span()=>
+                __types.extend(<#ty as #k::row::ToRow>::static_types(__policy)?);));
             predicates.push(syn::parse_quote!(#ty: #k::row::ToRow));
             continue;
         }
@@ -61,12 +65,18 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         if a.json.is_some() {
             visits.push(quote_spanned!(ty.span()=>
                 __visit(&#k::types::Json(&self.#member))?;));
+            types.push(quote_spanned!(ty.span()=>
+                __types.push(<#k::types::Json<()> as #k::StaticType>::static_type(__policy));));
             predicates.push(syn::parse_quote!(
                 for<'__x> #k::types::Json<&'__x #ty>: #k::Dump + ::core::marker::Sync
             ));
         } else {
             visits.push(quote_spanned!(ty.span()=> __visit(&self.#member)?;));
-            predicates.push(syn::parse_quote!(#ty: #k::Dump + ::core::marker::Sync));
+            types.push(quote_spanned!(ty.span()=>
+                __types.push(<#ty as #k::StaticType>::static_type(__policy));));
+            predicates.push(syn::parse_quote!(
+                #ty: #k::Dump + #k::StaticType + ::core::marker::Sync
+            ));
         }
     }
 
@@ -96,6 +106,14 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             impl #impl_generics #k::row::ToRow for #ident #ty_generics #where_clause {
                 fn columns() -> &'static [&'static str] {
                     #columns
+                }
+
+                fn static_types(
+                    __policy: &#k::Policy,
+                ) -> ::core::option::Option<::std::vec::Vec<#k::Type>> {
+                    let mut __types = ::std::vec::Vec::new();
+                    #(#types)*
+                    ::core::option::Option::Some(__types)
                 }
 
                 fn visit_values(

@@ -588,7 +588,10 @@ async fn schema_changes_under_a_running_application() {
 
     // a column dropped: the result changes shape (0A000), prepared again,
     // and the row type says what no longer fits
-    setup.batch_execute("ALTER TABLE c_schema.t DROP COLUMN extra").await.unwrap();
+    setup
+        .batch_execute("ALTER TABLE c_schema.t DROP COLUMN extra")
+        .await
+        .unwrap();
     let rows: Vec<(i32, Mood)> = client.fetch_all(&q).await.unwrap();
     assert_eq!(rows, [(1, Mood::Ok)]);
 
@@ -611,8 +614,16 @@ async fn schema_changes_under_a_running_application() {
     // the type dropped and made again (a new OID) under a registered scope:
     // the parameter's type is fetched again
     client.register_types(["c_schema.mood"]).await.unwrap();
-    let before = client.pg_session().scope().type_by_name("c_schema.mood").unwrap().oid();
-    let is_ok: bool = client.fetch_scalar(&sql!("SELECT {}::text = 'ok'", Mood::Ok)).await.unwrap();
+    let before = client
+        .pg_session()
+        .scope()
+        .type_by_name("c_schema.mood")
+        .unwrap()
+        .oid();
+    let is_ok: bool = client
+        .fetch_scalar(&sql!("SELECT {}::text = 'ok'", Mood::Ok))
+        .await
+        .unwrap();
     assert!(is_ok);
     setup
         .batch_execute(
@@ -621,8 +632,16 @@ async fn schema_changes_under_a_running_application() {
         )
         .await
         .unwrap();
-    let is_ok: bool = client.fetch_scalar(&sql!("SELECT {}::text = 'ok'", Mood::Ok)).await.unwrap();
+    let is_ok: bool = client
+        .fetch_scalar(&sql!("SELECT {}::text = 'ok'", Mood::Ok))
+        .await
+        .unwrap();
     assert!(is_ok);
-    let after = client.pg_session().scope().type_by_name("c_schema.mood").unwrap().oid();
+    let after = client
+        .pg_session()
+        .scope()
+        .type_by_name("c_schema.mood")
+        .unwrap()
+        .oid();
     assert_ne!(before, after);
 }
