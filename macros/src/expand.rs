@@ -162,6 +162,8 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
                     Source::Captured(_) => quote! { ::core::clone::Clone::clone(&#place) },
                 };
                 let span = fmt.span();
+                // The path spanned like the hole, so errors point at it.
+                let k = respan(&k, span);
                 body.push(match kind {
                     Kind::Bind => quote_spanned! {span=>
                         #k::sql::__private::BindHole::push_bind(#value, &mut #q);
@@ -212,6 +214,18 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
             #q
         }
     }
+}
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut t| {
+            t.set_span(span);
+            t
+        })
+        .collect()
 }
 
 trait IntoTokens {

@@ -516,9 +516,10 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     /// types and fetch them again by name, once.
     fn refetch_types(&mut self, err: &Error) -> Result<bool> {
         let gone = err.code() == Some("42704")
-            || err
-                .report()
-                .is_some_and(|r| r.message.contains("type with OID"));
+            || err.report().is_some_and(|r| {
+                r.message.contains("type with OID")
+                    || r.message.starts_with("cache lookup failed for type")
+            });
         if !gone || self.retried {
             return Ok(false);
         }

@@ -23,8 +23,11 @@
 //!
 //! let d = jiff::civil::Date::load(&Ctx::text(&Type::DATE), b"2024-02-29").unwrap();
 //! assert_eq!(d, date(2024, 2, 29));
-//! let span = jiff::Span::load(&Ctx::text(&Type::INTERVAL), b"1 year 2 mons -3 days 04:05:06").unwrap();
-//! assert_eq!((span.get_months(), span.get_days()), (14, -3));
+//! let span = jiff::Span::load(&Ctx::text(&Type::INTERVAL), b"1 year 2 mons 3 days 04:05:06").unwrap();
+//! assert_eq!((span.get_months(), span.get_days()), (14, 3));
+//! // one sign per span: mixed signs say what to load instead
+//! let mixed = jiff::Span::load(&Ctx::text(&Type::INTERVAL), b"1 mon -3 days");
+//! assert!(mixed.unwrap_err().to_string().contains("load Interval"));
 //! ```
 
 use ::jiff::civil::{Date, DateTime, Time};
