@@ -12,7 +12,7 @@ use futures_util::stream::BoxStream;
 use futures_util::{SinkExt, Stream, StreamExt, pin_mut};
 use pgcast_core::Type;
 use pgcast_core::exec::{
-    BinaryCopyEncoder, COPY_CHUNK, CopyOutState, Exec, Record, RowType, copy_in_statements,
+    BinaryCopyEncoder, COPY_CHUNK, CopyOutState, Exec, Record, RowType, Trace, copy_in_statements,
     copy_out_statement,
 };
 use pgcast_core::row::ToRow;
@@ -103,36 +103,43 @@ pub trait CopyExt: ClientExt {
         let described = Exec::<Statement, Record>::columns(&session, &describe_q);
         async move {
             let copy_text = copy_text?;
-            let (_, columns) = describe(self, described?).await?;
-            let types: Vec<Type> = columns.into_iter().map(|c| c.ty).collect();
-            let client = self.generic_client();
-            let sink = client
-                .client()
-                .copy_in::<_, Bytes>(copy_text.as_str())
-                .await
-                .map_err(|e| error(e).with_query(&copy_text))?;
-            pin_mut!(sink);
-            pin_mut!(rows);
-            let policy = *scope.policy();
-            let mut encoder = BinaryCopyEncoder::new(&types, &policy);
-            while let Some(row) = rows.next().await {
-                let at = encoder.rows();
-                encoder
-                    .write_row(&row)
-                    .map_err(|e| crate::Error::from(e).with_row(at).with_query(&copy_text))?;
-                if encoder.buffered() >= COPY_CHUNK {
-                    sink.send(encoder.take())
+            let trace = Trace::copy(&copy_text);
+            let copied = trace
+                .instrument(async {
+                    let (_, columns) = describe(self, described?).await?;
+                    let types: Vec<Type> = columns.into_iter().map(|c| c.ty).collect();
+                    let client = self.generic_client();
+                    let sink = client
+                        .client()
+                        .copy_in::<_, Bytes>(copy_text.as_str())
                         .await
                         .map_err(|e| error(e).with_query(&copy_text))?;
-                }
-            }
-            sink.send(encoder.finish())
-                .await
-                .map_err(|e| error(e).with_query(&copy_text))?;
-            sink.as_mut()
-                .finish()
-                .await
-                .map_err(|e| error(e).with_query(&copy_text))
+                    pin_mut!(sink);
+                    pin_mut!(rows);
+                    let policy = *scope.policy();
+                    let mut encoder = BinaryCopyEncoder::new(&types, &policy);
+                    while let Some(row) = rows.next().await {
+                        let at = encoder.rows();
+                        encoder.write_row(&row).map_err(|e| {
+                            crate::Error::from(e).with_row(at).with_query(&copy_text)
+                        })?;
+                        if encoder.buffered() >= COPY_CHUNK {
+                            sink.send(encoder.take())
+                                .await
+                                .map_err(|e| error(e).with_query(&copy_text))?;
+                        }
+                    }
+                    sink.send(encoder.finish())
+                        .await
+                        .map_err(|e| error(e).with_query(&copy_text))?;
+                    sink.as_mut()
+                        .finish()
+                        .await
+                        .map_err(|e| error(e).with_query(&copy_text))
+                })
+                .await;
+            trace.record(&copied, copied.as_ref().ok().copied());
+            copied
         }
     }
 
@@ -154,10 +161,9 @@ pub trait CopyExt: ClientExt {
             let (exec, columns) = describe(self, exec).await?;
             let decoder = exec.decoder(&columns)?;
             let text = copy_out_statement(&select);
-            let stream = self
-                .generic_client()
-                .client()
-                .copy_out(text.as_str())
+            let opened = self.generic_client().client().copy_out(text.as_str());
+            let stream = Trace::copy(&text)
+                .instrument(opened)
                 .await
                 .map_err(|e| error(e).with_query(&text))?;
             Ok(CopyOutRows {
@@ -182,24 +188,31 @@ pub trait CopyExt: ClientExt {
         let text = statement.render_inline_with(&self.session().scope());
         async move {
             let text = text?;
-            let sink = self
-                .generic_client()
-                .client()
-                .copy_in::<_, Bytes>(&text)
-                .await
-                .map_err(|e| error(e).with_query(&text))?;
-            pin_mut!(sink);
-            pin_mut!(data);
-            while let Some(chunk) = data.next().await {
-                let chunk: Bytes = chunk.into();
-                sink.feed(chunk)
-                    .await
-                    .map_err(|e| error(e).with_query(&text))?;
-            }
-            sink.as_mut()
-                .finish()
-                .await
-                .map_err(|e| error(e).with_query(&text))
+            let trace = Trace::copy(&text);
+            let copied = trace
+                .instrument(async {
+                    let sink = self
+                        .generic_client()
+                        .client()
+                        .copy_in::<_, Bytes>(&text)
+                        .await
+                        .map_err(|e| error(e).with_query(&text))?;
+                    pin_mut!(sink);
+                    pin_mut!(data);
+                    while let Some(chunk) = data.next().await {
+                        let chunk: Bytes = chunk.into();
+                        sink.feed(chunk)
+                            .await
+                            .map_err(|e| error(e).with_query(&text))?;
+                    }
+                    sink.as_mut()
+                        .finish()
+                        .await
+                        .map_err(|e| error(e).with_query(&text))
+                })
+                .await;
+            trace.record(&copied, copied.as_ref().ok().copied());
+            copied
         }
     }
 
@@ -212,10 +225,9 @@ pub trait CopyExt: ClientExt {
         let text = statement.render_inline_with(&self.session().scope());
         async move {
             let text = text?;
-            let stream = self
-                .generic_client()
-                .client()
-                .copy_out(text.as_str())
+            let opened = self.generic_client().client().copy_out(text.as_str());
+            let stream = Trace::copy(&text)
+                .instrument(opened)
                 .await
                 .map_err(|e| error(e).with_query(&text))?;
             Ok(stream
