@@ -6,7 +6,8 @@ use std::future::Future;
 
 use futures_util::{StreamExt, pin_mut};
 use pgcast_core::exec::{
-    Action, Exec, Explain, Lookup, Record, Registration, RowType, Trace, exactly_one, expect_one,
+    Action, Exec, Explain, Lookup, Record, Registration, RowType, ServerInfo, Tags, Trace,
+    exactly_one, expect_one,
 };
 use pgcast_core::row::RawRow;
 use pgcast_core::sql::Composable;
@@ -144,12 +145,13 @@ impl<C: Conn> Conn for PgClient<C> {
     }
 }
 
-/// A connection with a per-query scope: made by
-/// [`ClientExt::with_scope`].
+/// A connection with a per-query scope or tags: made by
+/// [`ClientExt::with_scope`] and [`ClientExt::tagged`].
 #[derive(Debug)]
 pub struct Scoped<'a, C: ?Sized> {
     conn: &'a C,
-    scope: Adapters,
+    scope: Option<Adapters>,
+    tags: Option<Tags>,
 }
 
 impl<C: Conn + ?Sized> Conn for Scoped<'_, C> {
@@ -160,8 +162,40 @@ impl<C: Conn + ?Sized> Conn for Scoped<'_, C> {
     }
 
     fn session(&self) -> Session {
-        self.conn.session().scoped(self.scope.clone())
+        let session = self.conn.session();
+        let session = match &self.scope {
+            Some(scope) => session.scoped(scope.clone()),
+            None => session,
+        };
+        match &self.tags {
+            Some(tags) => session.tagged(tags.clone()),
+            None => session,
+        }
     }
+}
+
+/// What a driver configuration says of the server, for spans
+/// (`db.namespace`, `server.address`, `server.port`); give it to the
+/// session with [`Session::set_server`](pgcast_core::exec::Session::set_server).
+///
+/// ```
+/// let config: tokio_postgres::Config = "host=db.internal port=5433 dbname=shop".parse().unwrap();
+/// let info = pgcast_tokio_postgres::server_info(&config);
+/// assert_eq!(info.namespace.as_deref(), Some("shop"));
+/// assert_eq!(info.address.as_deref(), Some("db.internal"));
+/// assert_eq!(info.port, Some(5433));
+/// ```
+pub fn server_info(config: &tokio_postgres::Config) -> ServerInfo {
+    let address = config.get_hosts().first().map(|host| match host {
+        tokio_postgres::config::Host::Tcp(name) => name.clone(),
+        #[cfg(unix)]
+        tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+    });
+    ServerInfo::new(
+        config.get_dbname().map(str::to_owned),
+        address,
+        config.get_ports().first().copied(),
+    )
 }
 
 /// Runs a catalogue lookup: its row, parsed.
@@ -470,7 +504,19 @@ pub trait ClientExt: Conn {
     fn with_scope(&self, scope: &Adapters) -> Scoped<'_, Self> {
         Scoped {
             conn: self,
-            scope: scope.clone(),
+            scope: Some(scope.clone()),
+            tags: None,
+        }
+    }
+
+    /// This connection with `tags` appended as a SQLCommenter comment
+    /// (`/*key='value',…*/`) to the statements run through it, over the
+    /// session's own tags ([`Session::set_tags`](pgcast_core::exec::Session::set_tags)).
+    fn tagged(&self, tags: Tags) -> Scoped<'_, Self> {
+        Scoped {
+            conn: self,
+            scope: None,
+            tags: Some(tags),
         }
     }
 }

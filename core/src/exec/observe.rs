@@ -179,6 +179,8 @@ impl Observed {
         observer: Option<Arc<Observer>>,
         scope: impl FnOnce() -> Adapters,
     ) -> Option<Box<Observed>> {
+        #[cfg(feature = "tracing")]
+        let server = observer.as_ref().map(|o| o.server.clone());
         let observer = observer.filter(|o| o.reports());
         #[cfg(not(feature = "tracing"))]
         observer.as_ref()?;
@@ -186,8 +188,7 @@ impl Observed {
         #[cfg(feature = "tracing")]
         let span = {
             let span = statement_span();
-            let server = observer.as_ref().map(|o| &o.server);
-            describe_span(&span, request.text(), server);
+            describe_span(&span, request.text(), server.as_ref());
             span
         };
         Some(Box::new(Observed {
