@@ -277,6 +277,18 @@ fn copy_binary_text_and_failures() {
     assert_eq!(out, "6001\ta, b\t1.5\n6002\tplain\t\\N\n");
 }
 
+/// What the logger saw: text, rows, outcome, strategy, statement, slow,
+/// whether a plan came.
+type Logged = (
+    String,
+    u64,
+    pgcast::exec::Outcome,
+    Option<pgcast::exec::Strategy>,
+    Option<String>,
+    bool,
+    bool,
+);
+
 #[test]
 fn obs_logger_and_slow_reports_through_the_blocking_adapter() {
     use std::sync::{Arc, Mutex};
@@ -284,19 +296,7 @@ fn obs_logger_and_slow_reports_through_the_blocking_adapter() {
     use pgcast::exec::{LogValues, Outcome, Redacted, Strategy};
 
     let mut client = PgClient::new(connect());
-    let logs: Arc<
-        Mutex<
-            Vec<(
-                String,
-                u64,
-                Outcome,
-                Option<Strategy>,
-                Option<String>,
-                bool,
-                bool,
-            )>,
-        >,
-    > = Arc::default();
+    let logs: Arc<Mutex<Vec<Logged>>> = Arc::default();
     let sink = Arc::clone(&logs);
     let session = client.pg_session().clone();
     session.set_logger(move |log| {

@@ -294,7 +294,7 @@ fn dollar_quote_end(text: &str, start: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sql::{Composable, Sql, bind};
+    use crate::sql::{Sql, bind};
 
     fn values(q: &crate::sql::Composed, rule: &LogValues) -> Vec<String> {
         let r = q.render().unwrap();
