@@ -161,6 +161,9 @@ fn logging(client: &PgClient<tokio_postgres::Client>) -> Arc<Mutex<Vec<Logged>>>
 async fn obs_spans_follow_the_database_conventions() {
     let capture = Shared::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
+    // Another test's thread, without a subscriber, may have met a callsite
+    // first and had it cached as never enabled.
+    tracing::callsite::rebuild_interest_cache();
     let client = PgClient::new(connect().await);
     client.pg_session().set_server(ServerInfo::new(
         Some("pgcast_test".into()),
@@ -324,6 +327,9 @@ async fn obs_logger_reports_each_statement_with_redacted_values() {
 async fn obs_slow_queries_report_the_statement_and_the_plan() {
     let capture = Shared::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
+    // Another test's thread, without a subscriber, may have met a callsite
+    // first and had it cached as never enabled.
+    tracing::callsite::rebuild_interest_cache();
     let client = PgClient::new(connect().await);
     let logs = logging(&client);
     client.pg_session().set_slow_threshold(Some(Duration::ZERO));
