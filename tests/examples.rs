@@ -16,6 +16,7 @@ fn run(name: &str, args: &[&str], env: &[(&str, &str)]) -> (String, String) {
         ("rust_decimal", cfg!(feature = "rust_decimal")),
         ("tokio-postgres", cfg!(feature = "tokio-postgres")),
         ("postgres", cfg!(feature = "postgres")),
+        ("tracing", cfg!(feature = "tracing")),
     ]
     .into_iter()
     .filter_map(|(name, on)| on.then_some(name))
@@ -132,4 +133,34 @@ fn sync() {
         ),
         "{out}"
     );
+}
+
+#[test]
+fn observability() {
+    let (out, _) = run("observability", &[], &[]);
+    // a span per statement, with OpenTelemetry's attributes
+    assert!(out.contains("span pgcast.query"), "{out}");
+    assert!(out.contains("db.system.name=\"postgresql\""), "{out}");
+    assert!(
+        out.contains("db.query.text=\"SELECT email FROM users WHERE id >= $1 ORDER BY id\""),
+        "{out}"
+    );
+    assert!(out.contains("error.type=\"22012\""), "{out}");
+    // the prepare nested under its statement
+    assert!(out.contains("  span pgcast.prepare"), "{out}");
+    // values redacted, int4 shown; secrets never printed
+    assert!(
+        out.contains("log: INSERT INTO users VALUES (1, '<redacted>', '<redacted>')"),
+        "{out}"
+    );
+    assert!(!out.contains("secret-1"), "{out}");
+    // the server saw the tags; the slow report carries the plan
+    assert!(
+        out.contains(
+            "the server saw: SELECT current_query() /*application='observability-example'*/"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("event WARN pgcast::slow"), "{out}");
+    assert!(out.contains("pgcast.plan="), "{out}");
 }

@@ -4,10 +4,11 @@
 use std::io::{Read, Write};
 
 use pgcast_core::exec::{
-    Action, BinaryCopyEncoder, COPY_CHUNK, CopyOutState, Exec, Lookup, Record, Registration,
-    RowType, Rows, SimpleRows, copy_in_statements, copy_out_statement, exactly_one, one_of,
+    Action, BinaryCopyEncoder, COPY_CHUNK, CopyOutState, Exec, Explain, Lookup, Record,
+    Registration, RowType, Rows, SimpleRows, Trace, copy_in_statements, copy_out_statement,
+    exactly_one, one_of,
 };
-use pgcast_core::row::{Column, ToRow};
+use pgcast_core::row::{Column, RawRow, ToRow};
 use pgcast_core::sql::{Composable, Sql};
 use pgcast_core::typeinfo::TypeInfo;
 use pgcast_core::{Adapters, Format, LoadOwned, Type};
@@ -172,10 +173,18 @@ fn time_zone<C: GenericClient>(client: &mut C, sql: &str) -> Result<String> {
     row.try_get(0).map_err(|e| error(e).with_query(sql))
 }
 
-/// Drives `exec` until the request runs, once: its rows then come from the
-/// iterator. A stale statement is forgotten by the session, and the error
-/// returned: [`with_rows`] tries once more.
+/// Drives `exec` until the request runs, once (in the statement's span):
+/// its rows then come from the iterator. A stale statement is forgotten by
+/// the session, and the error returned: [`with_rows`] tries once more.
 fn start<'c, C: GenericClient, T: RowType>(
+    client: &'c mut C,
+    exec: &mut Exec<Statement, T>,
+) -> Result<(postgres::RowIter<'c>, Rows<T>)> {
+    let trace = exec.trace();
+    trace.in_scope(|| drive(client, exec))
+}
+
+fn drive<'c, C: GenericClient, T: RowType>(
     client: &'c mut C,
     exec: &mut Exec<Statement, T>,
 ) -> Result<(postgres::RowIter<'c>, Rows<T>)> {
@@ -183,8 +192,10 @@ fn start<'c, C: GenericClient, T: RowType>(
         match exec.next_action()? {
             Action::TimeZone(sql) => exec.time_zone(&time_zone(client, sql)?),
             Action::Lookup(l) => {
-                let found = lookup(client, &l)?;
-                exec.found(found)?;
+                let trace = Trace::lookup(&l);
+                let found = trace.in_scope(|| lookup(client, &l));
+                trace.record(&found, None);
+                exec.found(found?)?;
             }
             Action::Simple(sql) => exec.simple(simple(client, &sql)?)?,
             Action::Described(_) => {
@@ -196,7 +207,9 @@ fn start<'c, C: GenericClient, T: RowType>(
             Action::Direct => break None,
             Action::Execute(st) => break Some(st),
             Action::Prepare => {
-                match client.prepare_typed(exec.text(), exec.request().param_types()) {
+                let prepared = Trace::prepare(exec.text())
+                    .in_scope(|| client.prepare_typed(exec.text(), exec.request().param_types()));
+                match prepared {
                     Ok(st) if exec.prepared(&st, &columns(st.columns()))? => break Some(st),
                     Ok(_) => {}
                     Err(e) => exec.failed(error(e))?,
@@ -225,36 +238,79 @@ fn start<'c, C: GenericClient, T: RowType>(
 }
 
 /// Runs `exec` and hands its rows to `consume`; a statement the server
-/// reports stale is prepared again, once.
+/// reports stale is prepared again, once. The statement is reported when
+/// `consume` is done (with its plan first, if slow and asked for).
 pub(crate) fn with_rows<C: GenericClient, T: RowType, R>(
     client: &mut C,
     mut exec: Exec<Statement, T>,
-    mut consume: impl FnMut(postgres::RowIter<'_>, Rows<T>) -> Result<R>,
+    mut consume: impl FnMut(postgres::RowIter<'_>, &mut Rows<T>) -> Result<R>,
 ) -> Result<R> {
-    let first = match start(client, &mut exec) {
-        Ok((iter, rows)) => return consume(iter, rows),
-        Err(e) => e,
+    let consumed = match once(client, &mut exec, &mut consume) {
+        Ok(consumed) => consumed,
+        Err(first) if first.is_stale_statement() => {
+            once(client, &mut exec, &mut consume).map_err(|e| exec.fail(e))?
+        }
+        Err(first) => return Err(exec.fail(first)),
     };
-    if !first.is_stale_statement() {
-        return Err(first);
+    let (out, plan) = consumed?;
+    if let Some(plan) = plan {
+        explain(client, plan);
     }
-    let (iter, rows) = start(client, &mut exec)?;
-    consume(iter, rows)
+    Ok(out)
+}
+
+/// Starts `exec` (an error there is the outer one) and consumes its rows
+/// (an error there, the inner one); the statement's report is then due.
+fn once<C: GenericClient, T: RowType, R>(
+    client: &mut C,
+    exec: &mut Exec<Statement, T>,
+    consume: &mut impl FnMut(postgres::RowIter<'_>, &mut Rows<T>) -> Result<R>,
+) -> Result<Result<(R, Option<Explain>)>> {
+    let (iter, mut rows) = start(client, exec)?;
+    Ok(consume(iter, &mut rows).map(|out| (out, rows.finish(None))))
+}
+
+/// Fetches a slow statement's plan (`EXPLAIN (FORMAT JSON)`, one round
+/// trip with the statement's arguments) and reports the statement with it.
+fn explain<C: GenericClient>(client: &mut C, plan: Explain) {
+    let mut fetch = || -> Result<String> {
+        let mut iter = client
+            .query_typed_raw(plan.text(), plan.request().typed_args())
+            .map_err(error)?;
+        let mut json = String::new();
+        while let Some(row) = iter.next().map_err(error)? {
+            if let Some(bytes) = RowRef(&row).raw(0)? {
+                json.push_str(&String::from_utf8_lossy(bytes));
+            }
+        }
+        Ok(json)
+    };
+    let fetched = fetch();
+    plan.done(fetched);
+}
+
+/// The next row of `iter` decoded; at the end, the statement is reported.
+fn next_row<T: RowType>(iter: &mut postgres::RowIter<'_>, rows: &mut Rows<T>) -> Option<Result<T>> {
+    match iter.next() {
+        Ok(Some(row)) => Some(rows.decode(&RowRef(&row), || columns(row.columns()))),
+        Ok(None) => {
+            rows.set_affected(iter.rows_affected());
+            None
+        }
+        Err(e) => Some(Err(rows.driver_error(error(e)))),
+    }
 }
 
 /// Reads every row of `iter` into `T` (or `sink`s them).
 fn each<T: RowType>(
     mut iter: postgres::RowIter<'_>,
-    mut rows: Rows<T>,
+    rows: &mut Rows<T>,
     mut sink: impl FnMut(T) -> Result<()>,
 ) -> Result<Option<u64>> {
-    loop {
-        match iter.next() {
-            Ok(Some(row)) => sink(rows.decode(&RowRef(&row), || columns(row.columns()))?)?,
-            Ok(None) => return Ok(iter.rows_affected()),
-            Err(e) => return Err(rows.driver_error(error(e))),
-        }
+    while let Some(row) = next_row(&mut iter, rows) {
+        sink(row?)?;
     }
+    Ok(iter.rows_affected())
 }
 
 /// Rows of a query decoded into `T` one at a time as the driver reads
@@ -276,11 +332,12 @@ impl<T: RowType> Iterator for RowIter<'_, T> {
     type Item = Result<T>;
 
     fn next(&mut self) -> Option<Result<T>> {
-        match self.inner.next() {
-            Ok(None) => None,
-            Err(e) => Some(Err(self.rows.driver_error(error(e)))),
-            Ok(Some(row)) => Some(self.rows.decode(&RowRef(&row), || columns(row.columns()))),
+        let row = next_row(&mut self.inner, &mut self.rows);
+        if row.is_none() {
+            // Reported at the end rather than when the iterator is dropped.
+            drop(self.rows.finish(None));
         }
+        row
     }
 }
 
@@ -297,9 +354,13 @@ fn one<C: Conn + ?Sized, T: RowType>(
     at_most: bool,
 ) -> Result<Option<T>> {
     let exec = Exec::query(&conn.session(), query)?;
-    with_rows(conn.generic_client(), exec, |inner, rows| {
+    with_rows(conn.generic_client(), exec, |mut inner, rows| {
         let query = rows.query().to_owned();
-        one_of(RowIter { inner, rows }, at_most, &query)
+        one_of(
+            std::iter::from_fn(|| next_row(&mut inner, rows)),
+            at_most,
+            &query,
+        )
     })
 }
 
@@ -359,7 +420,7 @@ pub trait ClientExt: Conn {
     /// The rows as an iterator of `T`, decoded as the driver reads them.
     fn fetch_iter<T: RowType>(&mut self, query: &impl Composable) -> Result<RowIter<'_, T>> {
         let mut exec = Exec::query(&self.session(), query)?;
-        let (inner, rows) = start(self.generic_client(), &mut exec)?;
+        let (inner, rows) = start(self.generic_client(), &mut exec).map_err(|e| exec.fail(e))?;
         Ok(RowIter { inner, rows })
     }
 
@@ -476,34 +537,39 @@ pub trait ClientExt: Conn {
         let scope = session.scope();
         let (copy, describe_q) = copy_in_statements::<R>(table);
         let copy_text = copy.render_with(&scope)?.text().to_owned();
-        let exec = Exec::<Statement, Record>::columns(&session, &describe_q)?;
-        let client = self.generic_client();
-        let (_, cols) = describe(client, exec)?;
-        let types: Vec<Type> = cols.into_iter().map(|c| c.ty).collect();
-        let mut writer = client
-            .copy_in(copy_text.as_str())
-            .map_err(|e| error(e).with_query(&copy_text))?;
-        let policy = *scope.policy();
-        let mut encoder = BinaryCopyEncoder::new(&types, &policy);
-        let io = |e: std::io::Error, q: &str| {
-            Error::message(ErrorKind::Driver, format!("COPY write failed: {e}")).with_query(q)
-        };
-        for row in rows {
-            let at = encoder.rows();
-            // an early return drops the writer, which aborts the COPY
-            encoder
-                .write_row(&row)
-                .map_err(|e| Error::from(e).with_row(at).with_query(&copy_text))?;
-            if encoder.buffered() >= COPY_CHUNK {
-                writer
-                    .write_all(&encoder.take())
-                    .map_err(|e| io(e, &copy_text))?;
+        let trace = Trace::copy(&copy_text);
+        let copied = trace.in_scope(|| {
+            let exec = Exec::<Statement, Record>::columns(&session, &describe_q)?;
+            let client = self.generic_client();
+            let (_, cols) = describe(client, exec)?;
+            let types: Vec<Type> = cols.into_iter().map(|c| c.ty).collect();
+            let mut writer = client
+                .copy_in(copy_text.as_str())
+                .map_err(|e| error(e).with_query(&copy_text))?;
+            let policy = *scope.policy();
+            let mut encoder = BinaryCopyEncoder::new(&types, &policy);
+            let io = |e: std::io::Error, q: &str| {
+                Error::message(ErrorKind::Driver, format!("COPY write failed: {e}")).with_query(q)
+            };
+            for row in rows {
+                let at = encoder.rows();
+                // an early return drops the writer, which aborts the COPY
+                encoder
+                    .write_row(&row)
+                    .map_err(|e| Error::from(e).with_row(at).with_query(&copy_text))?;
+                if encoder.buffered() >= COPY_CHUNK {
+                    writer
+                        .write_all(&encoder.take())
+                        .map_err(|e| io(e, &copy_text))?;
+                }
             }
-        }
-        writer
-            .write_all(&encoder.finish())
-            .map_err(|e| io(e, &copy_text))?;
-        writer.finish().map_err(|e| error(e).with_query(&copy_text))
+            writer
+                .write_all(&encoder.finish())
+                .map_err(|e| io(e, &copy_text))?;
+            writer.finish().map_err(|e| error(e).with_query(&copy_text))
+        });
+        trace.record(&copied, copied.as_ref().ok().copied());
+        copied
     }
 
     /// Binary `COPY (query) TO STDOUT` decoded into `T` as data is read;
@@ -517,8 +583,8 @@ pub trait ClientExt: Conn {
         let (exec, cols) = describe(client, exec)?;
         let decoder = exec.decoder(&cols)?;
         let text = copy_out_statement(&select);
-        let reader = client
-            .copy_out(text.as_str())
+        let reader = Trace::copy(&text)
+            .in_scope(|| client.copy_out(text.as_str()))
             .map_err(|e| error(e).with_query(&text))?;
         Ok(CopyOutRows::new(
             reader,
@@ -530,21 +596,28 @@ pub trait ClientExt: Conn {
     /// data read from `data`. The number of rows copied.
     fn copy_in_raw(&mut self, statement: &impl Composable, mut data: impl Read) -> Result<u64> {
         let text = statement.render_inline_with(&self.session().scope())?;
-        let mut writer = self
-            .generic_client()
-            .copy_in(text.as_str())
-            .map_err(|e| error(e).with_query(&text))?;
-        std::io::copy(&mut data, &mut writer).map_err(|e| {
-            Error::message(ErrorKind::Driver, format!("COPY write failed: {e}")).with_query(&text)
-        })?;
-        writer.finish().map_err(|e| error(e).with_query(&text))
+        let trace = Trace::copy(&text);
+        let copied = trace.in_scope(|| {
+            let mut writer = self
+                .generic_client()
+                .copy_in(text.as_str())
+                .map_err(|e| error(e).with_query(&text))?;
+            std::io::copy(&mut data, &mut writer).map_err(|e| {
+                Error::message(ErrorKind::Driver, format!("COPY write failed: {e}"))
+                    .with_query(&text)
+            })?;
+            writer.finish().map_err(|e| error(e).with_query(&text))
+        });
+        trace.record(&copied, copied.as_ref().ok().copied());
+        copied
     }
 
     /// Runs a `COPY … TO STDOUT` statement; its data as a reader.
     fn copy_out_raw(&mut self, statement: &impl Composable) -> Result<postgres::CopyOutReader<'_>> {
         let text = statement.render_inline_with(&self.session().scope())?;
-        self.generic_client()
-            .copy_out(text.as_str())
+        let client = self.generic_client();
+        Trace::copy(&text)
+            .in_scope(|| client.copy_out(text.as_str()))
             .map_err(|e| error(e).with_query(&text))
     }
 }

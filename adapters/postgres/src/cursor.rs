@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use pgcast_core::exec::{CursorState, Exec, Record, RowType};
+use pgcast_core::exec::{CursorState, Exec, Record, RowType, Trace};
 use pgcast_core::row::Column;
 use pgcast_tokio_postgres::{RowRef, columns, error};
 use postgres::fallible_iterator::FallibleIterator;
@@ -52,15 +52,25 @@ impl<'c, C: Conn + ?Sized, T: RowType> Cursor<'c, C, T> {
         if self.state.is_done() {
             return Ok(Vec::new());
         }
-        let client = self.conn.generic_client();
         let text = CursorState::<Statement, T>::fetch_text(self.state.name(), n);
-        let statement = fetch_statement(client, &mut self.state, n, &text)?;
+        let trace = Trace::fetch(&text);
+        let fetched = trace.in_scope(|| self.fetch_batch(n, &text));
+        trace.record(
+            &fetched,
+            fetched.as_ref().ok().map(|rows| rows.len() as u64),
+        );
+        fetched
+    }
+
+    fn fetch_batch(&mut self, n: Option<u32>, text: &str) -> Result<Vec<T>> {
+        let client = self.conn.generic_client();
+        let statement = fetch_statement(client, &mut self.state, n, text)?;
         let mut iter = client
             .query_raw(&statement, std::iter::empty::<i32>())
-            .map_err(|e| error(e).with_query(&text))?;
+            .map_err(|e| error(e).with_query(text))?;
         let mut rows = self.state.rows();
         let mut out = Vec::with_capacity(n.map_or(0, |n| n.min(10_000) as usize));
-        while let Some(row) = iter.next().map_err(|e| error(e).with_query(&text))? {
+        while let Some(row) = iter.next().map_err(|e| error(e).with_query(text))? {
             out.push(rows.decode(&RowRef(&row), || columns(row.columns()))?);
         }
         self.state.batch_done(n, out.len());

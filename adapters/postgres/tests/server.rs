@@ -276,3 +276,81 @@ fn copy_binary_text_and_failures() {
         .unwrap();
     assert_eq!(out, "6001\ta, b\t1.5\n6002\tplain\t\\N\n");
 }
+
+/// What the logger saw: text, rows, outcome, strategy, statement, slow,
+/// whether a plan came.
+type Logged = (
+    String,
+    u64,
+    pgcast::exec::Outcome,
+    Option<pgcast::exec::Strategy>,
+    Option<String>,
+    bool,
+    bool,
+);
+
+#[test]
+fn obs_logger_and_slow_reports_through_the_blocking_adapter() {
+    use std::sync::{Arc, Mutex};
+
+    use pgcast::exec::{LogValues, Outcome, Redacted, Strategy};
+
+    let mut client = PgClient::new(connect());
+    let logs: Arc<Mutex<Vec<Logged>>> = Arc::default();
+    let sink = Arc::clone(&logs);
+    let session = client.pg_session().clone();
+    session.set_logger(move |log| {
+        sink.lock().unwrap().push((
+            log.text.to_owned(),
+            log.rows,
+            log.outcome.clone(),
+            log.strategy,
+            log.statement.map(str::to_owned),
+            log.slow,
+            log.plan.is_some(),
+        ));
+    });
+    session.set_log_values(Some(LogValues::all()));
+    let (id, token) = (3_i32, Redacted(String::from("tok-123")));
+    let rows: Vec<(i32, String)> = client
+        .fetch_all(&sql!(
+            "SELECT g, {token} FROM generate_series(1, {id}) AS g"
+        ))
+        .unwrap();
+    assert_eq!(rows.len(), 3);
+    let last = logs.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(last.0, "SELECT g, $1 FROM generate_series(1, $2) AS g");
+    assert_eq!(
+        (last.1, &last.2, last.3),
+        (3, &Outcome::Ok, Some(Strategy::Described))
+    );
+    assert_eq!(
+        last.4.as_deref(),
+        Some("SELECT g, '<redacted>' FROM generate_series(1, 3) AS g")
+    );
+    assert!(!last.5 && !last.6);
+
+    session.set_slow_threshold(Some(std::time::Duration::ZERO));
+    session.set_explain_slow(true);
+    let n: i64 = client
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM pg_class"))
+        .unwrap();
+    assert!(n > 0);
+    let last = logs.lock().unwrap().last().cloned().unwrap();
+    assert!(last.5 && last.6, "slow, with its plan: {last:?}");
+    let err = client.exec(&Sql::new("SELECT 1 / 0")).unwrap_err();
+    assert_eq!(err.code(), Some("22012"));
+    let last = logs.lock().unwrap().last().cloned().unwrap();
+    assert!(matches!(&last.2, Outcome::Failed { code: Some(c), .. } if c == "22012"));
+    // an iterator dropped midway still reports
+    let mut iter = client
+        .fetch_iter::<i32>(&Sql::new("SELECT generate_series(1, 10)"))
+        .unwrap();
+    assert_eq!(iter.next().unwrap().unwrap(), 1);
+    drop(iter);
+    let last = logs.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(
+        (last.0.as_str(), last.1),
+        ("SELECT generate_series(1, 10)", 1)
+    );
+}

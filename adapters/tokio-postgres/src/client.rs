@@ -6,8 +6,10 @@ use std::future::Future;
 
 use futures_util::{StreamExt, pin_mut};
 use pgcast_core::exec::{
-    Action, Exec, Lookup, Record, Registration, RowType, SimpleRows, exactly_one, expect_one,
+    Action, Exec, Explain, Lookup, Record, Registration, RowType, ServerInfo, SimpleRows, Tags,
+    Trace, exactly_one, expect_one,
 };
+use pgcast_core::row::RawRow;
 use pgcast_core::sql::Composable;
 use pgcast_core::typeinfo::TypeInfo;
 use pgcast_core::{Adapters, Format, LoadOwned, Type};
@@ -162,12 +164,13 @@ impl<C: Conn> Conn for PgClient<C> {
     }
 }
 
-/// A connection with a per-query scope: made by
-/// [`ClientExt::with_scope`].
+/// A connection with a per-query scope or tags: made by
+/// [`ClientExt::with_scope`] and [`ClientExt::tagged`].
 #[derive(Debug)]
 pub struct Scoped<'a, C: ?Sized> {
     conn: &'a C,
-    scope: Adapters,
+    scope: Option<Adapters>,
+    tags: Option<Tags>,
 }
 
 impl<C: Conn + ?Sized> Conn for Scoped<'_, C> {
@@ -178,12 +181,44 @@ impl<C: Conn + ?Sized> Conn for Scoped<'_, C> {
     }
 
     fn session(&self) -> Session {
-        self.conn.session().scoped(self.scope.clone())
+        let session = self.conn.session();
+        let session = match &self.scope {
+            Some(scope) => session.scoped(scope.clone()),
+            None => session,
+        };
+        match &self.tags {
+            Some(tags) => session.tagged(tags.clone()),
+            None => session,
+        }
     }
 
     fn in_transaction(&self) -> bool {
         self.conn.in_transaction()
     }
+}
+
+/// What a driver configuration says of the server, for spans
+/// (`db.namespace`, `server.address`, `server.port`); give it to the
+/// session with [`Session::set_server`](pgcast_core::exec::Session::set_server).
+///
+/// ```
+/// let config: tokio_postgres::Config = "host=db.internal port=5433 dbname=shop".parse().unwrap();
+/// let info = pgcast_tokio_postgres::server_info(&config);
+/// assert_eq!(info.namespace.as_deref(), Some("shop"));
+/// assert_eq!(info.address.as_deref(), Some("db.internal"));
+/// assert_eq!(info.port, Some(5433));
+/// ```
+pub fn server_info(config: &tokio_postgres::Config) -> ServerInfo {
+    let address = config.get_hosts().first().map(|host| match host {
+        tokio_postgres::config::Host::Tcp(name) => name.clone(),
+        #[cfg(unix)]
+        tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+    });
+    ServerInfo::new(
+        config.get_dbname().map(str::to_owned),
+        address,
+        config.get_ports().first().copied(),
+    )
 }
 
 /// Runs a catalogue lookup: its row, parsed.
@@ -222,8 +257,20 @@ async fn time_zone<C: GenericClient + Sync>(client: &C, sql: &str) -> Result<Str
 /// one round trip) and the driver's stream.
 type Started = (Option<Statement>, tokio_postgres::RowStream);
 
-/// Drives `exec` until the request is running; its rows then stream.
+/// Drives `exec` until the request is running (in the statement's span);
+/// its rows then stream.
 pub(crate) async fn run<C: GenericClient + Sync, T: RowType>(
+    client: &C,
+    exec: &mut Exec<Statement, T>,
+) -> Result<Started> {
+    let trace = exec.trace();
+    match trace.instrument(drive(client, exec)).await {
+        Ok(started) => Ok(started),
+        Err(e) => Err(exec.fail(e)),
+    }
+}
+
+async fn drive<C: GenericClient + Sync, T: RowType>(
     client: &C,
     exec: &mut Exec<Statement, T>,
 ) -> Result<Started> {
@@ -234,8 +281,10 @@ pub(crate) async fn run<C: GenericClient + Sync, T: RowType>(
                 continue;
             }
             Action::Lookup(l) => {
-                let found = lookup(client, &l).await?;
-                exec.found(found)?;
+                let trace = Trace::lookup(&l);
+                let found = trace.instrument(lookup(client, &l)).await;
+                trace.record(&found, None);
+                exec.found(found?)?;
                 continue;
             }
             Action::Simple(sql) => {
@@ -258,7 +307,8 @@ pub(crate) async fn run<C: GenericClient + Sync, T: RowType>(
                 .map(|s| (Some(st), s)),
             Action::Prepare => {
                 let types = exec.request().param_types().to_vec();
-                match client.prepare_typed(exec.text(), &types).await {
+                let prepare = client.prepare_typed(exec.text(), &types);
+                match Trace::prepare(exec.text()).instrument(prepare).await {
                     Ok(st) => {
                         if !exec.prepared(&st, &columns(st.columns()))? {
                             continue;
@@ -318,7 +368,8 @@ pub(crate) async fn describe<C: Conn + ?Sized, T: RowType>(
             Action::Execute(st) => exec.described(&st, columns(st.columns()))?,
             Action::Direct | Action::Prepare => {
                 let types = exec.request().param_types().to_vec();
-                match client.prepare_typed(exec.text(), &types).await {
+                let prepare = client.prepare_typed(exec.text(), &types);
+                match Trace::prepare(exec.text()).instrument(prepare).await {
                     Ok(st) => exec.described(&st, columns(st.columns()))?,
                     Err(e) => exec.failed(error(e)).map(|()| None)?,
                 }
@@ -359,9 +410,13 @@ pub trait ClientExt: Conn {
             let (_, stream) = run(self.generic_client(), &mut exec).await?;
             pin_mut!(stream);
             while let Some(row) = stream.next().await {
-                row.map_err(|e| error(e).with_query(exec.text()))?;
+                if let Err(e) = row {
+                    return Err(exec.fail(error(e)));
+                }
             }
-            exec.done();
+            if let Some(plan) = exec.finish(stream.rows_affected()) {
+                explain(self.generic_client(), plan).await;
+            }
             Ok(stream.rows_affected().unwrap_or(0))
         }
     }
@@ -381,11 +436,13 @@ pub trait ClientExt: Conn {
     ) -> impl Future<Output = Result<Vec<T>>> + Send {
         let started = start::<_, T>(self, Exec::query(&self.session(), query));
         async move {
-            let stream = started.await?;
-            pin_mut!(stream);
+            let mut stream = started.await?.held();
             let mut rows = Vec::new();
             while let Some(row) = stream.next().await {
                 rows.push(row?);
+            }
+            if let Some(plan) = stream.finish() {
+                explain(self.generic_client(), plan).await;
             }
             Ok(rows)
         }
@@ -400,7 +457,7 @@ pub trait ClientExt: Conn {
     ) -> impl Future<Output = Result<T>> + Send {
         let started = start::<_, T>(self, Exec::query(&self.session(), query));
         // `one` has already reported no rows, with the query.
-        async move { exactly_one(one(started.await?, false).await?, "") }
+        async move { exactly_one(one(self, started.await?, false).await?, "") }
     }
 
     /// At most one row as a `T`.
@@ -409,7 +466,7 @@ pub trait ClientExt: Conn {
         query: &impl Composable,
     ) -> impl Future<Output = Result<Option<T>>> + Send {
         let started = start::<_, T>(self, Exec::query(&self.session(), query));
-        async move { one(started.await?, true).await }
+        async move { one(self, started.await?, true).await }
     }
 
     /// The first column of exactly one row, as any `Load` type.
@@ -494,7 +551,19 @@ pub trait ClientExt: Conn {
     fn with_scope(&self, scope: &Adapters) -> Scoped<'_, Self> {
         Scoped {
             conn: self,
-            scope: scope.clone(),
+            scope: Some(scope.clone()),
+            tags: None,
+        }
+    }
+
+    /// This connection with `tags` appended as a SQLCommenter comment
+    /// (`/*key='value',…*/`) to the statements run through it, over the
+    /// session's own tags ([`Session::set_tags`](pgcast_core::exec::Session::set_tags)).
+    fn tagged(&self, tags: Tags) -> Scoped<'_, Self> {
+        Scoped {
+            conn: self,
+            scope: None,
+            tags: Some(tags),
         }
     }
 }
@@ -502,9 +571,38 @@ pub trait ClientExt: Conn {
 impl<C: Conn + ?Sized> ClientExt for C {}
 
 /// "Exactly one" or "at most one" row of a stream.
-async fn one<T: RowType>(stream: RowStream<T>, at_most: bool) -> Result<Option<T>> {
-    pin_mut!(stream);
+async fn one<C: Conn + ?Sized, T: RowType>(
+    conn: &C,
+    stream: RowStream<T>,
+    at_most: bool,
+) -> Result<Option<T>> {
+    let mut stream = stream.held();
     let first = stream.next().await.transpose()?;
     let more = first.is_some() && stream.next().await.transpose()?.is_some();
+    if let Some(plan) = stream.finish() {
+        explain(conn.generic_client(), plan).await;
+    }
     expect_one(first, more, at_most, stream.query())
+}
+
+/// Fetches a slow statement's plan (`EXPLAIN (FORMAT JSON)`, one round
+/// trip with the statement's arguments) and reports the statement with it.
+pub(crate) async fn explain<C: GenericClient + Sync>(client: &C, plan: Explain) {
+    let fetched: Result<String> = async {
+        let stream = client
+            .query_typed_raw(plan.text(), plan.request().typed_args())
+            .await
+            .map_err(error)?;
+        pin_mut!(stream);
+        let mut json = String::new();
+        while let Some(row) = stream.next().await {
+            let row = row.map_err(error)?;
+            if let Some(bytes) = RowRef(&row).raw(0)? {
+                json.push_str(&String::from_utf8_lossy(bytes));
+            }
+        }
+        Ok(json)
+    }
+    .await;
+    plan.done(fetched);
 }

@@ -12,7 +12,7 @@ use futures_util::stream::BoxStream;
 use futures_util::{SinkExt, Stream, StreamExt, pin_mut};
 use pgcast_core::Type;
 use pgcast_core::exec::{
-    BinaryCopyEncoder, COPY_CHUNK, CopyOutState, Exec, Record, RowType, copy_in_statements,
+    BinaryCopyEncoder, COPY_CHUNK, CopyOutState, Exec, Record, RowType, Trace, copy_in_statements,
     copy_out_statement,
 };
 use pgcast_core::row::ToRow;
@@ -214,11 +214,18 @@ pub trait CopyExt: ClientExt {
         let described = Exec::<Statement, Record>::columns(&session, &describe_q);
         async move {
             let copy_text = copy_text?;
-            let (_, columns) = describe(self, described?).await?;
-            let types: Vec<Type> = columns.into_iter().map(|c| c.ty).collect();
-            let began = pooled_begin(self).await?;
-            let copied = copy_rows(self, &copy_text, &types, &scope, rows).await;
-            pooled_end(self, began, copied.is_ok()).await?;
+            let trace = Trace::copy(&copy_text);
+            let copied = trace
+                .instrument(async {
+                    let (_, columns) = describe(self, described?).await?;
+                    let types: Vec<Type> = columns.into_iter().map(|c| c.ty).collect();
+                    let began = pooled_begin(self).await?;
+                    let copied = copy_rows(self, &copy_text, &types, &scope, rows).await;
+                    pooled_end(self, began, copied.is_ok()).await?;
+                    copied
+                })
+                .await;
+            trace.record(&copied, copied.as_ref().ok().copied());
             copied
         }
     }
@@ -242,10 +249,9 @@ pub trait CopyExt: ClientExt {
             let decoder = exec.decoder(&columns)?;
             let text = copy_out_statement(&select);
             pooled_stream(self, &text)?;
-            let stream = self
-                .generic_client()
-                .client()
-                .copy_out(text.as_str())
+            let opened = self.generic_client().client().copy_out(text.as_str());
+            let stream = Trace::copy(&text)
+                .instrument(opened)
                 .await
                 .map_err(|e| error(e).with_query(&text))?;
             Ok(CopyOutRows {
@@ -270,9 +276,16 @@ pub trait CopyExt: ClientExt {
         let text = statement.render_inline_with(&self.session().scope());
         async move {
             let text = text?;
-            let began = pooled_begin(self).await?;
-            let copied = copy_bytes(self, &text, data).await;
-            pooled_end(self, began, copied.is_ok()).await?;
+            let trace = Trace::copy(&text);
+            let copied = trace
+                .instrument(async {
+                    let began = pooled_begin(self).await?;
+                    let copied = copy_bytes(self, &text, data).await;
+                    pooled_end(self, began, copied.is_ok()).await?;
+                    copied
+                })
+                .await;
+            trace.record(&copied, copied.as_ref().ok().copied());
             copied
         }
     }
@@ -287,10 +300,9 @@ pub trait CopyExt: ClientExt {
         async move {
             let text = text?;
             pooled_stream(self, &text)?;
-            let stream = self
-                .generic_client()
-                .client()
-                .copy_out(text.as_str())
+            let opened = self.generic_client().client().copy_out(text.as_str());
+            let stream = Trace::copy(&text)
+                .instrument(opened)
                 .await
                 .map_err(|e| error(e).with_query(&text))?;
             Ok(stream

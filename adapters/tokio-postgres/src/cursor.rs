@@ -4,7 +4,7 @@
 use std::fmt;
 
 use futures_util::{StreamExt, pin_mut};
-use pgcast_core::exec::{CursorState, Exec, Record, RowType};
+use pgcast_core::exec::{CursorState, Exec, Record, RowType, Trace};
 use tokio_postgres::{GenericClient, Statement};
 
 use crate::client::run;
@@ -38,8 +38,11 @@ impl<'c, C: Conn + ?Sized, T: RowType> Cursor<'c, C, T> {
         let (_, stream) = run(conn.generic_client(), &mut command).await?;
         pin_mut!(stream);
         while let Some(row) = stream.next().await {
-            row.map_err(|e| error(e).with_query(command.text()))?;
+            if let Err(e) = row {
+                return Err(command.fail(error(e)));
+            }
         }
+        drop(command.finish(stream.rows_affected()));
         Ok(Cursor { conn, state })
     }
 
@@ -57,15 +60,25 @@ impl<'c, C: Conn + ?Sized, T: RowType> Cursor<'c, C, T> {
         if self.state.is_done() {
             return Ok(Vec::new());
         }
-        let client = self.conn.generic_client();
         let text = CursorState::<Statement, T>::fetch_text(self.state.name(), n);
+        let trace = Trace::fetch(&text);
+        let fetched = trace.instrument(self.fetch_batch(n, &text)).await;
+        trace.record(
+            &fetched,
+            fetched.as_ref().ok().map(|rows| rows.len() as u64),
+        );
+        fetched
+    }
+
+    async fn fetch_batch(&mut self, n: Option<u32>, text: &str) -> Result<Vec<T>> {
+        let client = self.conn.generic_client();
         let statement = match self.state.statement(n) {
             Some(st) => st,
             None => {
                 let st = client
-                    .prepare(&text)
+                    .prepare(text)
                     .await
-                    .map_err(|e| error(e).with_query(&text))?;
+                    .map_err(|e| error(e).with_query(text))?;
                 self.state.set_statement(n, st.clone());
                 st
             }
@@ -73,12 +86,12 @@ impl<'c, C: Conn + ?Sized, T: RowType> Cursor<'c, C, T> {
         let stream = client
             .query_raw(&statement, std::iter::empty::<i32>())
             .await
-            .map_err(|e| error(e).with_query(&text))?;
+            .map_err(|e| error(e).with_query(text))?;
         pin_mut!(stream);
         let mut rows = self.state.rows();
         let mut out = Vec::with_capacity(n.map_or(0, |n| n.min(10_000) as usize));
         while let Some(row) = stream.next().await {
-            let row = row.map_err(|e| error(e).with_query(&text))?;
+            let row = row.map_err(|e| error(e).with_query(text))?;
             out.push(rows.decode(&RowRef(&row), || columns(row.columns()))?);
         }
         self.state.batch_done(n, out.len());

@@ -43,7 +43,7 @@ mod rows;
 mod stream;
 
 pub use batch::{BatchExt, PIPELINE_DEPTH};
-pub use client::{ClientExt, Conn, PgClient, Scoped, TransactionEnd, TransactionExt};
+pub use client::{ClientExt, Conn, PgClient, Scoped, TransactionEnd, TransactionExt, server_info};
 pub use copy::{CopyExt, CopyOutRows};
 pub use cursor::Cursor;
 pub use pgcast_core::exec::{Error, ErrorKind, First, Prepare, Record, Result, RowType};

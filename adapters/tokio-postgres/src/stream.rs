@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_util::Stream;
-use pgcast_core::exec::{Result, RowType, Rows};
+use pgcast_core::exec::{Explain, Result, RowType, Rows};
 
 use crate::rows::{RowRef, columns, error};
 
@@ -20,6 +20,9 @@ use crate::rows::{RowRef, columns, error};
 pub struct RowStream<T: RowType> {
     inner: Pin<Box<tokio_postgres::RowStream>>,
     rows: Rows<T>,
+    /// Whether the verb reading it reports the statement itself (to fetch
+    /// a plan first); otherwise the end of the rows reports it.
+    held: bool,
 }
 
 impl<T: RowType> RowStream<T> {
@@ -27,12 +30,26 @@ impl<T: RowType> RowStream<T> {
         RowStream {
             inner: Box::pin(inner),
             rows,
+            held: false,
         }
+    }
+
+    /// The stream, its statement reported by [`finish`](Self::finish)
+    /// rather than at the end of its rows.
+    pub(crate) fn held(mut self) -> RowStream<T> {
+        self.held = true;
+        self
     }
 
     /// The number of rows the command affected, once the stream is done.
     pub fn rows_affected(&self) -> Option<u64> {
         self.inner.rows_affected()
+    }
+
+    /// The statement is over (its rows read, or those wanted): reports it,
+    /// or returns the plan to fetch first for a slow report.
+    pub(crate) fn finish(&mut self) -> Option<Explain> {
+        self.rows.finish(self.inner.rows_affected())
     }
 
     /// The query text, for error reports.
@@ -48,7 +65,13 @@ impl<T: RowType> Stream for RowStream<T> {
         let this = &mut *self;
         match this.inner.as_mut().poll_next(cx) {
             Poll::Pending => Poll::Pending,
-            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Ready(None) => {
+                // Reported now rather than when the stream is dropped.
+                if !this.held {
+                    drop(this.rows.finish(this.inner.rows_affected()));
+                }
+                Poll::Ready(None)
+            }
             Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(this.rows.driver_error(error(e))))),
             Poll::Ready(Some(Ok(row))) => Poll::Ready(Some(
                 this.rows.decode(&RowRef(&row), || columns(row.columns())),

@@ -19,27 +19,40 @@
 //! - [`Error`]: one error over the driver's and pgcast's, with the SQLSTATE,
 //!   the query, the row.
 //!
+//! - Observation: a [`QueryLog`] per finished statement to a session's
+//!   logger ([`Session::set_logger`]), values rendered as literals and
+//!   redacted ([`LogValues`], [`Redacted`]), slow-query reports with the
+//!   plan ([`Explain`]), SQLCommenter [`Tags`], and with the `tracing`
+//!   feature one span per statement ([`Trace`] for the I/O within).
+//!
 //! A driver adapter implements only the I/O: prepare, execute with given
 //! types and formats, stream raw rows, COPY in and out.
 
 mod client;
+mod comment;
 mod copy;
 mod cursor;
 mod error;
+mod observe;
+mod redact;
 mod request;
 mod resolve;
 mod rows;
 mod run;
 mod session;
 mod sniff;
+mod trace;
 
 pub use client::PgClient;
+pub use comment::Tags;
 pub use copy::{
     BinaryCopyDecoder, BinaryCopyEncoder, COPY_CHUNK, CopyOutState, CopyRow, copy_error,
     copy_in_statements, copy_out_statement, decode_copy,
 };
 pub use cursor::CursorState;
 pub use error::{Error, ErrorKind, Result, ServerReport};
+pub use observe::{Explain, Logger, Outcome, QueryLog, ServerInfo, Strategy};
+pub use redact::{LogValues, REDACTED, Redacted, redact_value};
 pub use request::{Arg, Request};
 pub use resolve::{Lookup, Registration};
 pub use rows::{
@@ -48,6 +61,7 @@ pub use rows::{
 pub use run::{Action, Exec, SimpleRows};
 pub use session::{Prepare, Session, Step};
 pub use sniff::{changes_name_resolution, changes_time_zone, first_keyword, returns_no_rows};
+pub use trace::Trace;
 
 /// Reads the connection's `TimeZone` (one `text` column, one row).
 pub const TIME_ZONE_SQL: &str = "SELECT pg_catalog.current_setting('TimeZone')";

@@ -5,8 +5,9 @@
 use std::any::Any;
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
+use super::observe::{Explain, Observed};
 use crate::row::{Column, ColumnPlan, Columns, FromRow, FromRowOwned, RawRow};
 use crate::{Adapters, Error, ErrorKind, Format, LoadOwned, Value, ValueLoader};
 
@@ -276,10 +277,15 @@ enum Plan<T: RowType> {
 
 /// The rows of one result as they arrive: the decoder, the query (for
 /// errors) and the count of rows seen, so that an error names its row.
+///
+/// A statement watched by a logger or a span is reported when its rows end
+/// ([`finish`](Self::finish)) or, at the latest, when they are dropped.
 pub struct Rows<T: RowType> {
     plan: Plan<T>,
     query: Arc<str>,
     seen: u64,
+    affected: Option<u64>,
+    observed: Mutex<Option<Box<Observed>>>,
 }
 
 impl<T: RowType> Rows<T> {
@@ -289,6 +295,8 @@ impl<T: RowType> Rows<T> {
             plan: Plan::Ready(decoder),
             query: query.into(),
             seen: 0,
+            affected: None,
+            observed: Mutex::new(None),
         }
     }
 
@@ -297,7 +305,49 @@ impl<T: RowType> Rows<T> {
             plan: Plan::Later(Some(planner)),
             query: query.into(),
             seen: 0,
+            affected: None,
+            observed: Mutex::new(None),
         }
+    }
+
+    /// These rows, reporting the statement `observed` when they end.
+    pub(crate) fn observed(mut self, observed: Option<Box<Observed>>) -> Rows<T> {
+        *self
+            .observed
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner) = observed;
+        self
+    }
+
+    fn take_observed(&mut self) -> Option<Box<Observed>> {
+        self.observed
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    /// The rows ended (or no more are wanted); `affected`: the count the
+    /// driver gives, if any (else the rows decoded). Reports the statement,
+    /// or returns the plan to fetch first for a slow report (see
+    /// [`Explain`]; dropping it reports without the plan). Reports once:
+    /// later calls do nothing.
+    pub fn finish(&mut self, affected: Option<u64>) -> Option<Explain> {
+        let rows = affected.or(self.affected).unwrap_or(self.seen);
+        self.take_observed().and_then(|o| o.finish(rows, true))
+    }
+
+    /// The rows ended and the driver says the statement affected
+    /// `affected` rows: the count [`finish`](Self::finish) reports later.
+    pub fn set_affected(&mut self, affected: Option<u64>) {
+        self.affected = affected;
+    }
+
+    fn fail(&self, e: super::Error) -> super::Error {
+        let mut observed = self.observed.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(o) = observed.as_mut() {
+            o.failed(&e);
+        }
+        e
     }
 
     /// Decodes the next row; an error names the row and the query.
@@ -319,8 +369,10 @@ impl<T: RowType> Rows<T> {
                     "the result could not be planned",
                 )),
             };
-            self.plan =
-                Plan::Ready(made.map_err(|e| super::Error::from(e).with_query(&self.query))?);
+            match made {
+                Ok(decoder) => self.plan = Plan::Ready(decoder),
+                Err(e) => return Err(self.fail(super::Error::from(e).with_query(&self.query))),
+            }
         }
         let Plan::Ready(decoder) = &self.plan else {
             return Err(super::Error::message(
@@ -328,9 +380,10 @@ impl<T: RowType> Rows<T> {
                 "the result could not be planned",
             ));
         };
-        decoder
-            .decode(row)
-            .map_err(|e| super::Error::from(e).with_row(n).with_query(&self.query))
+        match decoder.decode(row) {
+            Ok(row) => Ok(row),
+            Err(e) => Err(self.fail(super::Error::from(e).with_row(n).with_query(&self.query))),
+        }
     }
 
     /// The query, for error reports.
@@ -345,7 +398,13 @@ impl<T: RowType> Rows<T> {
 
     /// An error of the driver while rows were read, with the query.
     pub fn driver_error(&self, e: impl Into<super::Error>) -> super::Error {
-        e.into().with_query(&self.query)
+        self.fail(e.into().with_query(&self.query))
+    }
+}
+
+impl<T: RowType> Drop for Rows<T> {
+    fn drop(&mut self) {
+        drop(self.finish(None));
     }
 }
 

@@ -7,12 +7,15 @@
 //! here, once for every driver.
 
 use std::marker::PhantomData;
+use std::sync::{Mutex, PoisonError};
 
 use crate::row::Column;
 use crate::sql::Composable;
 use crate::typeinfo::TypeInfo;
 use crate::{Format, Type};
 
+use super::comment::Tags;
+use super::observe::{Explain, Observed, Strategy};
 use super::request::Request;
 use super::resolve::{Lookup, Registration};
 use super::rows::{Decoder, RowType, Rows};
@@ -95,6 +98,12 @@ pub struct Exec<S, T> {
     /// through the simple protocol behind a transaction pooler.
     inline: Option<String>,
     describing: Describing,
+    /// The statement being watched (logger, slow reports, span), until its
+    /// rows take it.
+    observed: Mutex<Option<Box<Observed>>>,
+    /// The tags appended to the text sent, and that text.
+    tags: Tags,
+    sent: Option<String>,
     _row: PhantomData<fn() -> T>,
 }
 
@@ -169,7 +178,19 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     fn from_request(session: &Session<S>, request: Request, wants: Wants) -> Exec<S, T> {
         let registration = (!request.missing_types().is_empty())
             .then(|| Registration::for_types(request.missing_types()));
-        Exec {
+        let observer = session.observer();
+        let observed = match wants {
+            Wants::Rows | Wants::Command => {
+                Observed::start(&request, observer.clone(), || session.scope())
+            }
+            Wants::Describe | Wants::Columns => None,
+        };
+        let tags = if observer.is_some() || session.has_scope_tags() {
+            session.tags()
+        } else {
+            Tags::new()
+        };
+        let mut exec = Exec {
             session: session.clone(),
             request,
             wants,
@@ -180,8 +201,61 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             retried: false,
             inline: None,
             describing: Describing::No,
+            observed: Mutex::new(observed),
+            tags,
+            sent: None,
             _row: PhantomData,
+        };
+        exec.tag();
+        exec
+    }
+
+    /// Sets the text sent: the request's with the tags' comment.
+    fn tag(&mut self) {
+        self.sent = (!self.tags.is_empty()).then(|| self.tags.append_to(self.request.text()));
+    }
+
+    fn observed(&self) -> std::sync::MutexGuard<'_, Option<Box<Observed>>> {
+        self.observed.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The statement's span (feature `tracing`; otherwise none): run the
+    /// driver's I/O for it inside, so lookups and prepares nest under it.
+    pub fn trace(&self) -> super::Trace {
+        self.observed()
+            .as_ref()
+            .map(|o| o.trace())
+            .unwrap_or_default()
+    }
+
+    /// Reports `err` as the statement's failure (for errors the driver met
+    /// outside [`failed`](Self::failed): a lookup, reading results) and
+    /// returns it, with the query.
+    pub fn fail(&mut self, err: Error) -> Error {
+        let err = err.with_query(self.request.text());
+        let observed = self
+            .observed
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(mut o) = observed {
+            o.failed(&err);
+            drop(o.finish(0, true));
         }
+        err
+    }
+
+    /// The command ran (its rows were read); `affected`: the rows the
+    /// driver says it affected. Reports it, or returns the plan to fetch
+    /// first for a slow report (see [`Explain`]).
+    pub fn finish(&mut self, affected: Option<u64>) -> Option<Explain> {
+        self.session.ran(self.request.text());
+        let observed = self
+            .observed
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        observed.and_then(|o| o.finish(affected.unwrap_or(0), true))
     }
 
     /// The request as it goes out now.
@@ -189,9 +263,10 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
         &self.request
     }
 
-    /// The text to send now.
+    /// The text to send now (with the session's tags as a comment, if
+    /// any).
     pub fn text(&self) -> &str {
-        self.request.text()
+        self.sent.as_deref().unwrap_or(self.request.text())
     }
 
     /// The session.
@@ -233,7 +308,9 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             return Ok(Action::Simple(sql));
         }
         let describe = matches!(self.wants, Wants::Describe | Wants::Columns);
-        let step = self.session.plan(self.text(), self.request.params_known());
+        let step = self
+            .session
+            .plan(self.request.text(), self.request.params_known());
         if matches!(step, Step::DescribeSimple)
             && let Some(inline) = &self.inline
         {
@@ -253,6 +330,17 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             Step::Prepare => (Action::Prepare, Sent::Prepare),
         };
         self.last = Some(sent);
+        if let Some(o) = self
+            .observed
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+        {
+            o.set_strategy(match sent {
+                Sent::Direct => Strategy::Direct,
+                Sent::Statement => Strategy::Prepared,
+                Sent::Prepare => Strategy::Described,
+            });
+        }
         Ok(action)
     }
 
@@ -285,6 +373,13 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     /// columns of types the driver does not know asked for as text.
     fn pooled(&mut self, describe: bool) -> Action<S> {
         self.last = Some(Sent::Direct);
+        if let Some(o) = self
+            .observed
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+        {
+            o.set_strategy(Strategy::Direct);
+        }
         let Some(columns) = self.session.description(self.request.text()) else {
             return Action::Direct;
         };
@@ -303,6 +398,7 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
                 && let Some(wrapped) = self.wrap(&columns, &unknown)
             {
                 self.request = wrapped;
+                self.tag();
                 self.wrapped = true;
             }
         }
@@ -393,6 +489,7 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             )));
         }
         self.request = request;
+        self.tag();
         Ok(())
     }
 
@@ -408,6 +505,7 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             {
                 self.request = wrapped;
                 self.wrapped = true;
+                self.tag();
                 return Ok(false);
             }
         }
@@ -477,6 +575,7 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             }),
             text,
         )
+        .observed(self.observed().take())
     }
 
     /// The result started (the driver sent the request): its columns give
@@ -484,7 +583,8 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     pub fn rows(&self, columns: &[Column]) -> Result<Rows<T>> {
         let text = self.request.text();
         self.session.ran(text);
-        Ok(Rows::new(self.decoder(columns)?, text))
+        let rows = Rows::new(self.decoder(columns)?, text);
+        Ok(rows.observed(self.observed().take()))
     }
 
     /// The decoder of `T` for a result of this request described by
@@ -508,7 +608,7 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
         if self.retry(&err) || self.refetch_types(&err)? {
             return Ok(());
         }
-        Err(err)
+        Err(self.fail(err))
     }
 
     /// After the server said a parameter's type no longer exists (dropped,
@@ -544,6 +644,7 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             Request::from_rendered(self.request.rendered().clone(), &self.session.scope())?;
         self.registration = Some(Registration::for_types(request.missing_types()));
         self.request = request;
+        self.tag();
         Ok(true)
     }
 
@@ -586,8 +687,26 @@ impl<S: Clone + Send + 'static> Exec<S, super::rows::Record> {
         Exec::from_request(session, request, Wants::Command)
     }
 
-    /// The command ran.
+    /// The command ran (see [`finish`](Exec::finish), which also reports
+    /// it with the rows it affected).
     pub fn done(&self) {
         self.session.ran(self.request.text());
+        if let Some(o) = self.observed().take() {
+            drop(o.finish(0, true));
+        }
+    }
+}
+
+impl<S, T> Drop for Exec<S, T> {
+    fn drop(&mut self) {
+        let observed = self
+            .observed
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(o) = observed {
+            // Abandoned before its rows: nothing ran, or nobody said so.
+            drop(o.finish(0, false));
+        }
     }
 }

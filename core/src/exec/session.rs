@@ -11,6 +11,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use crate::Adapters;
 use crate::row::Column;
 
+use super::comment::Tags;
+use super::observe::{Logger, Observer, QueryLog, ServerInfo};
+use super::redact::LogValues;
 use super::rows::{Decoder, RowType};
 use super::sniff;
 
@@ -91,6 +94,11 @@ struct Shared<S> {
     zone_known: AtomicBool,
     /// Behind a transaction pooler: no state may outlive a transaction.
     pooler: AtomicBool,
+    /// The logger, slow-query threshold, tags and server of
+    /// [`Session::set_logger`] and its siblings.
+    observer: RwLock<Arc<Observer>>,
+    /// Whether `observer` holds anything (read without the lock).
+    observing: AtomicBool,
 }
 
 /// How many query texts a session remembers before it forgets the least
@@ -131,6 +139,8 @@ pub struct Session<S> {
     /// A query scope used instead of the connection's (see
     /// [`Session::scoped`]).
     overlay: Option<Adapters>,
+    /// Tags of a query scope, over the session's (see [`Session::tagged`]).
+    tags: Option<Arc<Tags>>,
 }
 
 impl<S> Clone for Session<S> {
@@ -138,6 +148,7 @@ impl<S> Clone for Session<S> {
         Session {
             shared: Arc::clone(&self.shared),
             overlay: self.overlay.clone(),
+            tags: self.tags.clone(),
         }
     }
 }
@@ -178,8 +189,11 @@ impl<S: Clone + Send + 'static> Session<S> {
                 }),
                 zone_known: AtomicBool::new(!caching),
                 pooler: AtomicBool::new(false),
+                observer: RwLock::default(),
+                observing: AtomicBool::new(false),
             }),
             overlay: None,
+            tags: None,
         }
     }
 
@@ -201,7 +215,140 @@ impl<S: Clone + Send + 'static> Session<S> {
         Session {
             shared: Arc::clone(&self.shared),
             overlay: Some(scope),
+            tags: self.tags.clone(),
         }
+    }
+
+    /// The same session with `tags` appended as a SQLCommenter comment to
+    /// the statements run through it (over the session's own tags, see
+    /// [`set_tags`](Self::set_tags)): a per-query scope.
+    ///
+    /// ```
+    /// use pgcast_core::exec::{Session, Tags};
+    ///
+    /// let session = Session::<()>::new();
+    /// session.set_tags(Tags::new().with("app", "shop"));
+    /// let scoped = session.tagged(Tags::new().with("route", "/cart"));
+    /// assert_eq!(scoped.tags().comment(), "/*app='shop',route='%2Fcart'*/");
+    /// assert_eq!(session.tags().comment(), "/*app='shop'*/");
+    /// ```
+    pub fn tagged(&self, tags: Tags) -> Session<S> {
+        let tags = match &self.tags {
+            Some(mine) => mine.merged(&tags),
+            None => tags,
+        };
+        Session {
+            shared: Arc::clone(&self.shared),
+            overlay: self.overlay.clone(),
+            tags: Some(Arc::new(tags)),
+        }
+    }
+
+    /// The tags statements run through this session carry: the session's,
+    /// with a query scope's over them.
+    pub fn tags(&self) -> Tags {
+        let session = self.observer().map(|o| o.tags.clone()).unwrap_or_default();
+        match &self.tags {
+            Some(scope) => session.merged(scope),
+            None => session,
+        }
+    }
+
+    /// The observation settings, if any is set.
+    pub(crate) fn observer(&self) -> Option<Arc<Observer>> {
+        if !self.shared.observing.load(Ordering::Relaxed) {
+            return None;
+        }
+        Some(Arc::clone(
+            &self
+                .shared
+                .observer
+                .read()
+                .unwrap_or_else(PoisonError::into_inner),
+        ))
+    }
+
+    /// Whether a query scope adds tags.
+    pub(crate) fn has_scope_tags(&self) -> bool {
+        self.tags.is_some()
+    }
+
+    fn observe(&self, change: impl FnOnce(&mut Observer)) {
+        let mut guard = self
+            .shared
+            .observer
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut next = Observer::clone(&guard);
+        change(&mut next);
+        let any = next.logger.is_some()
+            || next.slow.is_some()
+            || !next.tags.is_empty()
+            || next.server != ServerInfo::default();
+        *guard = Arc::new(next);
+        self.shared.observing.store(any, Ordering::Relaxed);
+    }
+
+    /// Calls `logger` once per statement run through this session (and its
+    /// clones: the connection and its transactions), when it ends: its
+    /// text, duration, rows, outcome, strategy, and — with
+    /// [`set_log_values`](Self::set_log_values) — its values.
+    ///
+    /// ```
+    /// use pgcast_core::exec::Session;
+    ///
+    /// let session = Session::<()>::new();
+    /// session.set_logger(|log| eprintln!("{} rows in {:?}: {}", log.rows, log.duration, log.text));
+    /// ```
+    pub fn set_logger(&self, logger: impl Fn(&QueryLog<'_>) + Send + Sync + 'static) {
+        let logger: Logger = Arc::new(logger);
+        self.observe(|o| o.logger = Some(logger));
+    }
+
+    /// Stops calling the logger.
+    pub fn clear_logger(&self) {
+        self.observe(|o| o.logger = None);
+    }
+
+    /// Logs parameter values under `rule` (`None`: no values, the
+    /// default). A value the rule does not show, and any secret value
+    /// ([`Redacted`](super::Redacted), a `#[pg(redact)]` field), is logged
+    /// as `'<redacted>'`.
+    pub fn set_log_values(&self, rule: Option<LogValues>) {
+        self.observe(|o| o.values = rule);
+    }
+
+    /// Reports statements that take `threshold` or longer (`None`: none,
+    /// the default) at `warn` level: to the logger (with
+    /// [`QueryLog::slow`] set, and the statement with its values, redacted
+    /// unless a [`LogValues`] rule shows them) and, with the `tracing`
+    /// feature, as a `tracing` event (target `pgcast::slow`) in the
+    /// statement's span.
+    pub fn set_slow_threshold(&self, threshold: Option<std::time::Duration>) {
+        self.observe(|o| o.slow = threshold);
+    }
+
+    /// Whether slow reports carry the plan: the adapter runs `EXPLAIN
+    /// (FORMAT JSON)` (never `ANALYZE`) on statements without side effects
+    /// before reporting, when the verb reads the whole result (`fetch_all`,
+    /// `fetch_one`, `exec`, …; not streams or cursors).
+    pub fn set_explain_slow(&self, explain: bool) {
+        self.observe(|o| o.explain = explain);
+    }
+
+    /// Appends `tags` to every statement run through this session as a
+    /// SQLCommenter comment (empty tags: none, the default). A statement
+    /// prepared and kept keeps the comment it was prepared with: per-request
+    /// values (trace ids) show on statements sent unnamed, or with
+    /// [`Prepare::Never`].
+    pub fn set_tags(&self, tags: Tags) {
+        self.observe(|o| o.tags = tags);
+    }
+
+    /// What the server is, for spans (`db.namespace`, `server.address`,
+    /// `server.port`).
+    pub fn set_server(&self, server: ServerInfo) {
+        self.observe(|o| o.server = server);
     }
 
     fn cache(&self) -> MutexGuard<'_, Cache<S>> {

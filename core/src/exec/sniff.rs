@@ -172,6 +172,13 @@ pub(crate) fn wrap_kind(text: &str) -> Option<Wrap> {
     }
 }
 
+/// Whether the statement surely has no side effects, so that it may be
+/// explained: `SELECT`, `VALUES`, `TABLE`, a `WITH` without data-modifying
+/// words.
+pub(crate) fn is_read_only(text: &str) -> bool {
+    wrap_kind(text) == Some(Wrap::Subquery) && !contains_word(text, "for update")
+}
+
 fn has_dml(text: &str) -> bool {
     ["insert", "update", "delete", "merge"]
         .iter()

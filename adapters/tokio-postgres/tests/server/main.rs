@@ -8,6 +8,7 @@ mod copy;
 mod correctness;
 mod cursor;
 mod errors;
+mod observe;
 mod pool;
 mod pooler;
 mod queries;
