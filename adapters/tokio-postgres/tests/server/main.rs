@@ -8,7 +8,6 @@ mod copy;
 mod correctness;
 mod cursor;
 mod errors;
-mod observe;
 mod pool;
 mod pooler;
 mod queries;

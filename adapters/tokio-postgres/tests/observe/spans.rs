@@ -18,6 +18,11 @@ use tracing::{Event, Metadata, Subscriber};
 
 use crate::support::connect;
 
+/// Tracing caches per call site whether anyone listens: a test without a
+/// subscriber running beside one with a subscriber would teach it "no one".
+/// These tests take turns.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// A span or an event as the subscriber saw it.
 #[derive(Clone, Debug, Default)]
 struct Seen {
@@ -159,6 +164,7 @@ fn logging(client: &PgClient<tokio_postgres::Client>) -> Arc<Mutex<Vec<Logged>>>
 
 #[tokio::test]
 async fn obs_spans_follow_the_database_conventions() {
+    let _turn = SERIAL.lock().await;
     let capture = Shared::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
     // Another test's thread, without a subscriber, may have met a callsite
@@ -234,6 +240,7 @@ async fn obs_spans_follow_the_database_conventions() {
 
 #[tokio::test]
 async fn obs_logger_reports_each_statement_with_redacted_values() {
+    let _turn = SERIAL.lock().await;
     let client = PgClient::new(connect().await);
     let logs = logging(&client);
     client
@@ -325,6 +332,7 @@ async fn obs_logger_reports_each_statement_with_redacted_values() {
 
 #[tokio::test]
 async fn obs_slow_queries_report_the_statement_and_the_plan() {
+    let _turn = SERIAL.lock().await;
     let capture = Shared::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
     // Another test's thread, without a subscriber, may have met a callsite
@@ -385,6 +393,7 @@ async fn obs_slow_queries_report_the_statement_and_the_plan() {
 
 #[tokio::test]
 async fn obs_tags_reach_the_server_as_a_comment() {
+    let _turn = SERIAL.lock().await;
     let client = PgClient::new(connect().await);
     let q = Sql::new("SELECT current_query()");
     let plain: String = client.fetch_scalar(&q).await.unwrap();
