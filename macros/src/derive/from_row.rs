@@ -350,11 +350,13 @@ impl<'c> Generator<'c> {
         }
         let generics = with_bounds(self.cont.generics, predicates);
         let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+        // A key type that cannot be hashed or compared shows at the field.
+        let key_type = quote_spanned!(keys[0].ty.span()=> (#(#key_types,)*));
         quote! {
             const _: () = {
                 #[automatically_derived]
                 impl #impl_generics #k::row::Grouped for #ident #ty_generics #where_clause {
-                    type Key = (#(#key_types,)*);
+                    type Key = #key_type;
 
                     fn key(&self) -> Self::Key {
                         (#(::core::clone::Clone::clone(&self.#key_members),)*)
