@@ -65,6 +65,9 @@ pub use pgcast_postgres as postgres;
 /// | field | `rename = "name"` | the column's name |
 /// | field | `default` | `Default::default()` when the column is absent (a NULL in a present column is still an error unless the type is an `Option`) |
 /// | field | `flatten`, `prefix = "p_"` | a nested `FromRow` type read from the same row, its column names looked up with the prefix (prefixes of nested flattens add up) |
+/// | field | `flatten` on `Option<T>` | the other side of a LEFT JOIN: `None` when every column `T` reads is NULL; NULL in some, one of them a column `T` cannot take NULL in, is an [`ErrorKind::UnexpectedNull`] error naming them ([`row::OptionalPlan`]) |
+/// | field | `key` | part of the parent's key for `many`: rows with equal keys fold into one value ([`row::Grouped`]); the type must be `Clone + Eq + Hash` |
+/// | field | `many`, `prefix = "p_"` | a `Vec<T>` of child rows of a one-to-many join, `T: FromRow`: each row gives no child (all of `T`'s columns NULL) or one, and [`row::group`] folds the rows by key; one `many` field per struct |
 /// | field | `skip` | no column; `Default::default()` |
 /// | field | `json` | loaded through [`types::Json<F>`] from `json`/`jsonb` (or `text`); SQL NULL is an error, JSON `null` is fine where `F` takes it (`Option<T>` → `None`) |
 /// | field | `json(nullable)` | as `json`, but SQL NULL gives `Default::default()`: with `Option<T>`, both SQL NULL and JSON `null` are `None` |
@@ -96,6 +99,87 @@ pub use pgcast_postgres as postgres;
 /// let row: [Option<&[u8]>; 2] = [Some(b"ada@example.com"), Some(b"7")];
 /// let user = User::from_row(&plan, &row[..]).unwrap();
 /// assert_eq!(user, User { user_id: 7, email: "ada@example.com", nickname: None });
+/// ```
+///
+/// # Joins
+///
+/// Three ways to read a join into nested structs:
+///
+/// - `#[pg(flatten)]` into `Option<T>`: one-to-one or optional, from a
+///   `LEFT JOIN`'s columns (with a `prefix` when names clash);
+/// - `#[pg(key)]` and `#[pg(many)]`: one-to-many from the flat rows of a
+///   join ordered by the parent's key. `FromRow` reads one row into one
+///   value (a parent with at most one child), so `fetch_all` (or a stream,
+///   a cursor) still works, and [`row::group`] (or [`row::Grouper`], row by
+///   row) folds consecutive rows with the same key into one parent. A key
+///   seen again after another key is an [`ErrorKind::Ungrouped`] error.
+///   Children with `key` and `many` fields of their own nest a level deeper;
+///   order the query by each level's key;
+/// - `json_agg(…)` / `row_to_json(…)` built by the server into a `json`
+///   field of any `Deserialize` type: one row per parent, any depth, several
+///   lists, with JSON's types instead of binary columns.
+///
+/// ```
+/// use pgcast::row::{Column, Columns, group};
+/// use pgcast::{Format, FromRow, Policy, Type};
+/// use serde::Deserialize;
+///
+/// #[derive(FromRow, Debug, PartialEq)]
+/// struct Profile { bio: String, site: Option<String> }
+///
+/// #[derive(FromRow, Debug, PartialEq)]
+/// struct Book { title: String }
+///
+/// #[derive(FromRow, Debug, PartialEq)]
+/// struct Author {
+///     #[pg(key)]
+///     id: i64,
+///     // SELECT a.id, p.bio AS p_bio, p.site AS p_site, b.title AS b_title
+///     // FROM author a LEFT JOIN profile p … LEFT JOIN book b … ORDER BY a.id
+///     #[pg(flatten, prefix = "p_")]
+///     profile: Option<Profile>,
+///     #[pg(many, prefix = "b_")]
+///     books: Vec<Book>,
+/// }
+///
+/// let desc = [
+///     Column::new("id", Type::INT8, Format::Text),
+///     Column::new("p_bio", Type::TEXT, Format::Text),
+///     Column::new("p_site", Type::TEXT, Format::Text),
+///     Column::new("b_title", Type::TEXT, Format::Text),
+/// ];
+/// let plan = Author::plan(&Columns::with_policy(&desc, &Policy::DEFAULT)).unwrap();
+/// let rows: [[Option<&[u8]>; 4]; 3] = [
+///     [Some(b"1"), Some(b"engines"), None, Some(b"Notes")],
+///     [Some(b"1"), Some(b"engines"), None, Some(b"Letters")],
+///     [Some(b"2"), None, None, None],
+/// ];
+/// let decoded = rows.iter().map(|r| Author::from_row(&plan, &r[..])).collect::<Result<Vec<_>, _>>();
+/// let authors = group(decoded.unwrap()).unwrap();
+/// assert_eq!(authors, [
+///     Author {
+///         id: 1,
+///         profile: Some(Profile { bio: "engines".into(), site: None }),
+///         books: vec![Book { title: "Notes".into() }, Book { title: "Letters".into() }],
+///     },
+///     Author { id: 2, profile: None, books: vec![] },
+/// ]);
+///
+/// // the same tree, built by the server:
+/// // SELECT a.id, (SELECT json_agg(b ORDER BY b.id) FROM book b WHERE …) AS books …
+/// #[derive(Deserialize, Debug, PartialEq)]
+/// struct JsonBook { title: String }
+///
+/// #[derive(FromRow, Debug, PartialEq)]
+/// struct JsonAuthor { id: i64, #[pg(json(nullable))] books: Vec<JsonBook> }
+///
+/// let desc = [Column::new("id", Type::INT8, Format::Text), Column::new("books", Type::JSON, Format::Text)];
+/// let plan = JsonAuthor::plan(&Columns::with_policy(&desc, &Policy::DEFAULT)).unwrap();
+/// let row: [Option<&[u8]>; 2] = [Some(b"1"), Some(br#"[{"title": "Notes"}]"#)];
+/// let author = JsonAuthor::from_row(&plan, &row[..]).unwrap();
+/// assert_eq!(author.books, [JsonBook { title: "Notes".into() }]);
+/// let row: [Option<&[u8]>; 2] = [Some(b"2"), None]; // json_agg over no rows is NULL
+/// assert_eq!(JsonAuthor::from_row(&plan, &row[..]).unwrap().books, []);
 /// ```
 pub use pgcast_macros::FromRow;
 

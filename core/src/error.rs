@@ -33,6 +33,9 @@ pub enum ErrorKind {
     AmbiguousColumn,
     /// A conversion a user supplied (`try_from`, a custom adapter) failed.
     Custom,
+    /// The rows of a one-to-many join are not grouped by the parent's key:
+    /// a key came back after another key.
+    Ungrouped,
 }
 
 impl ErrorKind {
@@ -50,6 +53,7 @@ impl ErrorKind {
             ErrorKind::MissingColumn => "missing column",
             ErrorKind::AmbiguousColumn => "ambiguous column",
             ErrorKind::Custom => "conversion failed",
+            ErrorKind::Ungrouped => "rows not grouped",
         }
     }
 }

@@ -7,13 +7,13 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time};
 use uuid::Uuid;
 
-use super::{ColumnPlan, Columns, RawRow};
+use super::{ColumnPlan, ColumnRead, Columns, RawRow};
 use crate::bridge::Pg;
 use crate::types::{
     Array, Inet, Infinite, Interval, Json, Lquery, Ltree, MacAddr, MacAddr8, Money, Multirange,
     Numeric, Range, RawJson, RawJsonBuf, TimeTz,
 };
-use crate::{Load, Result, Value};
+use crate::{Error, ErrorKind, Load, Result, Value};
 
 /// A Rust type built from one row of a result.
 ///
@@ -66,6 +66,46 @@ pub trait FromRow<'r>: Sized {
 
     /// Builds a value from one row with a plan made for its result.
     fn from_row<R: RawRow + ?Sized>(plan: &Self::Plan, row: &'r R) -> Result<Self>;
+
+    /// For the children of a `many` field that are parents themselves (a
+    /// row type with `#[pg(key)]` fields, [`Grouped`](super::Grouped)):
+    /// folds `next` into `self` if it is a row of the same group and gives
+    /// back `None`; else gives `next` back. The default folds nothing.
+    ///
+    /// This is how grouping nests: a parent's `many` field folds each
+    /// incoming child into the last one it holds, so grandchildren gather
+    /// under their child when the rows are ordered by each level's key.
+    fn fold_row(&mut self, next: Self) -> Option<Self> {
+        Some(next)
+    }
+
+    /// Lists the columns `plan` reads, each with whether a NULL there is a
+    /// value of the row type: what a flattened `Option<Self>` field (or a
+    /// `many` field) tests to tell a missing row (every column NULL) from a
+    /// broken one. Called once per result, at planning.
+    ///
+    /// Derived types, tuples and scalars list their columns; the default is
+    /// an error saying that the type cannot be read as optional.
+    ///
+    /// ```
+    /// use pgcast_core::row::{Column, Columns, FromRow};
+    /// use pgcast_core::{Format, Policy, Type};
+    ///
+    /// let desc = [Column::new("a", Type::INT4, Format::Text), Column::new("b", Type::TEXT, Format::Text)];
+    /// let plan = <(i32, Option<String>)>::plan(&Columns::with_policy(&desc, &Policy::DEFAULT)).unwrap();
+    /// let mut read = Vec::new();
+    /// <(i32, Option<String>)>::columns_read(&plan, &mut read).unwrap();
+    /// assert_eq!(read.iter().map(|c| (c.index, c.nullable)).collect::<Vec<_>>(), [(0, false), (1, true)]);
+    /// ```
+    fn columns_read(plan: &Self::Plan, out: &mut Vec<ColumnRead>) -> Result<()> {
+        let _ = (plan, out);
+        Err(Error::new(
+            ErrorKind::WrongType,
+            "the row type does not list the columns it reads (`FromRow::columns_read`), \
+             so it cannot be read as optional (`Option<T>` with `flatten`, or `many`)",
+        )
+        .with_rust_type::<Self>())
+    }
 }
 
 /// A row type that borrows nothing from the row (`String` fields, not
@@ -120,6 +160,11 @@ impl<'r, T: Scalar + Load<'r>> FromRow<'r> for T {
     #[inline]
     fn from_row<R: RawRow + ?Sized>(plan: &ColumnPlan, row: &'r R) -> Result<T> {
         plan.load(row)
+    }
+
+    fn columns_read(plan: &ColumnPlan, out: &mut Vec<ColumnRead>) -> Result<()> {
+        out.push(ColumnRead::of::<T>(plan));
+        Ok(())
     }
 }
 
@@ -196,6 +241,11 @@ macro_rules! tuple_rows {
             #[inline]
             fn from_row<R: RawRow + ?Sized>(plan: &Self::Plan, row: &'r R) -> Result<Self> {
                 Ok(($(plan[$i].load::<$t, R>(row)?,)+))
+            }
+
+            fn columns_read(plan: &Self::Plan, out: &mut Vec<ColumnRead>) -> Result<()> {
+                $(out.push(ColumnRead::of::<$t>(&plan[$i]));)+
+                Ok(())
             }
         }
     )+};

@@ -8,6 +8,11 @@
 //! and then decodes every row from the plan with indexed access only: no name
 //! lookup, hashing or string compare per row (resolve once, decode many).
 //!
+//! Joins: a row type read as optional ([`OptionalPlan`]: `None` when all
+//! its columns are NULL, the other side of a LEFT JOIN), and parents folded
+//! with their children from the flat rows of a one-to-many join
+//! ([`Grouped`], [`group`]).
+//!
 //! [`ToRow`] goes the other way: a static list of column names and a visit of
 //! the values, for multi-row `VALUES` and `COPY`.
 //!
@@ -31,10 +36,14 @@
 
 mod columns;
 mod from_row;
+mod group;
+mod optional;
 mod source;
 mod to_row;
 
 pub use columns::{CheckFn, Column, ColumnPlan, Columns};
 pub use from_row::{FromRow, FromRowOwned, Scalar};
+pub use group::{Grouped, Grouper, fold_children, group, try_group};
+pub use optional::{ColumnRead, OptionalPlan};
 pub use source::RawRow;
 pub use to_row::ToRow;

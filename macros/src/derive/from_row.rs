@@ -6,7 +6,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::bound::with_bounds;
-use super::internals::ast::{Container, Data, Field, Style};
+use super::internals::ast::{Container, Data, Field, Style, option_inner, vec_inner};
 use super::internals::{Ctxt, Derive, check};
 
 /// Expands `#[derive(FromRow)]` on `input`.
@@ -18,7 +18,10 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let Data::Struct(style, fields) = &cont.data else {
         return Err(syn::Error::new(Span::call_site(), "FromRow needs a struct"));
     };
-    Ok(Generator::new(&cont).expand(*style, fields))
+    let generator = Generator::new(&cont);
+    let mut tokens = generator.expand(*style, fields);
+    tokens.extend(generator.grouped(fields));
+    Ok(tokens)
 }
 
 /// How a column's value becomes the field's.
@@ -86,6 +89,7 @@ impl<'c> Generator<'c> {
         let mut plan_exprs = Vec::new();
         let mut values = Vec::new();
         let mut predicates = Vec::new();
+        let mut reads = Vec::new();
         let mut position = 0_usize;
 
         for field in fields {
@@ -97,7 +101,7 @@ impl<'c> Generator<'c> {
                 continue;
             }
             let slot = syn::Index::from(plan_types.len());
-            if a.flatten.is_some() {
+            if a.flatten.is_some() || a.many.is_some() {
                 let columns = match &a.prefix {
                     Some(prefix) => {
                         let prefix = &prefix.value;
@@ -105,13 +109,34 @@ impl<'c> Generator<'c> {
                     }
                     None => quote!(__columns),
                 };
-                plan_types.push(quote_spanned!(ty.span()=>
-                    <#ty as #k::row::FromRow<#lt>>::Plan));
-                plan_exprs.push(quote_spanned!(ty.span()=>
-                    <#ty as #k::row::FromRow<#lt>>::plan(#columns)?));
-                values.push(quote_spanned!(ty.span()=>
-                    <#ty as #k::row::FromRow<#lt>>::from_row(&__plan.#slot, __row)?));
-                predicates.push(syn::parse_quote!(#ty: #k::row::FromRow<#lt>));
+                // `many` reads one optional child per row; a flattened
+                // `Option<T>` reads an optional `T`.
+                let optional = if a.many.is_some() {
+                    vec_inner(ty).map(|inner| (inner, quote!(load_many)))
+                } else {
+                    option_inner(ty).map(|inner| (inner, quote!(load)))
+                };
+                if let Some((inner, load)) = optional {
+                    let span = inner.span();
+                    plan_types.push(quote_spanned!(span=>
+                        #k::row::OptionalPlan<<#inner as #k::row::FromRow<#lt>>::Plan>));
+                    plan_exprs.push(quote_spanned!(span=>
+                        #k::row::OptionalPlan::new::<#inner>(#columns)?));
+                    values.push(quote_spanned!(span=>
+                        __plan.#slot.#load::<#inner, __R>(__row)?));
+                    reads.push(quote!(__plan.#slot.columns_read(__out);));
+                    predicates.push(syn::parse_quote!(#inner: #k::row::FromRow<#lt>));
+                } else {
+                    plan_types.push(quote_spanned!(ty.span()=>
+                        <#ty as #k::row::FromRow<#lt>>::Plan));
+                    plan_exprs.push(quote_spanned!(ty.span()=>
+                        <#ty as #k::row::FromRow<#lt>>::plan(#columns)?));
+                    values.push(quote_spanned!(ty.span()=>
+                        <#ty as #k::row::FromRow<#lt>>::from_row(&__plan.#slot, __row)?));
+                    reads.push(quote_spanned!(ty.span()=>
+                        <#ty as #k::row::FromRow<#lt>>::columns_read(&__plan.#slot, __out)?;));
+                    predicates.push(syn::parse_quote!(#ty: #k::row::FromRow<#lt>));
+                }
                 continue;
             }
 
@@ -140,10 +165,17 @@ impl<'c> Generator<'c> {
                     ::core::option::Option::Some(__p) => #load,
                     ::core::option::Option::None => ::core::default::Default::default(),
                 }));
+                let read = self.read(&how, ty, quote!(__p));
+                reads.push(
+                    quote!(if let ::core::option::Option::Some(__p) = &__plan.#slot {
+                        #read
+                    }),
+                );
                 predicates.push(syn::parse_quote!(#ty: ::core::default::Default));
             } else {
                 plan_types.push(quote!(#k::row::ColumnPlan));
                 values.push(self.load(&how, ty, quote!(__plan.#slot)));
+                reads.push(self.read(&how, ty, quote!(&__plan.#slot)));
             }
         }
 
@@ -154,6 +186,25 @@ impl<'c> Generator<'c> {
             Style::Named => quote!(Self { #(#members: #values,)* }),
             Style::Tuple => quote!(Self(#(#values,)*)),
             Style::Unit => quote!(Self),
+        };
+
+        let keys: Vec<&Field<'_>> = fields.iter().filter(|f| f.attrs.key.is_some()).collect();
+        let fold_row = if keys.is_empty() {
+            TokenStream::new()
+        } else {
+            let members = keys.iter().map(|f| &f.member);
+            let (_, ty_generics, _) = self.cont.generics.split_for_impl();
+            predicates.push(syn::parse_quote!(#ident #ty_generics: #k::row::Grouped));
+            quote! {
+                fn fold_row(&mut self, __next: Self) -> ::core::option::Option<Self> {
+                    if true #(&& self.#members == __next.#members)* {
+                        <Self as #k::row::Grouped>::merge(self, __next);
+                        ::core::option::Option::None
+                    } else {
+                        ::core::option::Option::Some(__next)
+                    }
+                }
+            }
         };
 
         let mut generics = with_bounds(self.cont.generics, predicates);
@@ -191,6 +242,16 @@ impl<'c> Generator<'c> {
                         __row: &#lt __R,
                     ) -> #k::Result<Self> {
                         ::core::result::Result::Ok(#construct)
+                    }
+
+                    #fold_row
+
+                    fn columns_read(
+                        __plan: &Self::Plan,
+                        __out: &mut ::std::vec::Vec<#k::row::ColumnRead>,
+                    ) -> #k::Result<()> {
+                        #(#reads)*
+                        ::core::result::Result::Ok(())
                     }
                 }
             };
@@ -238,6 +299,90 @@ impl<'c> Generator<'c> {
                 Vec::new(),
             ),
         }
+    }
+
+    /// The statement listing one field's column, for `columns_read`: the
+    /// column is nullable if what the field loads through takes NULL.
+    fn read(&self, how: &How<'_>, ty: &syn::Type, plan: TokenStream) -> TokenStream {
+        let k = &self.krate;
+        let span = ty.span();
+        let read = match how {
+            How::Plain => quote_spanned!(span=> #k::row::ColumnRead::of::<#ty>(#plan)),
+            How::TryFrom(source) => {
+                quote_spanned!(source.span()=> #k::row::ColumnRead::of::<#source>(#plan))
+            }
+            How::Json => quote!(#k::row::ColumnRead::new(#plan, false)),
+            // NULL gives the default; a loader of the user's decides alone.
+            How::JsonNullable | How::With(_) => quote!(#k::row::ColumnRead::new(#plan, true)),
+        };
+        quote!(__out.push(#read);)
+    }
+
+    /// `Grouped` for a struct with `key` fields: rows with equal keys fold
+    /// into one, their `many` fields appended.
+    fn grouped(&self, fields: &[Field<'_>]) -> TokenStream {
+        let keys: Vec<&Field<'_>> = fields.iter().filter(|f| f.attrs.key.is_some()).collect();
+        if keys.is_empty() {
+            return TokenStream::new();
+        }
+        let k = &self.krate;
+        let ident = &self.cont.ident;
+        let key_types: Vec<_> = keys.iter().map(|f| f.ty).collect();
+        let key_members: Vec<_> = keys.iter().map(|f| &f.member).collect();
+        let key_names: Vec<String> = keys
+            .iter()
+            .map(|f| {
+                if f.column.is_empty() {
+                    super::internals::check::member_name(&f.member)
+                } else {
+                    f.column.clone()
+                }
+            })
+            .collect();
+        let mut predicates: Vec<syn::WherePredicate> =
+            key_types.iter().map(|ty| self.key_bound(ty)).collect();
+        let mut many = Vec::new();
+        for field in fields.iter().filter(|f| f.attrs.many.is_some()) {
+            if let Some(inner) = vec_inner(field.ty) {
+                predicates.push(syn::parse_quote!(for<'__g> #inner: #k::row::FromRow<'__g>));
+            }
+            many.push(&field.member);
+        }
+        let generics = with_bounds(self.cont.generics, predicates);
+        let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+        // A key type that cannot be hashed or compared shows at the field.
+        let key_type = quote_spanned!(keys[0].ty.span()=> (#(#key_types,)*));
+        quote! {
+            const _: () = {
+                #[automatically_derived]
+                impl #impl_generics #k::row::Grouped for #ident #ty_generics #where_clause {
+                    type Key = #key_type;
+
+                    fn key(&self) -> Self::Key {
+                        (#(::core::clone::Clone::clone(&self.#key_members),)*)
+                    }
+
+                    #[inline]
+                    fn same_group(&self, __other: &Self) -> bool {
+                        true #(&& self.#key_members == __other.#key_members)*
+                    }
+
+                    fn merge(&mut self, __other: Self) {
+                        #(#k::row::fold_children(&mut self.#many, __other.#many);)*
+                    }
+
+                    fn key_names() -> &'static [&'static str] {
+                        &[#(#key_names),*]
+                    }
+                }
+            };
+        }
+    }
+
+    /// What a key field's type needs: keys are compared, hashed and kept.
+    fn key_bound(&self, ty: &syn::Type) -> syn::WherePredicate {
+        syn::parse_quote_spanned!(ty.span()=>
+            #ty: ::core::clone::Clone + ::core::cmp::Eq + ::core::hash::Hash)
     }
 
     /// The expression loading one field with the column plan `plan`.

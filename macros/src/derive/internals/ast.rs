@@ -164,3 +164,39 @@ fn fields_from_ast<'a>(
         .collect();
     (style, fields)
 }
+
+/// The `T` of a field type written `Option<T>` (or `std::option::Option<T>`
+/// …): a flattened field of that type is read as optional.
+pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Option")
+}
+
+/// The `T` of a field type written `Vec<T>`: the children of a `many` field.
+pub fn vec_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_inner(ty, "Vec")
+}
+
+/// The one type argument of a path type whose last segment is `name`.
+fn generic_inner<'t>(ty: &'t syn::Type, name: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    if path.qself.is_some() {
+        return None;
+    }
+    let last = path.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let mut types = args.args.iter().filter_map(|arg| match arg {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    });
+    match (types.next(), types.next()) {
+        (Some(inner), None) if args.args.len() == 1 => Some(inner),
+        _ => None,
+    }
+}

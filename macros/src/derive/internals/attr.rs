@@ -153,7 +153,7 @@ impl TypeName {
 
 const CONTAINER_KEYWORDS: &str = "`rename_all`, `default`, `crate`, `name`";
 const FIELD_KEYWORDS: &str =
-    "`rename`, `default`, `flatten`, `prefix`, `skip`, `json`, `try_from`, `with`";
+    "`rename`, `default`, `flatten`, `prefix`, `skip`, `json`, `try_from`, `with`, `key`, `many`";
 
 impl Container {
     /// Parses the container's `#[pg(...)]` attributes.
@@ -236,6 +236,10 @@ pub struct Field {
     pub try_from: Option<Located<syn::Type>>,
     /// `with = "path::to::loader"`.
     pub with: Option<Located<syn::ExprPath>>,
+    /// `key`: part of the parent's key, for `many` fields.
+    pub key: Option<Located<()>>,
+    /// `many`: the `Vec` of child rows of a one-to-many join.
+    pub many: Option<Located<()>>,
 }
 
 impl Field {
@@ -249,6 +253,8 @@ impl Field {
         let mut json = Attr::none(cx, JSON);
         let mut try_from = Attr::none(cx, TRY_FROM);
         let mut with = Attr::none(cx, WITH);
+        let mut key = Attr::none(cx, KEY);
+        let mut many = Attr::none(cx, MANY);
 
         for attr in pg_attrs(&field.attrs) {
             let result = attr.parse_nested_meta(|meta| {
@@ -322,6 +328,14 @@ impl Field {
                             ),
                         }
                     }
+                } else if meta.path == KEY {
+                    if flag(cx, KEY, &meta)? {
+                        key.set(&meta.path, ());
+                    }
+                } else if meta.path == MANY {
+                    if flag(cx, MANY, &meta)? {
+                        many.set(&meta.path, ());
+                    }
                 } else {
                     unknown(cx, &meta, "field", FIELD_KEYWORDS)?;
                 }
@@ -341,6 +355,8 @@ impl Field {
             json: json.get(),
             try_from: try_from.get(),
             with: with.get(),
+            key: key.get(),
+            many: many.get(),
         }
     }
 }

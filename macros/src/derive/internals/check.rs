@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use proc_macro2::Span;
 
-use super::ast::{Container, Data, Field, Style};
+use super::ast::{Container, Data, Field, Style, option_inner, vec_inner};
 use super::attr::Located;
 use super::{Ctxt, Derive};
 
@@ -34,8 +34,10 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>, derive: Derive) {
         check_field(cx, field, *style);
     }
     check_duplicate_columns(cx, fields, "column");
-    if derive == Derive::ToRow {
-        check_to_row(cx, cont, *style, fields);
+    match derive {
+        Derive::ToRow => check_to_row(cx, cont, *style, fields),
+        Derive::FromRow => check_grouping(cx, fields),
+        _ => {}
     }
 }
 
@@ -99,6 +101,8 @@ pub fn given(field: &Field<'_>) -> Vec<(&'static str, Span)> {
         at("json", &a.json),
         at("try_from", &a.try_from),
         at("with", &a.with),
+        at("key", &a.key),
+        at("many", &a.many),
     ]
     .into_iter()
     .flatten()
@@ -112,8 +116,18 @@ fn conflict(first: &str, second: &str) -> Option<&'static str> {
             Some("a flattened field's columns come from its own type; use `prefix` to rename them")
         }
         ("flatten", "prefix") => None,
+        ("flatten", "many") => {
+            Some("`many` reads the columns of its element type already; drop `flatten`")
+        }
         ("flatten", _) => Some("a flattened field's columns come from its own type"),
         ("json" | "try_from", "try_from" | "with") => Some("each one says how the value is loaded"),
+        ("rename", "many") => {
+            Some("a `many` field's columns come from its element type; use `prefix` to rename them")
+        }
+        ("default" | "json" | "try_from" | "with", "many") => {
+            Some("a `many` field's columns come from its element type")
+        }
+        ("key", "many") => Some("a key is a column of the parent row; `many` holds the child rows"),
         _ => None,
     }
 }
@@ -131,15 +145,15 @@ fn check_field(cx: &Ctxt, field: &Field<'_>, style: Style) {
         }
     }
     let a = &field.attrs;
-    if let (Some(prefix), None) = (&a.prefix, &a.flatten) {
+    if let (Some(prefix), None, None) = (&a.prefix, &a.flatten, &a.many) {
         cx.syn_error(syn::Error::new(
             prefix.span,
-            "`prefix` applies to `flatten` fields only: it prefixes the nested type's column names",
+            "`prefix` applies to `flatten` and `many` fields only: it prefixes the nested type's column names",
         ));
     }
     if style == Style::Tuple {
         for (name, span) in &given {
-            if matches!(*name, "rename" | "flatten" | "prefix" | "default") {
+            if matches!(*name, "rename" | "flatten" | "prefix" | "default" | "many") {
                 cx.syn_error(syn::Error::new(
                     *span,
                     format!(
@@ -187,7 +201,65 @@ pub fn member_name(member: &syn::Member) -> String {
     }
 }
 
+/// `many` fields need a `Vec` type and key fields beside them; key fields
+/// need a `many` field to group.
+fn check_grouping(cx: &Ctxt, fields: &[Field<'_>]) {
+    let many: Vec<_> = fields
+        .iter()
+        .filter_map(|f| f.attrs.many.as_ref().map(|m| (f, m.span)))
+        .collect();
+    let keys: Vec<_> = fields
+        .iter()
+        .filter_map(|f| f.attrs.key.as_ref().map(|k| k.span))
+        .collect();
+    for (field, span) in &many {
+        if vec_inner(field.ty).is_none() {
+            cx.syn_error(syn::Error::new(
+                *span,
+                "`many` needs a field of type `Vec<T>`, `T` the row type of one child",
+            ));
+        }
+        if keys.is_empty() {
+            cx.syn_error(syn::Error::new(
+                *span,
+                "`many` needs the parent's key: mark the fields that identify the parent with `#[pg(key)]`; rows with the same key are folded into one parent",
+            ));
+        }
+    }
+    for (_, span) in many.iter().skip(1) {
+        cx.syn_error(syn::Error::new(
+            *span,
+            "only one `many` field per struct: two joined lists come back as the product of their rows; load the other with `json_agg` into a `#[pg(json)]` field",
+        ));
+    }
+    if many.is_empty() {
+        for span in keys {
+            cx.syn_error(syn::Error::new(
+                span,
+                "`key` groups the rows of `many` fields, and this struct has none; mark the `Vec` of child rows with `#[pg(many)]`",
+            ));
+        }
+    }
+}
+
 fn check_to_row(cx: &Ctxt, cont: &Container<'_>, style: Style, fields: &[Field<'_>]) {
+    for field in fields {
+        let a = &field.attrs;
+        if let Some(many) = &a.many {
+            cx.syn_error(syn::Error::new(
+                many.span,
+                "`many` does not apply to `#[derive(ToRow)]`: a row holds one value per column, not a list of child rows",
+            ));
+        }
+        if let Some(flatten) = &a.flatten
+            && option_inner(field.ty).is_some()
+        {
+            cx.syn_error(syn::Error::new(
+                flatten.span,
+                "`#[derive(ToRow)]` cannot flatten an `Option<T>`: a row writes every column of its type",
+            ));
+        }
+    }
     if style == Style::Tuple {
         cx.error_spanned_by(
             &cont.ident,

@@ -30,6 +30,10 @@ pub const NULLABLE: Symbol = Symbol("nullable");
 pub const TRY_FROM: Symbol = Symbol("try_from");
 /// Field: load with a function of the user's.
 pub const WITH: Symbol = Symbol("with");
+/// Field: part of the key that groups the rows of a one-to-many join.
+pub const KEY: Symbol = Symbol("key");
+/// Field: `Vec<T>` of the child rows of a one-to-many join.
+pub const MANY: Symbol = Symbol("many");
 /// Container of a PostgreSQL type derive: the type's SQL name.
 pub const NAME: Symbol = Symbol("name");
 /// Container: the path of the pgcast crate.
