@@ -473,8 +473,8 @@ async fn borrowed_fields_point_into_the_row() {
     let err = decode::<Borrowed<'_>, _>(&columns, &rows).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "type mismatch: no conversion between these types \
-         (column \"data\" (index 1), PostgreSQL type bytea, Rust type &[u8])"
+        "type mismatch: text-format bytea must be decoded, so it cannot be borrowed; \
+         load Vec<u8> instead (column \"data\" (index 1), PostgreSQL type bytea, Rust type &[u8])"
     );
     let (columns, rows) = text_rows(&client, "SELECT 'héllo', NULL::text").await;
     let values = decode::<(&str, Option<&str>), _>(&columns, &rows).unwrap();
@@ -661,7 +661,8 @@ async fn try_from_and_with() {
     .await;
     assert_eq!(
         err.to_string(),
-        "type mismatch: no conversion between these types \
+        "type mismatch: int4 is not text; cast it in the query (`::text`) for the server's text \
+         of it, or load a Rust type that int4 converts to \
          (column \"loud\" (index 2), PostgreSQL type int4, Rust type str)"
     );
     // try_from checks its source type at planning

@@ -15,5 +15,6 @@ mod json;
 mod network;
 mod numeric;
 mod range;
+mod shapes;
 mod typeinfo;
 mod value;
