@@ -18,3 +18,4 @@ mod range;
 mod shapes;
 mod typeinfo;
 mod value;
+mod vector;

@@ -13,6 +13,7 @@ mod chrono;
 #[cfg(feature = "cidr")]
 mod cidr;
 pub mod composite;
+mod cube;
 pub(crate) mod datetime;
 mod domain;
 pub mod enums;
@@ -38,6 +39,8 @@ mod money;
 mod multirange;
 mod network;
 pub(crate) mod numeric;
+#[cfg(feature = "pgvector")]
+mod pgvector;
 pub(crate) mod range;
 pub mod record;
 #[cfg(feature = "rust_decimal")]
@@ -46,6 +49,7 @@ mod snapshot;
 pub(crate) mod text;
 mod tsearch;
 mod uuid;
+mod vector;
 #[cfg(any(
     feature = "bigdecimal",
     feature = "cidr",
@@ -59,18 +63,22 @@ mod void;
 pub use array::{Array, Dimension};
 pub use array_type::{array_delimiter, array_type_of};
 pub use bit::{BitString, ParseBitStringError};
+pub use cube::{CUBE_MAX_DIM, Cube};
 pub use datetime::{Infinite, Interval, TimeTz};
 pub use domain::domain_base;
 pub use geometric::{Circle, GeoBox, Line, LineSegment, Path, Point, Polygon};
 pub use json::{Json, RawJson, RawJsonBuf};
 pub use lsn::{ParsePgLsnError, PgLsn};
-pub use ltree::{Lquery, Ltree};
+pub use ltree::{Lquery, Ltree, Ltxtquery};
 pub use macaddr::{MacAddr, MacAddr8};
 pub use multirange::Multirange;
 pub use network::Inet;
 pub use range::{Bound, Range};
 pub use snapshot::Snapshot;
 pub use tsearch::{Lexeme, Position, TsQuery, TsVector, Weight, Weights};
+pub use vector::{
+    HalfVector, SPARSEVEC_MAX_DIM, SPARSEVEC_MAX_NNZ, SparseVector, VECTOR_MAX_DIM, Vector,
+};
 
 /// `rust_decimal::Decimal`, re-exported so that its codecs are usable
 /// without naming the crate (feature `rust_decimal`).
