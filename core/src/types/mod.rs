@@ -41,6 +41,8 @@ mod network;
 pub(crate) mod numeric;
 #[cfg(feature = "pgvector")]
 mod pgvector;
+#[cfg(feature = "postgis")]
+mod postgis;
 pub(crate) mod range;
 pub mod record;
 #[cfg(feature = "rust_decimal")]
@@ -73,6 +75,8 @@ pub use ltree::{Lquery, Ltree, Ltxtquery};
 pub use macaddr::{MacAddr, MacAddr8};
 pub use multirange::Multirange;
 pub use network::Inet;
+#[cfg(feature = "postgis")]
+pub use postgis::PostgisGeometry;
 pub use range::{Bound, Range};
 pub use snapshot::Snapshot;
 pub use tsearch::{Lexeme, Position, TsQuery, TsVector, Weight, Weights};
