@@ -172,7 +172,7 @@ fn check_other(cx: &Ctxt, cont: &Container<'_>, variants: &[super::ast::Variant<
         first.get_or_insert(&variant.ident);
         if variant.style != Style::Tuple || variant.fields.len() != 1 {
             cx.error_spanned_by(
-                &variant.original,
+                variant.original,
                 format!(
                     "the `other` variant needs exactly one unnamed field for the label, like `{}(String)`",
                     variant.ident
