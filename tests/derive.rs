@@ -661,7 +661,8 @@ async fn try_from_and_with() {
     .await;
     assert_eq!(
         err.to_string(),
-        "type mismatch: no conversion between these types \
+        "type mismatch: int4 is not text; cast it in the query (`::text`) for the server's text \
+         of it, or load a Rust type that int4 converts to \
          (column \"loud\" (index 2), PostgreSQL type int4, Rust type str)"
     );
     // try_from checks its source type at planning

@@ -586,3 +586,164 @@ async fn enum_labels_the_server_lacks_are_not_sent() {
     let n = support::server_text(&c, &format!("SELECT count(*) FROM {s}.m")).await;
     assert_eq!(n.as_deref(), Some("2"), "only the known label was stored");
 }
+
+// ---- integer-backed enums and the catch-all variant ----
+
+#[derive(PgEnum, Debug, PartialEq, Clone, Copy)]
+#[pg(repr = "int4")]
+enum Level {
+    Low = 1,
+    Mid = 5,
+    High = 10,
+}
+
+#[derive(PgEnum, Debug, PartialEq, Clone, Copy)]
+#[pg(repr = "int2")]
+#[repr(i16)]
+enum Small {
+    A = -3,
+    B,
+    C,
+}
+
+#[derive(PgEnum, Debug, PartialEq, Clone, Copy)]
+#[pg(repr = "int8")]
+#[repr(i64)]
+enum Big {
+    Zero,
+    Huge = 1 << 40,
+}
+
+#[tokio::test]
+async fn integer_backed_enums_round_trip() {
+    let c = connect().await;
+    test_type(
+        &c,
+        "int4",
+        &[(Level::Low, "1"), (Level::Mid, "5"), (Level::High, "10")],
+    )
+    .await;
+    test_type(
+        &c,
+        "int2",
+        &[(Small::A, "-3"), (Small::B, "-2"), (Small::C, "-1")],
+    )
+    .await;
+    test_type(
+        &c,
+        "int8",
+        &[(Big::Zero, "0"), (Big::Huge, "1099511627776")],
+    )
+    .await;
+    test_type(
+        &c,
+        "int4[]",
+        &[
+            (vec![Level::High, Level::Low], "ARRAY[10, 1]"),
+            (vec![], "'{}'"),
+        ],
+    )
+    .await;
+    // a narrower or wider integer column, and a domain over one
+    test_type(&c, "int8", &[(Level::Mid, "5")]).await;
+    test_type(&c, "int2", &[(Big::Zero, "0")]).await;
+    let s = schema(&c, "int_enums").await;
+    test_type(&c, &format!("{s}.posint"), &[(Level::High, "10")]).await;
+
+    // an integer that is no discriminant, from both formats
+    for format in [Format::Binary, Format::Text] {
+        let sql = "SELECT 7::int4";
+        let (ty, raw) = match format {
+            Format::Binary => {
+                let row = c.query_one(sql, &[]).await.unwrap();
+                let raw: Raw = row.get(0);
+                (row.columns()[0].type_().clone(), raw.0.map(<[u8]>::to_vec))
+            }
+            Format::Text => (
+                Type::INT4,
+                support::server_text(&c, sql).await.map(String::into_bytes),
+            ),
+        };
+        let err =
+            <Level as pgcast::Load>::load_opt(&Ctx::new(&ty, format), raw.as_deref()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::OutOfRange);
+        assert_eq!(
+            err.message(),
+            "7 is no variant's discriminant; expected one of 1, 5, 10"
+        );
+    }
+    // a text column is refused once, when the result is planned
+    let err = <Level as pgcast::Load>::check(&Ctx::binary(&Type::TEXT)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WrongType);
+    // a discriminant the declared column cannot hold is refused before sending
+    let err = c
+        .query_one("SELECT $1::int2", &[&Param::binary(&Big::Huge)])
+        .await
+        .unwrap_err();
+    assert!(err.code().is_none(), "refused by pgcast: {err:?}");
+    // in rows, by name
+    #[derive(FromRow, Debug, PartialEq)]
+    struct Task {
+        level: Level,
+        small: Option<Small>,
+    }
+    let task: Task = one(&c, "SELECT 10::int4 AS level, NULL::int2 AS small").await;
+    assert_eq!(
+        task,
+        Task {
+            level: Level::High,
+            small: None
+        }
+    );
+}
+
+#[derive(PgEnum, Debug, PartialEq, Clone)]
+#[pg(name = "\"Other Schema\".\"Mood\"", rename_all = "lowercase")]
+enum OpenMood {
+    Sad,
+    #[pg(rename = "it's")]
+    Its,
+    #[pg(other)]
+    Other(String),
+}
+
+#[tokio::test]
+async fn enum_catch_all_keeps_labels_added_later() {
+    let c = connect().await;
+    let s = schema(&c, "open").await;
+    c.batch_execute(&format!("ALTER TYPE {s}.\"Mood\" ADD VALUE 'new'"))
+        .await
+        .unwrap();
+    let mood = format!("{s}.\"Mood\"");
+    test_type(
+        &c,
+        &mood,
+        &[
+            (OpenMood::Sad, "'sad'"),
+            (OpenMood::Its, "'it''s'"),
+            (OpenMood::Other("a b".into()), "'a b'"),
+            (OpenMood::Other("Ä".into()), "'Ä'"),
+            (OpenMood::Other("new".into()), "'new'"),
+        ],
+    )
+    .await;
+    test_type(
+        &c,
+        &format!("{mood}[]"),
+        &[(
+            vec![OpenMood::Other("new".into()), OpenMood::Sad],
+            "ARRAY['new', 'sad']",
+        )],
+    )
+    .await;
+    // still checked against the server's labels when dumping
+    let stmt = c.prepare(&format!("SELECT $1::{mood}")).await.unwrap();
+    let ty = stmt.params()[0].clone();
+    let mut out = bytes::BytesMut::new();
+    let err = pgcast::Dump::dump(&OpenMood::Other("nope".into()), &Ctx::binary(&ty), &mut out)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutOfRange);
+    assert!(err.message().contains("has no label \"nope\""), "{err}");
+    // and the Rust variants must still exist on the server
+    assert!(<OpenMood as pgcast::Load>::check(&Ctx::binary(&ty)).is_ok());
+}

@@ -184,7 +184,9 @@ fn binary_only<T: ?Sized>(ctx: &Ctx<'_>) -> Result<()> {
         Format::Binary => Ok(()),
         Format::Text => Err(Error::new(
             ErrorKind::WrongType,
-            "postgres-types ToSql/FromSql speak binary format only",
+            "postgres-types ToSql/FromSql speak binary format only, and this value is in text \
+             format (a simple query, text COPY, or a column read as text); load a pgcast type \
+             for it, or register a text loader for the type",
         )
         .with_pg_type(ctx.ty)
         .with_rust_type::<T>()),
@@ -239,5 +241,22 @@ impl<T: ToSql> Dump for Pg<T> {
 impl<T: ToSql> StaticType for Pg<T> {
     fn static_type(_: &Policy) -> Type {
         Type::UNKNOWN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_values_say_what_to_do() {
+        let err = <Pg<i32> as Load>::check(&Ctx::text(&Type::INT4)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::WrongType);
+        assert!(
+            err.message()
+                .ends_with("load a pgcast type for it, or register a text loader for the type"),
+            "{err}"
+        );
+        assert!(<Pg<i32> as Load>::check(&Ctx::binary(&Type::INT4)).is_ok());
     }
 }

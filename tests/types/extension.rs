@@ -1,10 +1,10 @@
 //! Extension types with per-database OIDs, found by name: hstore, citext,
-//! ltree and lquery.
+//! ltree, lquery, ltxtquery and cube.
 
 use std::collections::{BTreeMap, HashMap};
 
 use pgcast::bridge::Raw;
-use pgcast::types::{Lquery, Ltree};
+use pgcast::types::{Cube, Lquery, Ltree, Ltxtquery};
 use pgcast::{Ctx, Load, Policy};
 use tokio_postgres::Client;
 
@@ -20,6 +20,7 @@ pub async fn create_extensions(c: &Client) {
          CREATE EXTENSION IF NOT EXISTS hstore;
          CREATE EXTENSION IF NOT EXISTS citext;
          CREATE EXTENSION IF NOT EXISTS ltree;
+         CREATE EXTENSION IF NOT EXISTS cube;
          COMMIT;",
     )
     .await
@@ -161,6 +162,80 @@ async fn ltree_round_trips() {
         .await
         .unwrap();
     assert!(row.get::<_, bool>(0));
+    test_type(
+        &c,
+        "ltxtquery",
+        &[
+            (
+                Ltxtquery::new("Europe & Russia@* & !Transportation"),
+                "'Europe & Russia*@ & !Transportation'",
+            ),
+            (Ltxtquery::new("a | b"), "'a | b'"),
+        ],
+    )
+    .await;
+    let row = c
+        .query_one(
+            "SELECT 'Europe.Russia.Moscow'::ltree @ $1::ltxtquery",
+            &[&pgcast::bridge::Param::text(&Ltxtquery::new(
+                "Russia & !Asia",
+            ))],
+        )
+        .await
+        .unwrap();
+    assert!(row.get::<_, bool>(0));
+}
+
+#[tokio::test]
+async fn cube_round_trips() {
+    let c = connect().await;
+    create_extensions(&c).await;
+    let cases = [
+        (Cube::point([1.0, 2.5]), "'(1, 2.5)'"),
+        (
+            Cube::new([0.0, -1.0], [3.0, 4.0]).unwrap(),
+            "'(0, -1),(3, 4)'",
+        ),
+        (Cube::point([1e-300, -0.0, 1e300]), "'(1e-300, -0, 1e+300)'"),
+        (Cube::new([5.0], [5.0]).unwrap(), "'(5),(5)'"),
+        (Cube::point([]), "'()'"),
+        (
+            Cube::point((1..=100).map(f64::from).collect::<Vec<_>>()),
+            "cube(array(SELECT generate_series(1, 100)::float8))",
+        ),
+    ];
+    test_type(&c, "cube", &cases).await;
+    let ty = c.prepare("SELECT NULL::cube").await.unwrap().columns()[0]
+        .type_()
+        .clone();
+    for (value, literal) in &cases[..3] {
+        let printed = server_text(&c, &format!("SELECT {literal}::cube"))
+            .await
+            .unwrap();
+        let mut out = bytes::BytesMut::new();
+        pgcast::Dump::dump(value, &Ctx::text(&ty), &mut out).unwrap();
+        assert_eq!(std::str::from_utf8(&out).unwrap(), printed, "{literal}");
+    }
+    // the server's functions see the same corners
+    let row = c
+        .query_one(
+            "SELECT cube_ll_coord($1::cube, 2), cube_ur_coord($1::cube, 2), cube_dim($1::cube)",
+            &[&pgcast::bridge::Param::binary(&cases[1].0)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            row.get::<_, f64>(0),
+            row.get::<_, f64>(1),
+            row.get::<_, i32>(2)
+        ),
+        (-1.0, 4.0, 2)
+    );
+    // more than the server's 100 dimensions is refused before sending
+    let mut out = bytes::BytesMut::new();
+    let err = pgcast::Dump::dump(&Cube::point(vec![0.0; 101]), &Ctx::binary(&ty), &mut out);
+    assert!(err.unwrap_err().message().contains("at most 100"));
 }
 
 /// A connection to a new database of the shared server, for extensions

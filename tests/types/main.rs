@@ -14,6 +14,10 @@ mod extension;
 mod json;
 mod network;
 mod numeric;
+#[cfg(feature = "postgis")]
+mod postgis;
 mod range;
+mod shapes;
 mod typeinfo;
 mod value;
+mod vector;

@@ -89,6 +89,20 @@ impl<'a, T: Load<'a>> Load<'a> for std::sync::Arc<T> {
     }
 }
 
+impl<'a, T: Load<'a>> Load<'a> for std::rc::Rc<T> {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        T::check(ctx)
+    }
+
+    fn load(ctx: &Ctx<'_>, raw: &'a [u8]) -> Result<Self> {
+        T::load(ctx, raw).map(std::rc::Rc::new)
+    }
+
+    fn load_null(ctx: &Ctx<'_>) -> Result<Self> {
+        T::load_null(ctx).map(std::rc::Rc::new)
+    }
+}
+
 /// A type that can be loaded from values borrowed for any lifetime: the
 /// owned types (`String`, `i64`, …), for APIs that drop the row's buffer.
 pub trait LoadOwned: for<'a> Load<'a> {}

@@ -570,6 +570,62 @@ impl<T: LoadOwned> Load<'_> for Vec<T> {
     }
 }
 
+/// A boxed slice, loaded as [`Vec<T>`] is (a list, not an n-dimensional
+/// array).
+impl<T: LoadOwned> Load<'_> for Box<[T]> {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        check_elements::<T, Self>(ctx).map(drop)
+    }
+
+    fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Box<[T]>> {
+        let elem = check_elements::<T, Self>(ctx)?;
+        load_elements(ctx, elem, raw, |shape| fits_vec::<Self>(ctx.ty, shape))
+            .map(|(_, v)| v.into_boxed_slice())
+    }
+}
+
+/// A fixed-length list: a one-dimensional array of exactly `N` elements
+/// (or an empty array for `N = 0`). The length is checked before any
+/// element is decoded.
+///
+/// ```
+/// use pgcast_core::{Ctx, Load};
+/// use postgres_types::Type;
+///
+/// let ctx = Ctx::text(&Type::FLOAT8_ARRAY);
+/// let xyz: [f64; 3] = Load::load(&ctx, b"{1,2.5,-3}").unwrap();
+/// assert_eq!(xyz, [1.0, 2.5, -3.0]);
+/// let err = <[f64; 2]>::load(&ctx, b"{1,2.5,-3}").unwrap_err();
+/// assert_eq!(err.message(), "the array has 3 elements, and this Rust array holds exactly 2; load Vec<T> for any length");
+/// ```
+impl<T: LoadOwned, const N: usize> Load<'_> for [T; N] {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        check_elements::<T, Self>(ctx).map(drop)
+    }
+
+    fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<[T; N]> {
+        let elem = check_elements::<T, Self>(ctx)?;
+        let (_, v) = load_elements(ctx, elem, raw, |shape| {
+            fits_vec::<Self>(ctx.ty, shape)?;
+            let len = shape.dims().first().map_or(0, |d| d.len);
+            if usize::try_from(len) == Ok(N) {
+                Ok(())
+            } else {
+                Err(Error::out_of_range::<Self>(
+                    ctx.ty,
+                    format!(
+                        "the array has {len} elements, and this Rust array holds exactly {N}; \
+                         load Vec<T> for any length"
+                    ),
+                ))
+            }
+        })?;
+        // The shape was checked: exactly N elements.
+        v.try_into()
+            .map_err(|v: Vec<T>| Error::malformed(ctx.ty, format!("{} elements", v.len())))
+    }
+}
+
 impl<T: LoadOwned> Load<'_> for Array<T> {
     fn check(ctx: &Ctx<'_>) -> Result<()> {
         check_elements::<T, Self>(ctx).map(drop)

@@ -1,8 +1,13 @@
-//! `bytea` as `Vec<u8>`, `&[u8]`, `Box<[u8]>` and `[u8; N]` (while `Vec<T>`
-//! and `[T]` of other element types are arrays).
+//! `bytea` as `Vec<u8>`, `&[u8]`, `Cow<[u8]>` (borrowed from binary
+//! results, decoded from text), `Box<[u8]>`, `Arc<[u8]>`, `Rc<[u8]>` and
+//! `[u8; N]` (while `Vec<T>` and `[T]` of other element types are arrays).
 //!
 //! The binary form is the bytes themselves; the text form is hex (`\x0102`),
 //! and the older escape form (`bytea_output = escape`) loads too.
+
+use std::borrow::Cow;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use bytes::{BufMut, BytesMut};
 use postgres_types::Type;
@@ -151,6 +156,43 @@ impl Load<'_> for Box<[u8]> {
     }
 }
 
+/// Borrowed from a binary result; a text result is hex to decode, so it
+/// comes owned (where `&[u8]` is an error).
+impl<'a> Load<'a> for Cow<'a, [u8]> {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        check_bytea::<Cow<'_, [u8]>>(ctx)
+    }
+
+    #[inline]
+    fn load(ctx: &Ctx<'_>, raw: &'a [u8]) -> Result<Cow<'a, [u8]>> {
+        Self::check(ctx)?;
+        match ctx.format {
+            Format::Binary => Ok(Cow::Borrowed(raw)),
+            Format::Text => parse_bytea_text(ctx.ty, raw).map(Cow::Owned),
+        }
+    }
+}
+
+impl Load<'_> for Arc<[u8]> {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        check_bytea::<Arc<[u8]>>(ctx)
+    }
+
+    fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Arc<[u8]>> {
+        Cow::<[u8]>::load(ctx, raw).map(Arc::from)
+    }
+}
+
+impl Load<'_> for Rc<[u8]> {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        check_bytea::<Rc<[u8]>>(ctx)
+    }
+
+    fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Rc<[u8]>> {
+        Cow::<[u8]>::load(ctx, raw).map(Rc::from)
+    }
+}
+
 impl<const N: usize> Load<'_> for [u8; N] {
     fn check(ctx: &Ctx<'_>) -> Result<()> {
         check_bytea::<[u8; N]>(ctx)
@@ -224,6 +266,18 @@ mod tests {
         let err = <&[u8]>::check(&Ctx::text(&Type::BYTEA)).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::WrongType);
         assert!(err.to_string().contains("load Vec<u8> instead"), "{err}");
+    }
+
+    #[test]
+    fn cow_borrows_binary_and_decodes_text() {
+        let ty = Type::BYTEA;
+        let b = Cow::<[u8]>::load(&Ctx::binary(&ty), b"\x01").unwrap();
+        assert!(matches!(b, Cow::Borrowed(b"\x01")));
+        let t = Cow::<[u8]>::load(&Ctx::text(&ty), b"\\x01ff").unwrap();
+        assert!(matches!(&t, Cow::Owned(v) if v == &[1, 255]));
+        assert_eq!(&*Arc::<[u8]>::load(&Ctx::text(&ty), b"\\x01").unwrap(), [1]);
+        assert_eq!(&*Rc::<[u8]>::load(&Ctx::binary(&ty), b"ab").unwrap(), b"ab");
+        assert!(Cow::<[u8]>::check(&Ctx::binary(&Type::TEXT)).is_err());
     }
 
     #[test]

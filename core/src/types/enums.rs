@@ -6,9 +6,14 @@
 //! rejects), while labels the server has beyond the Rust variants are
 //! allowed, since `ALTER TYPE … ADD VALUE` must not break deployed programs;
 //! a row carrying such a label is an [`OutOfRange`](ErrorKind::OutOfRange)
-//! error naming the label and the labels the Rust type knows. Enum columns
-//! are also accepted as text (`text`, `varchar`, `unknown`) and through
-//! domains.
+//! error naming the label and the labels the Rust type knows, unless the
+//! enum has a catch-all `#[pg(other)]` variant, which keeps the label (and
+//! dumps it back as it is). Enum columns are also accepted as text (`text`,
+//! `varchar`, `unknown`) and through domains.
+//!
+//! With `#[pg(repr = "int4")]` (or `int2`, `int8`) the enum is stored in an
+//! integer column instead, each variant as its discriminant: see
+//! [`load_discriminant`] and [`dump_discriminant`].
 //!
 //! ```
 //! use pgcast_core::types::enums;
@@ -25,7 +30,7 @@ use postgres_types::{Kind, Type};
 
 use super::domain::domain_base;
 use super::text::{dump_str, is_text_like};
-use crate::{Ctx, Error, ErrorKind, IsNull, Result};
+use crate::{Ctx, Dump, Error, ErrorKind, IsNull, Load, Result};
 
 /// The type of an enum with these labels: what `#[derive(PgEnum)]` gives as
 /// its [`StaticType`](crate::StaticType). Its OID is 0 (the server's OID
@@ -132,6 +137,107 @@ fn missing_label<T: ?Sized>(ty: &Type, base: &Type, label: &str, server: &[Strin
     )
 }
 
+/// The field type of a `#[pg(other)]` variant: text that holds the label.
+#[diagnostic::on_unimplemented(
+    message = "the `#[pg(other)]` variant holds the label as text: its field must be `String`, `Box<str>`, `Arc<str>` or `Rc<str>`, not `{Self}`",
+    label = "not a label type"
+)]
+pub trait Label {
+    /// The value holding `label`.
+    fn from_label(label: &str) -> Self;
+    /// The label held.
+    fn as_label(&self) -> &str;
+}
+
+macro_rules! label_types {
+    ($($t:ty),*) => {$(
+        impl Label for $t {
+            fn from_label(label: &str) -> Self {
+                <$t>::from(label)
+            }
+
+            fn as_label(&self) -> &str {
+                self
+            }
+        }
+    )*};
+}
+
+label_types!(String, Box<str>, std::sync::Arc<str>, std::rc::Rc<str>);
+
+/// The label of a value the Rust enum has no variant for, for its
+/// `#[pg(other)]` variant: the value's UTF-8 text.
+pub fn other_label<'r, T: ?Sized>(ctx: &Ctx<'_>, raw: &'r [u8]) -> Result<&'r str> {
+    std::str::from_utf8(raw).map_err(|e| {
+        Error::malformed(
+            ctx.ty,
+            format!("invalid UTF-8 in enum label at byte {}", e.valid_up_to()),
+        )
+        .with_rust_type::<T>()
+    })
+}
+
+/// Whether an integer-backed enum (`#[pg(repr = "...")]`) can be loaded
+/// from and dumped to `ctx.ty`: `int2`, `int4` or `int8`, or a domain over
+/// one. Values are matched to discriminants one by one, so a wider column
+/// than the `repr` is fine as long as its values are discriminants.
+pub fn check_discriminant<T: ?Sized>(ctx: &Ctx<'_>) -> Result<()> {
+    match *domain_base(ctx.ty) {
+        Type::INT2 | Type::INT4 | Type::INT8 => Ok(()),
+        _ => Err(Error::new(
+            ErrorKind::WrongType,
+            "an integer-backed enum (`#[pg(repr = ...)]`) loads from int2, int4 or int8 columns; \
+             for a PostgreSQL enum type, derive PgEnum without `repr`",
+        )
+        .with_pg_type(ctx.ty)
+        .with_rust_type::<T>()),
+    }
+}
+
+/// The integer of an integer-backed enum's value, to match against the
+/// discriminants.
+///
+/// ```
+/// use pgcast_core::types::enums;
+/// use pgcast_core::{Ctx, Type};
+///
+/// assert_eq!(enums::load_discriminant::<()>(&Ctx::binary(&Type::INT2), &[0, 3]).unwrap(), 3);
+/// assert_eq!(enums::load_discriminant::<()>(&Ctx::text(&Type::INT8), b"-2").unwrap(), -2);
+/// assert!(enums::load_discriminant::<()>(&Ctx::text(&Type::TEXT), b"2").is_err());
+/// ```
+#[inline]
+pub fn load_discriminant<T: ?Sized>(ctx: &Ctx<'_>, raw: &[u8]) -> Result<i64> {
+    check_discriminant::<T>(ctx)?;
+    i64::load(&ctx.with_type(domain_base(ctx.ty)), raw).map_err(|e| e.with_rust_type::<T>())
+}
+
+/// The error for an integer that is no variant's discriminant.
+#[cold]
+pub fn unknown_discriminant<T: ?Sized>(ctx: &Ctx<'_>, value: i64, known: &[i64]) -> Error {
+    let known: Vec<String> = known.iter().map(i64::to_string).collect();
+    Error::out_of_range::<T>(
+        ctx.ty,
+        format!(
+            "{value} is no variant's discriminant; expected one of {}",
+            known.join(", ")
+        ),
+    )
+}
+
+/// Writes a discriminant as the integer type of `ctx` (range-checked: a
+/// discriminant too large for an `int2` column is an error, never a wrap).
+#[inline]
+pub fn dump_discriminant<T: ?Sized>(
+    ctx: &Ctx<'_>,
+    value: i64,
+    out: &mut BytesMut,
+) -> Result<IsNull> {
+    check_discriminant::<T>(ctx)?;
+    value
+        .dump(&ctx.with_type(domain_base(ctx.ty)), out)
+        .map_err(|e| e.with_rust_type::<T>())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +279,29 @@ mod tests {
         assert!(out.is_empty(), "nothing written");
         dump_label::<()>(&Ctx::text(&Type::TEXT), "happy", &mut out).unwrap();
         assert_eq!(&out[..], b"happy");
+        assert_eq!(other_label::<()>(&ctx, b"new").unwrap(), "new");
+        assert!(other_label::<()>(&ctx, &[0xff]).is_err());
+    }
+
+    #[test]
+    fn discriminants() {
+        let ctx = Ctx::binary(&Type::INT4);
+        assert_eq!(load_discriminant::<()>(&ctx, &[0, 0, 1, 0]).unwrap(), 256);
+        let err = unknown_discriminant::<()>(&ctx, 7, &[1, 2, 3]);
+        assert_eq!(err.kind(), ErrorKind::OutOfRange);
+        assert_eq!(
+            err.message(),
+            "7 is no variant's discriminant; expected one of 1, 2, 3"
+        );
+        let mut out = BytesMut::new();
+        dump_discriminant::<()>(&Ctx::binary(&Type::INT2), 5, &mut out).unwrap();
+        assert_eq!(&out[..], &[0, 5]);
+        let err = dump_discriminant::<()>(&Ctx::binary(&Type::INT2), 1 << 20, &mut out);
+        assert_eq!(err.unwrap_err().kind(), ErrorKind::OutOfRange);
+        let err = check_discriminant::<()>(&Ctx::binary(&Type::TEXT)).unwrap_err();
+        assert!(
+            err.message().contains("derive PgEnum without `repr`"),
+            "{err}"
+        );
     }
 }

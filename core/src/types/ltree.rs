@@ -1,8 +1,9 @@
-//! The `ltree` extension's `ltree` (label paths) and `lquery` (path
-//! patterns) as [`Ltree`] and [`Lquery`].
+//! The `ltree` extension's `ltree` (label paths), `lquery` (path
+//! patterns) and `ltxtquery` (full-text-like queries over labels) as
+//! [`Ltree`], [`Lquery`] and [`Ltxtquery`].
 //!
 //! Extension types have per-database OIDs, so they are recognised by name
-//! (`ltree`, `lquery`), in any schema. Binary form: a version byte (1) then
+//! (`ltree`, `lquery`, `ltxtquery`), in any schema. Binary form: a version byte (1) then
 //! the text; text form: the text (`Top.Science.Astronomy`, `*.Astronomy.*`).
 //! The label syntax (which characters, how long) depends on the server
 //! version and is checked by the server; pgcast only refuses NUL.
@@ -181,6 +182,20 @@ ltree_type! {
     /// assert_eq!(q.as_str(), "*.Astronomy.*");
     /// ```
     Lquery, "lquery"
+}
+
+ltree_type! {
+    /// An `ltxtquery`, such as `Europe & Russia*@ & !Transportation`.
+    ///
+    /// ```
+    /// use pgcast_core::types::Ltxtquery;
+    /// use pgcast_core::{Ctx, Kind, Load, Type};
+    ///
+    /// let ty = Type::new("ltxtquery".into(), 16_700, Kind::Simple, "public".into());
+    /// let q: Ltxtquery = Load::load(&Ctx::binary(&ty), b"\x01Europe & !Asia").unwrap();
+    /// assert_eq!(q.as_str(), "Europe & !Asia");
+    /// ```
+    Ltxtquery, "ltxtquery"
 }
 
 impl Ltree {

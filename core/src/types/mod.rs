@@ -13,6 +13,7 @@ mod chrono;
 #[cfg(feature = "cidr")]
 mod cidr;
 pub mod composite;
+mod cube;
 pub(crate) mod datetime;
 mod domain;
 pub mod enums;
@@ -38,6 +39,10 @@ mod money;
 mod multirange;
 mod network;
 pub(crate) mod numeric;
+#[cfg(feature = "pgvector")]
+mod pgvector;
+#[cfg(feature = "postgis")]
+mod postgis;
 pub(crate) mod range;
 pub mod record;
 #[cfg(feature = "rust_decimal")]
@@ -47,6 +52,7 @@ pub(crate) mod text;
 mod tsearch;
 pub(crate) mod tuple_dump;
 mod uuid;
+mod vector;
 #[cfg(any(
     feature = "bigdecimal",
     feature = "cidr",
@@ -60,18 +66,24 @@ mod void;
 pub use array::{Array, Dimension};
 pub use array_type::{array_delimiter, array_type_of};
 pub use bit::{BitString, ParseBitStringError};
+pub use cube::{CUBE_MAX_DIM, Cube};
 pub use datetime::{Infinite, Interval, TimeTz};
 pub use domain::domain_base;
 pub use geometric::{Circle, GeoBox, Line, LineSegment, Path, Point, Polygon};
 pub use json::{Json, RawJson, RawJsonBuf};
 pub use lsn::{ParsePgLsnError, PgLsn};
-pub use ltree::{Lquery, Ltree};
+pub use ltree::{Lquery, Ltree, Ltxtquery};
 pub use macaddr::{MacAddr, MacAddr8};
 pub use multirange::Multirange;
 pub use network::Inet;
+#[cfg(feature = "postgis")]
+pub use postgis::PostgisGeometry;
 pub use range::{Bound, Range};
 pub use snapshot::Snapshot;
 pub use tsearch::{Lexeme, Position, TsQuery, TsVector, Weight, Weights};
+pub use vector::{
+    HalfVector, SPARSEVEC_MAX_DIM, SPARSEVEC_MAX_NNZ, SparseVector, VECTOR_MAX_DIM, Vector,
+};
 
 /// `rust_decimal::Decimal`, re-exported so that its codecs are usable
 /// without naming the crate (feature `rust_decimal`).

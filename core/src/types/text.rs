@@ -1,5 +1,11 @@
 //! The text family: `text`, `varchar`, `bpchar`, `name`, `unknown`, `citext`,
-//! enum labels and `xml`, as `String`, `&str`, `Box<str>` and `char`.
+//! enum labels and `xml`, as `String`, `&str`, `Cow<str>` (always borrowed:
+//! neither format escapes anything), `Box<str>`, `Arc<str>`, `Rc<str>` and
+//! `char`.
+
+use std::borrow::Cow;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use bytes::{BufMut, BytesMut};
 use postgres_types::{Kind, Type};
@@ -32,7 +38,7 @@ fn is_enum_or_citext(ty: &Type) -> bool {
 #[inline]
 pub(crate) fn load_str<'a, T: ?Sized>(ctx: &Ctx<'_>, raw: &'a [u8]) -> Result<&'a str> {
     if !is_textual(ctx.ty) {
-        return Err(Error::wrong_type::<T>(ctx.ty));
+        return Err(not_text::<T>(ctx.ty));
     }
     std::str::from_utf8(raw).map_err(|e| {
         Error::malformed(ctx.ty, format!("invalid UTF-8 at byte {}", e.valid_up_to()))
@@ -99,8 +105,25 @@ fn check_text<T: ?Sized>(ctx: &Ctx<'_>) -> Result<()> {
     if is_textual(ctx.ty) {
         Ok(())
     } else {
-        Err(Error::wrong_type::<T>(ctx.ty))
+        Err(not_text::<T>(ctx.ty))
     }
+}
+
+/// Loading text from another type: the fix is a cast in the query (the
+/// server's text for the value) or the type's own Rust type.
+#[cold]
+fn not_text<T: ?Sized>(ty: &Type) -> Error {
+    Error::new(
+        ErrorKind::WrongType,
+        format!(
+            "{} is not text; cast it in the query (`::text`) for the server's text of it, \
+             or load a Rust type that {} converts to",
+            ty.name(),
+            ty.name()
+        ),
+    )
+    .with_pg_type(ty)
+    .with_rust_type::<T>()
 }
 
 impl<'a> Load<'a> for &'a str {
@@ -132,6 +155,37 @@ impl Load<'_> for Box<str> {
 
     fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Box<str>> {
         load_str::<Box<str>>(ctx, raw).map(Box::from)
+    }
+}
+
+impl<'a> Load<'a> for Cow<'a, str> {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        check_text::<Cow<'_, str>>(ctx)
+    }
+
+    #[inline]
+    fn load(ctx: &Ctx<'_>, raw: &'a [u8]) -> Result<Cow<'a, str>> {
+        load_str::<Cow<'_, str>>(ctx, raw).map(Cow::Borrowed)
+    }
+}
+
+impl Load<'_> for Arc<str> {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        check_text::<Arc<str>>(ctx)
+    }
+
+    fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Arc<str>> {
+        load_str::<Arc<str>>(ctx, raw).map(Arc::from)
+    }
+}
+
+impl Load<'_> for Rc<str> {
+    fn check(ctx: &Ctx<'_>) -> Result<()> {
+        check_text::<Rc<str>>(ctx)
+    }
+
+    fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Rc<str>> {
+        load_str::<Rc<str>>(ctx, raw).map(Rc::from)
     }
 }
 
@@ -246,6 +300,21 @@ mod tests {
         assert!(String::load(&Ctx::binary(&Type::INT4), b"1").is_err());
         assert_eq!(char::load(&Ctx::text(&Type::BPCHAR), b"x  ").unwrap(), 'x');
         assert_eq!(char::load(&Ctx::text(&Type::BPCHAR), b" ").unwrap(), ' ');
+        for fmt in [Format::Binary, Format::Text] {
+            let ctx = Ctx::new(&Type::TEXT, fmt);
+            let cow = Cow::<str>::load(&ctx, b"abc").unwrap();
+            assert!(matches!(cow, Cow::Borrowed("abc")));
+            assert_eq!(&*Arc::<str>::load(&ctx, b"abc").unwrap(), "abc");
+            assert_eq!(&*Rc::<str>::load(&ctx, b"abc").unwrap(), "abc");
+        }
+        let err = Cow::<str>::check(&Ctx::binary(&Type::INT4)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::WrongType);
+        assert_eq!(
+            err.to_string(),
+            "type mismatch: int4 is not text; cast it in the query (`::text`) for the server's \
+             text of it, or load a Rust type that int4 converts to (PostgreSQL type int4, Rust type Cow<'_, str>)"
+        );
+        assert!(Arc::<str>::load(&Ctx::binary(&Type::TEXT), &[0xff]).is_err());
     }
 
     #[test]

@@ -8,7 +8,8 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::bound::with_bounds;
-use super::internals::ast::{Container, Data};
+use super::internals::ast::{Container, Data, Variant};
+use super::internals::attr::IntRepr;
 use super::internals::case::RenameRule;
 use super::internals::{Ctxt, Derive, check};
 
@@ -134,11 +135,44 @@ pub fn expand_enum(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let Data::Enum(variants) = &cont.data else {
         return Err(syn::Error::new(Span::call_site(), "PgEnum needs an enum"));
     };
+    if let Some(repr) = &cont.attrs.repr {
+        return Ok(expand_int_enum(&cont, variants, repr.value));
+    }
     let k = cont.crate_path();
     let ident = &cont.ident;
     let (schema, name) = type_name(&cont);
+    let (others, variants): (Vec<&Variant<'_>>, Vec<&Variant<'_>>) =
+        variants.iter().partition(|v| v.attrs.other.is_some());
     let labels: Vec<&str> = variants.iter().map(|v| v.label.as_str()).collect();
     let idents: Vec<&syn::Ident> = variants.iter().map(|v| &v.ident).collect();
+    // The catch-all keeps a label no other variant has, and dumps it back.
+    let (load_other, dump_other) = match others.first() {
+        Some(other) => {
+            let ty = other.fields.first().map(|f| f.ty);
+            let other = &other.ident;
+            let span = ty.map_or_else(|| other.span(), |ty| ty.span());
+            (
+                quote_spanned! {span=>
+                    ::core::result::Result::Ok(Self::#other(
+                        <#ty as #k::types::enums::Label>::from_label(
+                            #k::types::enums::other_label::<Self>(__ctx, __raw)?,
+                        ),
+                    ))
+                },
+                quote_spanned! {span=>
+                    Self::#other(__label) => <#ty as #k::types::enums::Label>::as_label(__label),
+                },
+            )
+        }
+        None => (
+            quote! {
+                ::core::result::Result::Err(
+                    #k::types::enums::unknown_label::<Self>(__ctx, __raw, __LABELS),
+                )
+            },
+            quote!(),
+        ),
+    };
     let bytes: Vec<syn::LitByteStr> = labels
         .iter()
         .map(|l| syn::LitByteStr::new(l.as_bytes(), Span::call_site()))
@@ -162,9 +196,7 @@ pub fn expand_enum(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
                     #k::types::enums::check_type::<Self>(__ctx)?;
                     match __raw {
                         #(#bytes => ::core::result::Result::Ok(Self::#idents),)*
-                        _ => ::core::result::Result::Err(
-                            #k::types::enums::unknown_label::<Self>(__ctx, __raw, __LABELS),
-                        ),
+                        _ => #load_other,
                     }
                 }
             }
@@ -181,8 +213,9 @@ pub fn expand_enum(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
                     __ctx: &#k::Ctx<'_>,
                     __out: &mut #k::types::record::BytesMut,
                 ) -> #k::Result<#k::IsNull> {
-                    let __label = match self {
+                    let __label: &str = match self {
                         #(Self::#idents => #labels,)*
+                        #dump_other
                     };
                     #k::types::enums::dump_label::<Self>(__ctx, __label, __out)
                 }
@@ -199,6 +232,99 @@ pub fn expand_enum(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             impl #impl_generics #k::row::Scalar for #ident #ty_generics #where_clause {}
         };
     })
+}
+
+/// `#[derive(PgEnum)]` with `#[pg(repr = "int4")]`: each variant is its
+/// discriminant in an integer column.
+fn expand_int_enum(cont: &Container<'_>, variants: &[Variant<'_>], repr: IntRepr) -> TokenStream {
+    let k = cont.crate_path();
+    let ident = &cont.ident;
+    let idents: Vec<&syn::Ident> = variants.iter().map(|v| &v.ident).collect();
+    let (min, max, ty) = match repr {
+        IntRepr::Int2 => (quote!(i16::MIN), quote!(i16::MAX), quote!(INT2)),
+        IntRepr::Int4 => (quote!(i32::MIN), quote!(i32::MAX), quote!(INT4)),
+        IntRepr::Int8 => (quote!(i64::MIN), quote!(i64::MAX), quote!(INT8)),
+    };
+    // A discriminant the column cannot hold is a compile-time error. Generic
+    // enums cannot be named outside their impls; they have no unit-only form
+    // anyway (an unused parameter is an error of its own).
+    let fits = if cont.generics.params.is_empty() {
+        let asserts = idents.iter().map(|v| {
+            let message = format!(
+                "the discriminant of `{ident}::{v}` does not fit in {}",
+                repr.name()
+            );
+            quote_spanned! {v.span()=>
+                ::core::assert!(
+                    (#ident::#v as i128) >= (#min as i128) && (#ident::#v as i128) <= (#max as i128),
+                    #message
+                );
+            }
+        });
+        quote!(const _: () = { #(#asserts)* };)
+    } else {
+        quote!()
+    };
+    let (impl_generics, ty_generics, where_clause) = cont.generics.split_for_impl();
+    let load_generics = with_lifetime(cont.generics);
+    let (load_impl_generics, _, _) = load_generics.split_for_impl();
+
+    quote! {
+        const _: () = {
+            #fits
+
+            #[automatically_derived]
+            impl #load_impl_generics #k::Load<'__a> for #ident #ty_generics #where_clause {
+                fn check(__ctx: &#k::Ctx<'_>) -> #k::Result<()> {
+                    #k::types::enums::check_discriminant::<Self>(__ctx)
+                }
+
+                #[inline]
+                fn load(__ctx: &#k::Ctx<'_>, __raw: &'__a [u8]) -> #k::Result<Self> {
+                    let __value = #k::types::enums::load_discriminant::<Self>(__ctx, __raw)?;
+                    #(
+                        if __value == Self::#idents as i64 {
+                            return ::core::result::Result::Ok(Self::#idents);
+                        }
+                    )*
+                    ::core::result::Result::Err(#k::types::enums::unknown_discriminant::<Self>(
+                        __ctx,
+                        __value,
+                        &[#(Self::#idents as i64),*],
+                    ))
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #k::Dump for #ident #ty_generics #where_clause {
+                fn pg_type(&self, __policy: &#k::Policy) -> #k::Type {
+                    <Self as #k::StaticType>::static_type(__policy)
+                }
+
+                #[inline]
+                fn dump(
+                    &self,
+                    __ctx: &#k::Ctx<'_>,
+                    __out: &mut #k::types::record::BytesMut,
+                ) -> #k::Result<#k::IsNull> {
+                    let __value: i64 = match self {
+                        #(Self::#idents => Self::#idents as i64,)*
+                    };
+                    #k::types::enums::dump_discriminant::<Self>(__ctx, __value, __out)
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #k::StaticType for #ident #ty_generics #where_clause {
+                fn static_type(_: &#k::Policy) -> #k::Type {
+                    #k::Type::#ty
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #k::row::Scalar for #ident #ty_generics #where_clause {}
+        };
+    }
 }
 
 /// Expands `#[derive(PgTransparent)]`.

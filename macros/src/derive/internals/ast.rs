@@ -66,8 +66,7 @@ pub struct Variant<'a> {
     pub attrs: attr::Variant,
     /// Its form.
     pub style: Style,
-    /// Its fields.
-    #[allow(dead_code, reason = "no derive takes variants with fields yet")]
+    /// Its fields (only `PgEnum`'s `other` variant has one).
     pub fields: Vec<Field<'a>>,
     /// The parsed variant.
     pub original: &'a syn::Variant,

@@ -71,6 +71,42 @@ pub struct Container {
     pub crate_path: Option<Located<syn::Path>>,
     /// `name = "schema.type"`: the PostgreSQL type's name, in SQL syntax.
     pub name: Option<Located<TypeName>>,
+    /// `repr = "int4"`: an enum stored as its discriminants.
+    pub repr: Option<Located<IntRepr>>,
+}
+
+/// The integer type of `#[pg(repr = "...")]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntRepr {
+    /// `int2` (`smallint`).
+    Int2,
+    /// `int4` (`integer`).
+    Int4,
+    /// `int8` (`bigint`).
+    Int8,
+}
+
+impl IntRepr {
+    /// Parses the value of `repr`: the type's name in PostgreSQL.
+    pub fn parse(text: &str) -> Result<IntRepr, String> {
+        match text {
+            "int2" | "smallint" => Ok(IntRepr::Int2),
+            "int4" | "integer" | "int" => Ok(IntRepr::Int4),
+            "int8" | "bigint" => Ok(IntRepr::Int8),
+            _ => Err(format!(
+                "unknown `repr` {text:?}; expected \"int2\", \"int4\" or \"int8\" (the integer column's type)"
+            )),
+        }
+    }
+
+    /// The PostgreSQL type's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            IntRepr::Int2 => "int2",
+            IntRepr::Int4 => "int4",
+            IntRepr::Int8 => "int8",
+        }
+    }
 }
 
 /// A PostgreSQL type's name, unquoted parts.
@@ -151,7 +187,7 @@ impl TypeName {
     }
 }
 
-const CONTAINER_KEYWORDS: &str = "`rename_all`, `default`, `crate`, `name`";
+const CONTAINER_KEYWORDS: &str = "`rename_all`, `default`, `crate`, `name`, `repr`";
 const FIELD_KEYWORDS: &str =
     "`rename`, `default`, `flatten`, `prefix`, `skip`, `json`, `try_from`, `with`, `key`, `many`";
 
@@ -162,6 +198,7 @@ impl Container {
         let mut default = Attr::none(cx, DEFAULT);
         let mut crate_path = Attr::none(cx, CRATE);
         let mut name = Attr::none(cx, NAME);
+        let mut repr = Attr::none(cx, REPR);
 
         for attr in pg_attrs(&input.attrs) {
             let result = attr.parse_nested_meta(|meta| {
@@ -199,6 +236,13 @@ impl Container {
                             ),
                         }
                     }
+                } else if meta.path == REPR {
+                    if let Some(lit) = string_value(cx, REPR, &meta)? {
+                        match IntRepr::parse(&lit.value()) {
+                            Ok(parsed) => repr.set(&meta.path, parsed),
+                            Err(err) => cx.error_spanned_by(&lit, err),
+                        }
+                    }
                 } else {
                     unknown(cx, &meta, "container", CONTAINER_KEYWORDS)?;
                 }
@@ -214,6 +258,7 @@ impl Container {
             default: default.get(),
             crate_path: crate_path.get(),
             name: name.get(),
+            repr: repr.get(),
         }
     }
 }
@@ -365,12 +410,15 @@ impl Field {
 pub struct Variant {
     /// `rename = "label"`.
     pub rename: Option<Located<String>>,
+    /// `other`: the catch-all variant, holding any label the others lack.
+    pub other: Option<Located<()>>,
 }
 
 impl Variant {
     /// Parses a variant's `#[pg(...)]` attributes.
     pub fn from_ast(cx: &Ctxt, variant: &syn::Variant) -> Variant {
         let mut rename = Attr::none(cx, RENAME);
+        let mut other = Attr::none(cx, OTHER);
         for attr in pg_attrs(&variant.attrs) {
             let result = attr.parse_nested_meta(|meta| {
                 if meta.path == RENAME {
@@ -381,8 +429,13 @@ impl Variant {
                             rename.set(&meta.path, lit.value());
                         }
                     }
+                } else if meta.path == OTHER {
+                    // set even when misspelt with a value, so the variant is
+                    // not also reported as a label variant with fields
+                    flag(cx, OTHER, &meta)?;
+                    other.set(&meta.path, ());
                 } else {
-                    unknown(cx, &meta, "variant", "`rename`")?;
+                    unknown(cx, &meta, "variant", "`rename`, `other`")?;
                 }
                 Ok(())
             });
@@ -392,6 +445,7 @@ impl Variant {
         }
         Variant {
             rename: rename.get(),
+            other: other.get(),
         }
     }
 }

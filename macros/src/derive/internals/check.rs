@@ -25,6 +25,15 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>, derive: Derive) {
             ),
         ));
     }
+    if let Some(repr) = &cont.attrs.repr {
+        cx.syn_error(syn::Error::new(
+            repr.span,
+            format!(
+                "`repr` does not apply to `#[derive({})]`: it stores a `#[derive(PgEnum)]` as integers",
+                derive.name()
+            ),
+        ));
+    }
     let Data::Struct(style, fields) = &cont.data else {
         check_shape(cx, cont, derive);
         return;

@@ -25,7 +25,11 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>, derive: Derive) {
     };
     match (&cont.data, &cont.original.data, derive) {
         (Data::Union(data), _, _) => shape_error(&data.union_token, "a union"),
-        (Data::Enum(variants), _, Derive::PgEnum) => check_enum(cx, &cont.ident, variants),
+        (Data::Enum(variants), _, Derive::PgEnum) => {
+            check_enum(cx, &cont.ident, variants);
+            check_other(cx, cont, variants);
+            check_repr(cx, cont, variants);
+        }
         (_, syn::Data::Enum(data), _) => shape_error(&data.enum_token, "an enum"),
         (_, syn::Data::Struct(data), Derive::PgEnum) => shape_error(&data.struct_token, "a struct"),
         (Data::Struct(Style::Named, fields), _, Derive::PgComposite) => {
@@ -82,6 +86,17 @@ pub fn check(cx: &Ctxt, cont: &Container<'_>, derive: Derive) {
             ),
         ));
     }
+    if let Some(repr) = &a.repr
+        && derive != Derive::PgEnum
+    {
+        cx.syn_error(syn::Error::new(
+            repr.span,
+            format!(
+                "`repr` does not apply to `#[derive({})]`: it stores a `#[derive(PgEnum)]` as integers",
+                derive.name()
+            ),
+        ));
+    }
     if derive == Derive::PgTransparent {
         for (keyword, span) in [
             ("rename_all", a.rename_all.as_ref().map(|r| r.span)),
@@ -106,6 +121,10 @@ fn check_enum(cx: &Ctxt, ident: &syn::Ident, variants: &[super::ast::Variant<'_>
     }
     let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
     for variant in variants {
+        if variant.attrs.other.is_some() {
+            // the catch-all has a label only at run time (see check_other)
+            continue;
+        }
         if variant.style != Style::Unit {
             cx.error_spanned_by(
                 &variant.original.fields,
@@ -131,6 +150,79 @@ fn check_enum(cx: &Ctxt, ident: &syn::Ident, variants: &[super::ast::Variant<'_>
             ));
         } else {
             seen.insert(&variant.label, &variant.ident);
+        }
+    }
+}
+
+/// `#[pg(other)]`: one variant at most, holding the label in its one field.
+fn check_other(cx: &Ctxt, cont: &Container<'_>, variants: &[super::ast::Variant<'_>]) {
+    let mut first: Option<&syn::Ident> = None;
+    for variant in variants {
+        let Some(other) = &variant.attrs.other else {
+            continue;
+        };
+        if let Some(first) = first {
+            cx.syn_error(syn::Error::new(
+                other.span,
+                format!(
+                    "`other` is already on variant `{first}`: one catch-all variant takes every label the others lack"
+                ),
+            ));
+        }
+        first.get_or_insert(&variant.ident);
+        if variant.style != Style::Tuple || variant.fields.len() != 1 {
+            cx.error_spanned_by(
+                variant.original,
+                format!(
+                    "the `other` variant needs exactly one unnamed field for the label, like `{}(String)`",
+                    variant.ident
+                ),
+            );
+        }
+        if let Some(rename) = &variant.attrs.rename {
+            cx.syn_error(syn::Error::new(
+                rename.span,
+                "`rename` does not apply to the `other` variant: it holds whatever label arrives",
+            ));
+        }
+        if cont.attrs.repr.is_some() {
+            cx.syn_error(syn::Error::new(
+                other.span,
+                "`other` does not apply with `repr`: an integer-backed enum has no labels to keep",
+            ));
+        }
+    }
+}
+
+/// `#[pg(repr = "int4")]`: the discriminants are the values, so nothing
+/// that names a label or a type applies.
+fn check_repr(cx: &Ctxt, cont: &Container<'_>, variants: &[super::ast::Variant<'_>]) {
+    let Some(repr) = &cont.attrs.repr else {
+        return;
+    };
+    let column = repr.value.name();
+    for (keyword, span) in [
+        ("rename_all", cont.attrs.rename_all.as_ref().map(|r| r.span)),
+        ("name", cont.attrs.name.as_ref().map(|n| n.span)),
+    ] {
+        if let Some(span) = span {
+            cx.syn_error(syn::Error::new(
+                span,
+                format!(
+                    "`{keyword}` does not apply with `repr = \"{column}\"`: the column is {column}, and each variant is its discriminant"
+                ),
+            ));
+        }
+    }
+    for variant in variants {
+        if let Some(rename) = &variant.attrs.rename {
+            cx.syn_error(syn::Error::new(
+                rename.span,
+                format!(
+                    "`rename` does not apply with `repr = \"{column}\"`: variant `{}` is stored as its discriminant; write `{} = 3` to choose it",
+                    variant.ident, variant.ident
+                ),
+            ));
         }
     }
 }

@@ -38,6 +38,10 @@ pub const MANY: Symbol = Symbol("many");
 pub const NAME: Symbol = Symbol("name");
 /// Container: the path of the pgcast crate.
 pub const CRATE: Symbol = Symbol("crate");
+/// Container of `PgEnum`: an integer column holds the discriminants.
+pub const REPR: Symbol = Symbol("repr");
+/// Variant of `PgEnum`: the catch-all holding a label the Rust enum lacks.
+pub const OTHER: Symbol = Symbol("other");
 
 impl PartialEq<Symbol> for Ident {
     fn eq(&self, word: &Symbol) -> bool {
