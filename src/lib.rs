@@ -190,7 +190,9 @@ pub use pgcast_macros::FromRow;
 /// type's columns (with its `prefix`); `skip` fields are left out; `json`
 /// fields are written through [`types::Json`] (so `None` in a
 /// `json(nullable)` field is written as JSON `null`, which loads back as
-/// `None`). Other field attributes do not change writing: a `try_from` or
+/// `None`); a `redact` field is written as it is and shown as
+/// `'<redacted>'` in query logs (as `exec::Redacted` does; also on
+/// `PgComposite` fields). Other field attributes do not change writing: a `try_from` or
 /// `with` field is written as its own type. Needs named fields, each `Dump +
 /// Sync`; flattening is not available in structs with type parameters.
 ///

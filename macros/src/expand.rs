@@ -165,8 +165,13 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
                 // The path spanned like the hole, so errors point at it.
                 let k = respan(&k, span);
                 body.push(match kind {
-                    Kind::Bind => quote_spanned! {span=>
-                        #k::sql::__private::BindHole::push_bind(#value, &mut #q);
+                    Kind::Bind => match hole_name(input, source) {
+                        Some(name) => quote_spanned! {span=>
+                            #k::sql::__private::BindHole::push_bind_named(#value, #name, &mut #q);
+                        },
+                        None => quote_spanned! {span=>
+                            #k::sql::__private::BindHole::push_bind(#value, &mut #q);
+                        },
                     },
                     Kind::Literal => quote_spanned! {span=>
                         #k::sql::__private::LiteralHole::push_literal(#value, &mut #q);
@@ -213,6 +218,18 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
             #(#body)*
             #q
         }
+    }
+}
+
+/// The name a bound value goes by: the captured variable, or the named
+/// argument.
+fn hole_name(input: &Input, source: &Source) -> Option<String> {
+    match source {
+        Source::Captured(id) => Some(id.to_string()),
+        Source::Explicit(i) => input
+            .named
+            .get(i.checked_sub(input.positional.len())?)
+            .map(|(name, _)| name.to_string()),
     }
 }
 

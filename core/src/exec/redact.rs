@@ -115,11 +115,21 @@ pub fn redact_value(ctx: &Ctx<'_>, out: &mut BytesMut) -> Option<crate::Result<I
 /// assert!(rule.shows(&Type::INT8));
 /// assert!(!rule.shows(&Type::TEXT));
 /// assert!(LogValues::all().shows(&Type::TEXT));
+/// // by name: a rule per placeholder or captured variable
+/// let rule = LogValues::all().redact_name("password");
+/// assert!(!rule.shows_param(&Type::TEXT, Some("password")));
+/// assert!(rule.shows_param(&Type::TEXT, Some("email")));
+/// let rule = LogValues::redacted().show_name("id");
+/// assert!(rule.shows_param(&Type::TEXT, Some("id")));
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LogValues {
     all: bool,
     types: Vec<Type>,
+    /// Values shown by name, whatever their type.
+    shown: Vec<String>,
+    /// Values hidden by name, whatever else the rule says.
+    hidden: Vec<String>,
 }
 
 impl LogValues {
@@ -133,7 +143,7 @@ impl LogValues {
     pub fn all() -> LogValues {
         LogValues {
             all: true,
-            types: Vec::new(),
+            ..LogValues::default()
         }
     }
 
@@ -141,6 +151,29 @@ impl LogValues {
     pub fn show(mut self, ty: Type) -> LogValues {
         self.types.push(ty);
         self
+    }
+
+    /// Also shows the values named `name` (the placeholder they filled, the
+    /// variable `sql!` captured them from), whatever their type.
+    pub fn show_name(mut self, name: &str) -> LogValues {
+        self.shown.push(name.to_owned());
+        self
+    }
+
+    /// Hides the values named `name`, whatever else the rule shows: a
+    /// `password` placeholder stays `'<redacted>'` under [`all`](Self::all).
+    pub fn redact_name(mut self, name: &str) -> LogValues {
+        self.hidden.push(name.to_owned());
+        self
+    }
+
+    /// Whether a value of `ty`, named `name` if it has a name, is shown.
+    pub fn shows_param(&self, ty: &Type, name: Option<&str>) -> bool {
+        match name {
+            Some(n) if self.hidden.iter().any(|h| h == n) => false,
+            Some(n) if self.shown.iter().any(|s| s == n) => true,
+            _ => self.shows(ty),
+        }
     }
 
     /// Whether values of `ty` are shown.
@@ -162,7 +195,7 @@ pub(crate) fn param_literal(param: &Param, rule: &LogValues, scope: &Adapters) -
     let (ParamSource::Value(value), Some(ty)) = (param.source(), param.pg_type()) else {
         return "NULL".to_owned();
     };
-    if !rule.shows(ty) {
+    if !rule.shows_param(ty, param.name()) {
         return REDACTED.to_owned();
     }
     literal(value, scope)

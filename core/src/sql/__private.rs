@@ -14,12 +14,27 @@ use super::{Bound, Composable, Composed, Identifier, Literal, Placeholder, Sql, 
 pub trait BindHole {
     /// Appends `self` to the query.
     fn push_bind(self, q: &mut Composed);
+
+    /// Appends `self`, a value captured from the variable `name` (query
+    /// logs show or redact values by name).
+    #[inline]
+    fn push_bind_named(self, _name: &'static str, q: &mut Composed)
+    where
+        Self: Sized,
+    {
+        self.push_bind(q);
+    }
 }
 
 impl<T: SqlValue> BindHole for T {
     #[inline]
     fn push_bind(self, q: &mut Composed) {
         q.push_kind(Kind::Bound(bind(self)));
+    }
+
+    #[inline]
+    fn push_bind_named(self, name: &'static str, q: &mut Composed) {
+        q.push_kind(Kind::Bound(bind(self).named(name)));
     }
 }
 

@@ -99,7 +99,7 @@ impl Composed {
     /// assert!(q.with("until", 1).render().is_err(), "no placeholder until");
     /// ```
     pub fn with(mut self, name: &str, value: impl super::SqlValue) -> Composed {
-        let bound = super::bind(value);
+        let bound = super::bind(value).named(name);
         let mut found = false;
         for piece in &mut self.pieces {
             if let Kind::Placeholder(ph) = &piece.kind

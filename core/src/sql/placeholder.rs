@@ -76,7 +76,7 @@ impl fmt::Debug for Placeholder {
 /// assert_eq!(format!("{:?}", bind("x")), r#"Bound("x")"#);
 /// ```
 #[derive(Clone)]
-pub struct Bound(pub(crate) Stored);
+pub struct Bound(pub(crate) Stored, pub(crate) Option<Arc<str>>);
 
 /// Binds `value` as a parameter: it renders as `$n` and travels in the
 /// parameter list, never in the query text.
@@ -88,7 +88,7 @@ pub struct Bound(pub(crate) Stored);
 /// assert_eq!(r.text(), "SELECT $1");
 /// ```
 pub fn bind(value: impl SqlValue) -> Bound {
-    Bound(Stored::new(value))
+    Bound(Stored::new(value), None)
 }
 
 impl Bound {
@@ -101,6 +101,25 @@ impl Bound {
     /// The shared value, for keeping it beyond the query.
     pub fn shared(&self) -> Arc<dyn SqlValue> {
         self.0.shared()
+    }
+
+    /// The same value under a name: the placeholder it filled
+    /// ([`Composed::with`](super::Composed::with)) or the variable `sql!`
+    /// captured it from. Query logs can show or redact values by name.
+    ///
+    /// ```
+    /// use pgcast_core::sql::bind;
+    ///
+    /// assert_eq!(bind(1).named("id").name(), Some("id"));
+    /// assert_eq!(bind(1).name(), None);
+    /// ```
+    pub fn named(self, name: &str) -> Bound {
+        Bound(self.0, Some(name.into()))
+    }
+
+    /// The name, if the value has one.
+    pub fn name(&self) -> Option<&str> {
+        self.1.as_deref()
     }
 }
 

@@ -86,6 +86,16 @@ impl Param {
         self.format = format;
     }
 
+    /// The name of the value: the placeholder it filled, or the variable
+    /// `sql!` captured it from (`None` for an anonymous value).
+    pub fn name(&self) -> Option<&str> {
+        match &self.source {
+            ParamSource::Value(v) => v.name(),
+            ParamSource::Named(n) => Some(n),
+            ParamSource::Positional(_) => None,
+        }
+    }
+
     /// The dumper registered for the value's Rust type in the rendering scope.
     pub fn dumper(&self) -> Option<&DynDumper> {
         self.dumper.as_ref()
@@ -198,7 +208,7 @@ impl Rendered {
     /// Supplies the value of the named placeholder `name` (every `$n` of it);
     /// an [`ErrorKind::Format`] error if the query has no such placeholder.
     pub fn supply(&mut self, name: &str, value: impl SqlValue) -> Result<&mut Rendered> {
-        let bound = bind(value);
+        let bound = bind(value).named(name);
         let mut found = false;
         for p in &mut self.params {
             if matches!(&p.source, ParamSource::Named(n) if n == name) {

@@ -64,7 +64,11 @@ pub fn expand_composite(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         let column = &field.column;
         checks.push(quote_spanned!(ty.span()=> __fields.check::<#ty>(#i)?;));
         loads.push(quote_spanned!(ty.span()=> #member: __value.load::<#ty>(#i)?));
-        values.push(quote_spanned!(ty.span()=> &self.#member as &dyn #k::Dump));
+        values.push(if field.attrs.redact.is_some() {
+            quote_spanned!(ty.span()=> &#k::exec::Redacted(&self.#member) as &dyn #k::Dump)
+        } else {
+            quote_spanned!(ty.span()=> &self.#member as &dyn #k::Dump)
+        });
         statics.push(quote_spanned!(ty.span()=>
             (#column, <#ty as #k::StaticType>::static_type(__policy))));
         predicates.push(syn::parse_quote!(

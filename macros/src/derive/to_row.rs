@@ -71,7 +71,11 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
                 for<'__x> #k::types::Json<&'__x #ty>: #k::Dump + ::core::marker::Sync
             ));
         } else {
-            visits.push(quote_spanned!(ty.span()=> __visit(&self.#member)?;));
+            visits.push(if a.redact.is_some() {
+                quote_spanned!(ty.span()=> __visit(&#k::exec::Redacted(&self.#member))?;)
+            } else {
+                quote_spanned!(ty.span()=> __visit(&self.#member)?;)
+            });
             types.push(quote_spanned!(ty.span()=>
                 __types.push(<#ty as #k::StaticType>::static_type(__policy));));
             predicates.push(syn::parse_quote!(

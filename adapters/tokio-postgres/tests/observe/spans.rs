@@ -299,6 +299,66 @@ async fn obs_logger_reports_each_statement_with_redacted_values() {
         .unwrap();
     assert_eq!(n, 1);
 
+    // by name: a captured variable, a filled placeholder
+    client.pg_session().set_log_values(Some(
+        LogValues::all().redact_name("name").redact_name("key"),
+    ));
+    let q = sql!(
+        "SELECT count(*) FROM accounts WHERE id = {id} AND name <> {name} AND pw <> {key}",
+        key = pgcast::sql::Placeholder::named("key")
+    );
+    let _: i64 = client.fetch_scalar(&q.with("key", "k1")).await.unwrap();
+    let last = logs.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(
+        last.values.as_deref(),
+        Some(&["7".to_owned(), "'<redacted>'".into(), "'<redacted>'".into()][..])
+    );
+    client
+        .pg_session()
+        .set_log_values(Some(LogValues::redacted().show_name("id")));
+    let _: i64 = client
+        .fetch_scalar(&sql!(
+            "SELECT count(*) FROM accounts WHERE id = {id} AND name <> {name}"
+        ))
+        .await
+        .unwrap();
+    let last = logs.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(
+        last.values.as_deref(),
+        Some(&["7".to_owned(), "'<redacted>'".into()][..])
+    );
+
+    // a derived composite with a field marked `#[pg(redact)]`
+    #[derive(pgcast::PgComposite, Debug, Clone)]
+    #[pg(name = "pg_temp.cred")]
+    struct Cred {
+        login: String,
+        #[pg(redact)]
+        pw: String,
+    }
+    client
+        .exec(&Sql::new(
+            "CREATE TYPE pg_temp.cred AS (login text, pw text)",
+        ))
+        .await
+        .unwrap();
+    client.pg_session().set_log_values(Some(LogValues::all()));
+    let cred = Cred {
+        login: "ann".into(),
+        pw: "hunter3".into(),
+    };
+    let pw: String = client
+        .fetch_scalar(&sql!("SELECT ({cred}::pg_temp.cred).pw"))
+        .await
+        .unwrap();
+    assert_eq!(pw, "hunter3", "sent as it is");
+    let last = logs.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(
+        last.values.as_deref(),
+        Some(&["'<redacted>'".to_owned()][..])
+    );
+    assert!(!format!("{:?}", logs.lock().unwrap()).contains("hunter3"));
+
     // rows returned, failures with their SQLSTATE
     let rows: Vec<i32> = client
         .fetch_all(&Sql::new("SELECT id FROM accounts"))

@@ -188,8 +188,7 @@ impl TypeName {
 }
 
 const CONTAINER_KEYWORDS: &str = "`rename_all`, `default`, `crate`, `name`, `repr`";
-const FIELD_KEYWORDS: &str =
-    "`rename`, `default`, `flatten`, `prefix`, `skip`, `json`, `try_from`, `with`, `key`, `many`";
+const FIELD_KEYWORDS: &str = "`rename`, `default`, `flatten`, `prefix`, `skip`, `json`, `try_from`, `with`, `key`, `many`, `redact`";
 
 impl Container {
     /// Parses the container's `#[pg(...)]` attributes.
@@ -285,6 +284,8 @@ pub struct Field {
     pub key: Option<Located<()>>,
     /// `many`: the `Vec` of child rows of a one-to-many join.
     pub many: Option<Located<()>>,
+    /// `redact`: the value is sent as it is, and logged as `'<redacted>'`.
+    pub redact: Option<Located<()>>,
 }
 
 impl Field {
@@ -300,6 +301,7 @@ impl Field {
         let mut with = Attr::none(cx, WITH);
         let mut key = Attr::none(cx, KEY);
         let mut many = Attr::none(cx, MANY);
+        let mut redact = Attr::none(cx, REDACT);
 
         for attr in pg_attrs(&field.attrs) {
             let result = attr.parse_nested_meta(|meta| {
@@ -381,6 +383,10 @@ impl Field {
                     if flag(cx, MANY, &meta)? {
                         many.set(&meta.path, ());
                     }
+                } else if meta.path == REDACT {
+                    if flag(cx, REDACT, &meta)? {
+                        redact.set(&meta.path, ());
+                    }
                 } else {
                     unknown(cx, &meta, "field", FIELD_KEYWORDS)?;
                 }
@@ -402,6 +408,7 @@ impl Field {
             with: with.get(),
             key: key.get(),
             many: many.get(),
+            redact: redact.get(),
         }
     }
 }

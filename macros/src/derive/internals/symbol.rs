@@ -34,6 +34,7 @@ pub const WITH: Symbol = Symbol("with");
 pub const KEY: Symbol = Symbol("key");
 /// Field: `Vec<T>` of the child rows of a one-to-many join.
 pub const MANY: Symbol = Symbol("many");
+pub const REDACT: Symbol = Symbol("redact");
 /// Container of a PostgreSQL type derive: the type's SQL name.
 pub const NAME: Symbol = Symbol("name");
 /// Container: the path of the pgcast crate.
