@@ -6,8 +6,8 @@
 //! PostgreSQL type derives [`PgComposite`](macro@PgComposite),
 //! [`PgEnum`](macro@PgEnum) and [`PgTransparent`](macro@PgTransparent).
 //! Driver adapters join it behind features: `tokio-postgres` (as
-//! `pgcast::tokio_postgres`, the crate `pgcast-tokio-postgres`) and
-//! `postgres` (as `pgcast::postgres`, the crate `pgcast-postgres`) and `sqlx`
+//! `pgcast::tokio_postgres`, the crate `pgcast-tokio-postgres`),
+//! `postgres` (as `pgcast::postgres`, the crate `pgcast-postgres`), and `sqlx`
 //! (as `pgcast::sqlx`, the crate `pgcast-sqlx`).
 //!
 //! ```
