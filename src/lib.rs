@@ -6,8 +6,9 @@
 //! PostgreSQL type derives [`PgComposite`](macro@PgComposite),
 //! [`PgEnum`](macro@PgEnum) and [`PgTransparent`](macro@PgTransparent).
 //! Driver adapters join it behind features: `tokio-postgres` (as
-//! `pgcast::tokio_postgres`, the crate `pgcast-tokio-postgres`) and
-//! `postgres` (as `pgcast::postgres`, the crate `pgcast-postgres`).
+//! `pgcast::tokio_postgres`, the crate `pgcast-tokio-postgres`),
+//! `postgres` (as `pgcast::postgres`, the crate `pgcast-postgres`), and `sqlx`
+//! (as `pgcast::sqlx`, the crate `pgcast-sqlx`).
 //!
 //! ```
 //! use pgcast::{Ctx, Load};
@@ -44,6 +45,11 @@ pub use pgcast_tokio_postgres as tokio_postgres;
 /// The synchronous postgres adapter (feature `postgres`).
 #[cfg(feature = "postgres")]
 pub use pgcast_postgres as postgres;
+
+/// The sqlx adapter (feature `sqlx`): the verbs on a `PgPool`, a
+/// `PgConnection`, a transaction or a pooled connection.
+#[cfg(feature = "sqlx")]
+pub use pgcast_sqlx as sqlx;
 
 /// Derives [`row::FromRow`]: a struct decoded from a row, planned once per
 /// result.
