@@ -27,7 +27,9 @@ use std::time::{Duration, Instant};
 use pgcast::sql::{Identifier, Insert, Placeholder, Sql, Values};
 use pgcast::{ToRow, sql};
 use pgcast_benches::{CREATE_MIXED, Mixed, mixed, row_count};
-use pgcast_tokio_postgres::{BatchExt, ClientExt, CopyExt, PgClient};
+use pgcast_tokio_postgres::{
+    BatchExt, ClientExt, CopyExt, PgClient, TransactionEnd, TransactionExt,
+};
 use tokio_postgres::{Client, NoTls};
 
 /// The CPU time this process has used (user + system), from
