@@ -71,15 +71,19 @@ struct Entry<S> {
     columns: Option<Arc<[Column]>>,
     statement: Option<S>,
     used: u64,
+    /// Row plans for this text: by row type, with the description each was
+    /// made for (a handful at most, so a short list).
+    plans: Vec<Plan>,
 }
 
-/// A row plan, by row type and query text, with the description it was
-/// made for.
-type Plans = HashMap<(TypeId, Box<str>), (Arc<[Column]>, Arc<dyn Any + Send + Sync>)>;
+/// A row plan: its row type, the description it was made for, the plan.
+type Plan = (TypeId, Arc<[Column]>, Arc<dyn Any + Send + Sync>);
+
+/// Row plans kept at most per query text.
+const PLANS_PER_TEXT: usize = 8;
 
 struct Cache<S> {
     entries: HashMap<Box<str>, Entry<S>>,
-    plans: Plans,
     clock: u64,
 }
 
@@ -184,7 +188,6 @@ impl<S: Clone + Send + 'static> Session<S> {
                 capacity: CAPACITY,
                 cache: Mutex::new(Cache {
                     entries: HashMap::new(),
-                    plans: HashMap::new(),
                     clock: 0,
                 }),
                 zone_known: AtomicBool::new(!caching),
@@ -387,7 +390,10 @@ impl<S: Clone + Send + 'static> Session<S> {
                 .unwrap_or_else(PoisonError::into_inner);
             change(&mut scope)
         };
-        self.cache().plans.clear();
+        self.cache()
+            .entries
+            .values_mut()
+            .for_each(|e| e.plans.clear());
         out
     }
 
@@ -455,7 +461,9 @@ impl<S: Clone + Send + 'static> Session<S> {
             return;
         }
         let mut cache = self.cache();
-        let entry = entry(&mut cache, text, self.shared.capacity);
+        let Some(entry) = entry(&mut cache, text, self.shared.capacity) else {
+            return;
+        };
         entry.columns = Some(columns.into());
     }
 
@@ -476,7 +484,9 @@ impl<S: Clone + Send + 'static> Session<S> {
         }
         let prepare = self.prepare();
         let mut cache = self.cache();
-        let entry = entry(&mut cache, text, self.shared.capacity);
+        let Some(entry) = entry(&mut cache, text, self.shared.capacity) else {
+            return Step::Prepare;
+        };
         entry.runs = entry.runs.saturating_add(1);
         if let Some(statement) = &entry.statement {
             return Step::Prepared(statement.clone());
@@ -498,7 +508,9 @@ impl<S: Clone + Send + 'static> Session<S> {
     /// statement.
     fn plan_pooled(&self, text: &str) -> Step<S> {
         let mut cache = self.cache();
-        let entry = entry(&mut cache, text, self.shared.capacity);
+        let Some(entry) = entry(&mut cache, text, self.shared.capacity) else {
+            return Step::Prepare;
+        };
         entry.runs = entry.runs.saturating_add(1);
         if entry.columns.is_some() || sniff::returns_no_rows(text) {
             Step::Direct
@@ -519,7 +531,9 @@ impl<S: Clone + Send + 'static> Session<S> {
         }
         let prepare = self.prepare();
         let mut cache = self.cache();
-        let entry = entry(&mut cache, text, self.shared.capacity);
+        let Some(entry) = entry(&mut cache, text, self.shared.capacity) else {
+            return false;
+        };
         entry.runs = entry.runs.max(1);
         if entry.columns.as_deref() != Some(columns) {
             entry.columns = Some(columns.into());
@@ -536,7 +550,6 @@ impl<S: Clone + Send + 'static> Session<S> {
     pub fn forget(&self, text: &str) {
         let mut cache = self.cache();
         cache.entries.remove(text);
-        cache.plans.retain(|(_, t), _| &**t != text);
     }
 
     /// Notes that `text` ran: a statement that may change name resolution
@@ -587,32 +600,37 @@ impl<S: Clone + Send + 'static> Session<S> {
     pub fn clear_cache(&self) {
         let mut cache = self.cache();
         cache.entries.clear();
-        cache.plans.clear();
     }
 
     /// The decoder of `T` for a result of `text` described by `columns`:
     /// planned once per description, then taken from the cache.
     pub fn decoder<T: RowType>(&self, text: &str, columns: &[Column]) -> crate::Result<Decoder<T>> {
         let caching = self.shared.caching && self.overlay.is_none();
-        let key = (TypeId::of::<T>(), Box::<str>::from(text));
+        let id = TypeId::of::<T>();
         if caching {
             let cache = self.cache();
-            if let Some((cols, plan)) = cache.plans.get(&key)
-                && **cols == *columns
-                && let Some(plan) = plan.downcast_ref::<T::Plan>()
-            {
+            let found = cache.entries.get(text).and_then(|e| {
+                e.plans
+                    .iter()
+                    .find(|(t, cols, _)| *t == id && **cols == *columns)
+                    .and_then(|(_, _, plan)| plan.downcast_ref::<T::Plan>())
+            });
+            if let Some(plan) = found {
                 return Ok(Decoder::from_plan(plan.clone()));
             }
         }
         let decoder = Decoder::<T>::new(columns, &self.scope())?;
         if caching {
             let mut cache = self.cache();
-            if cache.plans.len() >= self.shared.capacity * 4 {
-                cache.plans.clear();
+            if let Some(entry) = entry(&mut cache, text, self.shared.capacity) {
+                entry.plans.retain(|(t, _, _)| *t != id);
+                if entry.plans.len() >= PLANS_PER_TEXT {
+                    entry.plans.remove(0);
+                }
+                entry
+                    .plans
+                    .push((id, columns.into(), Arc::new(decoder.plan().clone())));
             }
-            cache
-                .plans
-                .insert(key, (columns.into(), Arc::new(decoder.plan().clone())));
         }
         Ok(decoder)
     }
@@ -628,20 +646,28 @@ fn keeps(prepare: Prepare, runs: u32) -> bool {
 }
 
 /// The entry of `text`, made if new (making room first), marked as used now.
-fn entry<'c, S>(cache: &'c mut Cache<S>, text: &str, capacity: usize) -> &'c mut Entry<S> {
+fn entry<'c, S>(cache: &'c mut Cache<S>, text: &str, capacity: usize) -> Option<&'c mut Entry<S>> {
     cache.clock += 1;
     let clock = cache.clock;
-    if !cache.entries.contains_key(text) && cache.entries.len() >= capacity {
-        evict(cache, capacity / 8 + 1);
+    // Looked up by `&str` first: no key is made for a text already known.
+    if !cache.entries.contains_key(text) {
+        if cache.entries.len() >= capacity {
+            evict(cache, capacity / 8 + 1);
+        }
+        cache.entries.insert(
+            text.into(),
+            Entry {
+                runs: 0,
+                columns: None,
+                statement: None,
+                used: clock,
+                plans: Vec::new(),
+            },
+        );
     }
-    let entry = cache.entries.entry(text.into()).or_insert(Entry {
-        runs: 0,
-        columns: None,
-        statement: None,
-        used: clock,
-    });
+    let entry = cache.entries.get_mut(text)?;
     entry.used = clock;
-    entry
+    Some(entry)
 }
 
 /// Drops the `n` least recently used entries (and their plans).
@@ -650,14 +676,9 @@ fn evict<S>(cache: &mut Cache<S>, n: usize) {
     stamps.sort_unstable();
     let Some(&cut) = stamps.get(n.saturating_sub(1)) else {
         cache.entries.clear();
-        cache.plans.clear();
         return;
     };
     cache.entries.retain(|_, e| e.used > cut);
-    let entries = &cache.entries;
-    cache
-        .plans
-        .retain(|(_, text), _| entries.contains_key(text));
 }
 
 impl<S: Clone + Send + 'static> Default for Session<S> {
