@@ -70,8 +70,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     setup.close().await?;
 
     // The application's pool. `status` has no fixed OID: each new physical
-    // connection looks it up by name once, into that connection's pgcast
-    // session, which every later checkout of it finds again.
+    // connection looks it up by name once, up front, into that connection's
+    // pgcast session, which every later checkout of it finds again.
     let pool = PgPoolOptions::new()
         .max_connections(4)
         .after_connect(|conn: &mut PgConnection, _| {
@@ -178,7 +178,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     tx.rollback().await?;
     println!("\nclosed {moved} in a transaction ({left} not closed inside it), rolled back");
 
-    // Dynamic records: the registered enum loads as a value, arrays of it too.
+    // Dynamic records, no row type: an array of the enum, an array of int8.
     let records = pool
         .fetch_records(&Sql::new(
             "SELECT array_agg(status ORDER BY id) AS statuses, array_agg(id ORDER BY id) AS ids \
