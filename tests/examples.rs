@@ -16,6 +16,7 @@ fn run(name: &str, args: &[&str], env: &[(&str, &str)]) -> (String, String) {
         ("rust_decimal", cfg!(feature = "rust_decimal")),
         ("tokio-postgres", cfg!(feature = "tokio-postgres")),
         ("postgres", cfg!(feature = "postgres")),
+        ("sqlx", cfg!(feature = "sqlx")),
         ("tracing", cfg!(feature = "tracing")),
     ]
     .into_iter()
@@ -163,4 +164,58 @@ fn observability() {
     );
     assert!(out.contains("event WARN pgcast::slow"), "{out}");
     assert!(out.contains("pgcast.plan="), "{out}");
+}
+
+#[test]
+fn sqlx() {
+    let (out, _) = run("sqlx", &[], &[]);
+    assert!(
+        has_line(&out, "inserted 4 rows with sqlx, 1 with pgcast"),
+        "{out}"
+    );
+    // sqlx::query_as and pgcast's fetch_all agree, into the same struct
+    assert!(has_line(&out, "open, sqlx::query_as: [1, 4, 5]"), "{out}");
+    assert!(has_line(&out, "open, pgcast fetch_all: [1, 4, 5]"), "{out}");
+    assert!(
+        has_line(
+            &out,
+            r#"SELECT * FROM tickets WHERE id >= $1 ORDER BY "id", id"#
+        ),
+        "{out}"
+    );
+    assert!(
+        has_line(&out, " 2  Slow report        InProgress  perf,reports"),
+        "{out}"
+    );
+    // a string against the enum column: refused as text by sqlx, inferred by the server for pgcast
+    assert!(
+        out.contains("string against the enum, sqlx: error"),
+        "{out}"
+    );
+    assert!(
+        has_line(&out, "string against the enum, pgcast: 1"),
+        "{out}"
+    );
+    assert!(
+        has_line(
+            &out,
+            "closed 2 in a transaction (2 not closed inside it), rolled back"
+        ),
+        "{out}"
+    );
+    assert!(
+        has_line(
+            &out,
+            r#"as dynamic values: [["open","in_progress","closed","open","open"],[1,2,3,4,5]]"#
+        ),
+        "{out}"
+    );
+    assert!(
+        has_line(&out, "streamed 5 titles, the last: Dark mode"),
+        "{out}"
+    );
+    // a run-time name is only ever an identifier
+    let (out, _) = run("sqlx", &["title"], &[]);
+    assert!(out.contains(r#"ORDER BY "title", id"#), "{out}");
+    assert!(out.contains(" 4  Export to CSV "), "{out}");
 }

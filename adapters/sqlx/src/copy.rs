@@ -1,6 +1,7 @@
 //! `COPY` on a connection, through sqlx's `copy_in_raw` / `copy_out_raw`:
 //! binary in from [`ToRow`] values and out into row types (the format
-//! itself is the core's), text or CSV in and out as bytes.
+//! itself is the core's), text or CSV in and out as bytes
+//! ([`CopyExt::copy_in_bytes`], [`CopyExt::copy_out_bytes`]).
 
 use std::future::Future;
 
@@ -156,7 +157,11 @@ pub trait CopyExt: ClientExt {
     /// Runs a `COPY … FROM STDIN` statement (text, CSV or binary, as it
     /// says) with `data` as its input; values in the statement are inlined.
     /// The number of rows copied.
-    fn copy_in_raw<S, B>(
+    ///
+    /// The other adapters call this `copy_in_raw`; here that name belongs to
+    /// sqlx's own inherent method on `PgConnection` (and `PgPool`), which
+    /// method calls would find first.
+    fn copy_in_bytes<S, B>(
         &mut self,
         statement: &(impl Composable + Sync),
         data: S,
@@ -187,7 +192,10 @@ pub trait CopyExt: ClientExt {
 
     /// Runs a `COPY … TO STDOUT` statement; its data as a stream of byte
     /// chunks (the server sends one row per chunk in text and CSV).
-    fn copy_out_raw<'c>(
+    ///
+    /// `copy_out_raw` in the other adapters; see
+    /// [`copy_in_bytes`](Self::copy_in_bytes) for why not here.
+    fn copy_out_bytes<'c>(
         &'c mut self,
         statement: &(impl Composable + Sync),
     ) -> impl Future<Output = Result<BoxStream<'c, Result<Bytes>>>> + Send {
