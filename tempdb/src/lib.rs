@@ -410,10 +410,28 @@ fn spawn_watchdog(bindir: &Path, dir: &Path, run_as: Option<&RunAs>) -> std::io:
 while read -r _line; do :; done
 "$1/pg_ctl" -D "$2/data" -m immediate -w stop >/dev/null 2>&1
 rm -rf "$2""#;
+    let (watchdog, lifeline) = spawn_guard(SCRIPT, "pgcast-tempdb-watchdog", bindir, dir, run_as)?;
+    Ok(Cluster {
+        dir: dir.to_owned(),
+        watchdog,
+        lifeline,
+    })
+}
+
+/// Runs `script` (with `$1` = `first`, `$2` = `dir`) in a shell whose stdin
+/// is a pipe held by this process: the script's cleanup runs when the pipe
+/// closes, however this process ends.
+pub(crate) fn spawn_guard(
+    script: &str,
+    name: &str,
+    first: &Path,
+    dir: &Path,
+    run_as: Option<&RunAs>,
+) -> std::io::Result<(Child, Option<ChildStdin>)> {
     let mut child = as_user(
         Command::new("/bin/sh")
-            .args(["-c", SCRIPT, "pgcast-tempdb-watchdog"])
-            .arg(bindir)
+            .args(["-c", script, name])
+            .arg(first)
             .arg(dir)
             .process_group(0),
         run_as,
@@ -425,14 +443,10 @@ rm -rf "$2""#;
     .spawn()?;
     let mut lifeline = child.stdin.take();
     if let Some(pipe) = lifeline.as_mut() {
-        // Proves the pipe works before the cluster is handed out.
+        // Proves the pipe works before what it guards is handed out.
         pipe.write_all(b"\n")?;
     }
-    Ok(Cluster {
-        dir: dir.to_owned(),
-        watchdog: child,
-        lifeline,
-    })
+    Ok((child, lifeline))
 }
 
 #[cfg(test)]

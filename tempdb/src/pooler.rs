@@ -2,16 +2,14 @@
 //! what applications put between themselves and PostgreSQL when they grow.
 
 use std::fs;
-use std::io::Write;
 use std::net::TcpStream;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use super::{
-    RunAs, TempDb, TempDbError, as_user, fail, free_port, make_dir, shared, unprivileged_user,
+    RunAs, TempDb, TempDbError, fail, free_port, make_dir, shared, spawn_guard, unprivileged_user,
 };
 
 /// How to get PgBouncer when it is missing.
@@ -201,27 +199,8 @@ while read -r _line; do :; done
 kill "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 rm -rf "$2""#;
-    let mut child = as_user(
-        Command::new("/bin/sh")
-            .args(["-c", SCRIPT, "pgcast-tempdb-pooler"])
-            .arg(binary)
-            .arg(dir)
-            .process_group(0),
-        run_as,
-        Path::new("/"),
-    )
-    .stdin(Stdio::piped())
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn()?;
-    let mut lifeline = child.stdin.take();
-    if let Some(pipe) = lifeline.as_mut() {
-        pipe.write_all(b"\n")?;
-    }
-    Ok(Process {
-        watchdog: child,
-        lifeline,
-    })
+    let (watchdog, lifeline) = spawn_guard(SCRIPT, "pgcast-tempdb-pooler", binary, dir, run_as)?;
+    Ok(Process { watchdog, lifeline })
 }
 
 #[cfg(test)]

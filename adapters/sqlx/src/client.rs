@@ -318,7 +318,7 @@ pub trait ClientExt: Conn {
     }
 
     /// Opens a server-side cursor over the query (inside a transaction): rows
-    /// stay on the server until [`Cursor::fetch_many`] asks for them.
+    /// stay on the server until [`fetch_many`](crate::CursorFetch::fetch_many) asks for them.
     fn cursor<T: RowType>(
         &mut self,
         query: &(impl Composable + Sync),

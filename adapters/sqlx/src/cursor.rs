@@ -4,7 +4,7 @@
 use std::fmt;
 
 use futures_util::StreamExt;
-use pgcast_core::exec::{CursorState, Exec, Record, RowType};
+use pgcast_core::exec::{CursorFetch, CursorState, Exec, Record, RowType};
 use pgcast_core::sql::Composable;
 use sqlx::Executor;
 
@@ -14,7 +14,7 @@ use crate::wire::{RowRef, error, row_columns};
 use crate::{Result, Session};
 
 /// A server-side cursor over a query's result: rows stay on the server
-/// until fetched, [`fetch_many`](Self::fetch_many) at a time.
+/// until fetched, [`fetch_many`](CursorFetch::fetch_many) at a time.
 ///
 /// Opened with [`ClientExt::cursor`](crate::ClientExt::cursor) inside a
 /// transaction, or [`cursor_with_hold`](crate::ClientExt::cursor_with_hold)
@@ -57,40 +57,6 @@ impl<'c, T: RowType> Cursor<'c, T> {
         self.state.is_done()
     }
 
-    async fn fetch(&mut self, n: Option<u32>) -> Result<Vec<T>> {
-        if self.state.is_done() {
-            return Ok(Vec::new());
-        }
-        let text = CursorState::<Statement, T>::fetch_text(self.state.name(), n);
-        let scope = self.session.scope();
-        let mut rows = self.state.rows();
-        let mut out = Vec::with_capacity(n.map_or(0, |n| n.min(10_000) as usize));
-        {
-            let mut stream = self.conn.fetch(sqlx::query(&text));
-            while let Some(row) = stream.next().await {
-                let row = row.map_err(|e| error(e).with_query(&text))?;
-                out.push(rows.decode(&RowRef(&row), || row_columns(&row, &scope))?);
-            }
-        }
-        self.state.batch_done(n, out.len());
-        Ok(out)
-    }
-
-    /// The next `n` rows (fewer at the end; none once done).
-    pub async fn fetch_many(&mut self, n: u32) -> Result<Vec<T>> {
-        self.fetch(Some(n)).await
-    }
-
-    /// The next row, if any.
-    pub async fn fetch_next(&mut self) -> Result<Option<T>> {
-        Ok(self.fetch(Some(1)).await?.pop())
-    }
-
-    /// Every remaining row.
-    pub async fn fetch_rest(&mut self) -> Result<Vec<T>> {
-        self.fetch(None).await
-    }
-
     /// Closes the cursor on the server (a cursor not closed lives until its
     /// transaction ends; one `WITH HOLD`, until the session ends).
     pub async fn close(mut self) -> Result<()> {
@@ -109,5 +75,26 @@ impl<T: RowType> fmt::Debug for Cursor<'_, T> {
             .field("name", &self.state.name())
             .field("done", &self.state.is_done())
             .finish()
+    }
+}
+
+impl<T: RowType> CursorFetch<T> for Cursor<'_, T> {
+    async fn fetch(&mut self, n: Option<u32>) -> Result<Vec<T>> {
+        if self.state.is_done() {
+            return Ok(Vec::new());
+        }
+        let text = CursorState::<Statement, T>::fetch_text(self.state.name(), n);
+        let scope = self.session.scope();
+        let mut rows = self.state.rows();
+        let mut out = Vec::with_capacity(n.map_or(0, |n| n.min(10_000) as usize));
+        {
+            let mut stream = self.conn.fetch(sqlx::query(&text));
+            while let Some(row) = stream.next().await {
+                let row = row.map_err(|e| error(e).with_query(&text))?;
+                out.push(rows.decode(&RowRef(&row), || row_columns(&row, &scope))?);
+            }
+        }
+        self.state.batch_done(n, out.len());
+        Ok(out)
     }
 }

@@ -44,7 +44,9 @@ mod wire;
 pub use client::{ClientExt, Conn, PoolExt, Pooled, Scoped};
 pub use copy::CopyExt;
 pub use cursor::Cursor;
-pub use pgcast_core::exec::{Error, ErrorKind, First, Prepare, Record, Result, RowType};
+pub use pgcast_core::exec::{
+    CursorFetch, Error, ErrorKind, First, Prepare, Record, Result, RowType,
+};
 pub use run::Statement;
 pub use wire::{RowRef, columns, error, transcode};
 
@@ -54,5 +56,5 @@ pub type Session = pgcast_core::exec::Session<Statement>;
 
 /// The traits to import: `use pgcast::sqlx::prelude::*;`.
 pub mod prelude {
-    pub use crate::{ClientExt, CopyExt, PoolExt};
+    pub use crate::{ClientExt, CopyExt, CursorFetch, PoolExt};
 }

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use futures_util::{StreamExt, TryStreamExt, stream};
 use pgcast::sql::{Identifier, Sql, bind};
 use pgcast::{FromRow, PgEnum, ToRow, Value, sql};
-use pgcast_sqlx::{ClientExt, CopyExt, ErrorKind, PoolExt, Record};
+use pgcast_sqlx::{ClientExt, CopyExt, CursorFetch, ErrorKind, PoolExt, Record};
 use sqlx::Connection;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
 

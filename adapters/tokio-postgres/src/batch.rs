@@ -24,7 +24,7 @@ pub const PIPELINE_DEPTH: usize = 64;
 ///
 /// Outside a transaction each statement commits on its own and a failure
 /// leaves the earlier ones done; run the batch in a transaction
-/// ([`PgClient::pg_transaction`](crate::PgClient::pg_transaction)) for all
+/// ([`PgClient::pg_transaction`](crate::TransactionExt::pg_transaction)) for all
 /// or nothing. The error of a failed set carries its index
 /// ([`Error::row`](crate::Error::row)).
 ///

@@ -499,7 +499,7 @@ pub trait ClientExt: Conn {
     }
 
     /// Opens a server-side cursor over the query (inside a transaction): rows
-    /// stay on the server until [`Cursor::fetch_many`] asks for them.
+    /// stay on the server until [`fetch_many`](crate::CursorFetch::fetch_many) asks for them.
     fn cursor<T: RowType>(
         &self,
         query: &impl Composable,

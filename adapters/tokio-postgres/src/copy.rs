@@ -176,7 +176,7 @@ fn pooled_stream<C: Conn + ?Sized>(conn: &C, text: &str) -> Result<()> {
 
 /// `COPY` on every [`Conn`]; part of [`ClientExt`]'s family.
 pub trait CopyExt: ClientExt {
-    /// Binary `COPY` of `rows` into `table` (an [`Identifier`], possibly
+    /// Binary `COPY` of `rows` into `table` (an [`Identifier`](pgcast_core::sql::Identifier), possibly
     /// schema-qualified), its columns named by [`ToRow::columns`], their
     /// types read from the table (one described `SELECT … LIMIT 0`, cached
     /// by a session). The number of rows copied.

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use futures_util::{StreamExt, pin_mut};
-use pgcast_core::exec::{CursorState, Exec, Record, RowType, Trace};
+use pgcast_core::exec::{CursorFetch, CursorState, Exec, Record, RowType, Trace};
 use tokio_postgres::{GenericClient, Statement};
 
 use crate::client::run;
@@ -12,7 +12,7 @@ use crate::rows::{RowRef, columns, error};
 use crate::{Conn, Result};
 
 /// A server-side cursor over a query's result: rows stay on the server
-/// until fetched, [`fetch_many`](Self::fetch_many) at a time, so results
+/// until fetched, [`fetch_many`](CursorFetch::fetch_many) at a time, so results
 /// larger than memory can be read in batches.
 ///
 /// Opened with [`ClientExt::cursor`](crate::ClientExt::cursor) inside a
@@ -56,20 +56,6 @@ impl<'c, C: Conn + ?Sized, T: RowType> Cursor<'c, C, T> {
         self.state.is_done()
     }
 
-    async fn fetch(&mut self, n: Option<u32>) -> Result<Vec<T>> {
-        if self.state.is_done() {
-            return Ok(Vec::new());
-        }
-        let text = CursorState::<Statement, T>::fetch_text(self.state.name(), n);
-        let trace = Trace::fetch(&text);
-        let fetched = trace.instrument(self.fetch_batch(n, &text)).await;
-        trace.record(
-            &fetched,
-            fetched.as_ref().ok().map(|rows| rows.len() as u64),
-        );
-        fetched
-    }
-
     async fn fetch_batch(&mut self, n: Option<u32>, text: &str) -> Result<Vec<T>> {
         let client = self.conn.generic_client();
         let statement = match self.state.statement(n) {
@@ -98,21 +84,6 @@ impl<'c, C: Conn + ?Sized, T: RowType> Cursor<'c, C, T> {
         Ok(out)
     }
 
-    /// The next `n` rows (fewer at the end; none once done).
-    pub async fn fetch_many(&mut self, n: u32) -> Result<Vec<T>> {
-        self.fetch(Some(n)).await
-    }
-
-    /// The next row, if any.
-    pub async fn fetch_next(&mut self) -> Result<Option<T>> {
-        Ok(self.fetch(Some(1)).await?.pop())
-    }
-
-    /// Every remaining row.
-    pub async fn fetch_rest(&mut self) -> Result<Vec<T>> {
-        self.fetch(None).await
-    }
-
     /// Closes the cursor on the server (a cursor not closed lives until its
     /// transaction ends; one `WITH HOLD`, until the session ends).
     pub async fn close(self) -> Result<()> {
@@ -131,5 +102,21 @@ impl<C: Conn + ?Sized, T: RowType> fmt::Debug for Cursor<'_, C, T> {
             .field("name", &self.state.name())
             .field("done", &self.state.is_done())
             .finish()
+    }
+}
+
+impl<C: Conn + ?Sized, T: RowType> CursorFetch<T> for Cursor<'_, C, T> {
+    async fn fetch(&mut self, n: Option<u32>) -> Result<Vec<T>> {
+        if self.state.is_done() {
+            return Ok(Vec::new());
+        }
+        let text = CursorState::<Statement, T>::fetch_text(self.state.name(), n);
+        let trace = Trace::fetch(&text);
+        let fetched = trace.instrument(self.fetch_batch(n, &text)).await;
+        trace.record(
+            &fetched,
+            fetched.as_ref().ok().map(|rows| rows.len() as u64),
+        );
+        fetched
     }
 }

@@ -46,7 +46,9 @@ pub use batch::{BatchExt, PIPELINE_DEPTH};
 pub use client::{ClientExt, Conn, PgClient, Scoped, TransactionEnd, TransactionExt, server_info};
 pub use copy::{CopyExt, CopyOutRows};
 pub use cursor::Cursor;
-pub use pgcast_core::exec::{Error, ErrorKind, First, Prepare, Record, Result, RowType};
+pub use pgcast_core::exec::{
+    CursorFetch, Error, ErrorKind, First, Prepare, Record, Result, RowType,
+};
 pub use rows::{RowRef, columns, error, simple_rows};
 pub use stream::RowStream;
 
@@ -56,5 +58,5 @@ pub type Session = pgcast_core::exec::Session<tokio_postgres::Statement>;
 
 /// The traits to import: `use pgcast::tokio_postgres::prelude::*;`.
 pub mod prelude {
-    pub use crate::{ClientExt, CopyExt, PgClient, TransactionEnd, TransactionExt};
+    pub use crate::{ClientExt, CopyExt, CursorFetch, PgClient, TransactionEnd, TransactionExt};
 }

@@ -347,7 +347,7 @@ pub fn copy_error(e: PgError) -> super::Error {
 
 /// Rows of a binary `COPY … TO STDOUT` decoded into `T` as chunks arrive,
 /// driver-free: the driver [`push`](Self::push)es each chunk and takes
-/// rows with [`next_action`](Self::next_action) until it needs another chunk.
+/// rows with [`next_row`](Self::next_row) until it needs another chunk.
 pub struct CopyOutState<T: RowType> {
     decoder: Decoder<T>,
     columns: usize,

@@ -2,6 +2,7 @@
 //! named cursors, driver-free: the statements to send and the state between
 //! batches.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::request::Request;
@@ -124,5 +125,28 @@ impl<S: Clone, T: RowType> CursorState<S, T> {
         if n.is_none_or(|n| got < n as usize) {
             self.done = true;
         }
+    }
+}
+
+/// The batch verbs of an asynchronous cursor, the same in every adapter: an
+/// adapter implements [`fetch`](Self::fetch), the rest follow.
+pub trait CursorFetch<T: Send> {
+    /// The next `n` rows (`None`: every remaining row); none once done.
+    fn fetch(&mut self, n: Option<u32>) -> impl Future<Output = super::Result<Vec<T>>> + Send;
+
+    /// The next `n` rows (fewer at the end; none once done).
+    fn fetch_many(&mut self, n: u32) -> impl Future<Output = super::Result<Vec<T>>> + Send {
+        self.fetch(Some(n))
+    }
+
+    /// The next row, if any.
+    fn fetch_next(&mut self) -> impl Future<Output = super::Result<Option<T>>> + Send {
+        let batch = self.fetch(Some(1));
+        async move { Ok(batch.await?.pop()) }
+    }
+
+    /// Every remaining row.
+    fn fetch_rest(&mut self) -> impl Future<Output = super::Result<Vec<T>>> + Send {
+        self.fetch(None)
     }
 }

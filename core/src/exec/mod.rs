@@ -49,7 +49,7 @@ pub use copy::{
     BinaryCopyDecoder, BinaryCopyEncoder, COPY_CHUNK, CopyOutState, CopyRow, copy_error,
     copy_in_statements, copy_out_statement, decode_copy,
 };
-pub use cursor::CursorState;
+pub use cursor::{CursorFetch, CursorState};
 pub use error::{Error, ErrorKind, Result, ServerReport};
 pub use observe::{Explain, Logger, Outcome, QueryLog, ServerInfo, Strategy};
 pub use redact::{LogValues, REDACTED, Redacted, redact_value};

@@ -72,7 +72,7 @@ impl Lookup {
 /// Fetching one type by name with everything it refers to, then merging it
 /// into a scope.
 ///
-/// Drive it with [`next_action`](Self::next_action) → run the [`Lookup`] →
+/// Drive it with [`next_lookup`](Self::next_lookup) → run the [`Lookup`] →
 /// [`found`](Self::found) until `next_lookup` returns `None`; then
 /// [`register`](Self::register) merges what was fetched into the scope as it
 /// is then (so registrations made meanwhile are kept).

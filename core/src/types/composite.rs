@@ -320,34 +320,12 @@ impl<'t, 'r> CompositeValue<'t, 'r> {
             // field's own type.
             let values = record::parse_text(raw)
                 .map_err(|m| Error::malformed(ty, m).with_rust_type::<T>())?;
-            if values.len() != fields.names.len() {
-                return Err(Error::new(
-                    ErrorKind::WrongType,
-                    format!(
-                        "an anonymous record of {} fields for {} Rust fields (matched by position)",
-                        values.len(),
-                        fields.names.len()
-                    ),
-                )
-                .with_pg_type(ty)
-                .with_rust_type::<T>());
-            }
+            same_width::<T>(ty, values.len(), fields.names.len())?;
             return Ok(CompositeValue { fields, values });
         }
         let values =
             record::parse_binary(raw).map_err(|m| Error::malformed(ty, m).with_rust_type::<T>())?;
-        if values.len() != fields.names.len() {
-            return Err(Error::new(
-                ErrorKind::WrongType,
-                format!(
-                    "an anonymous record of {} fields for {} Rust fields (matched by position)",
-                    values.len(),
-                    fields.names.len()
-                ),
-            )
-            .with_pg_type(ty)
-            .with_rust_type::<T>());
-        }
+        same_width::<T>(ty, values.len(), fields.names.len())?;
         let mut typed = Vec::with_capacity(values.len());
         for (k, (oid, _)) in values.iter().enumerate() {
             let Some(field_ty) = Type::from_oid(*oid) else {
@@ -391,6 +369,20 @@ impl<'t, 'r> CompositeValue<'t, 'r> {
             .and_then(|v| v.as_deref());
         F::load_opt(&ctx, raw).map_err(|e| in_attribute(e, self.fields.name(k)))
     }
+}
+
+/// An anonymous record matches a Rust type's fields by position: an error
+/// unless it has as many fields.
+fn same_width<T: ?Sized>(ty: &Type, fields: usize, rust_fields: usize) -> Result<()> {
+    if fields == rust_fields {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::WrongType,
+        format!("an anonymous record of {fields} fields for {rust_fields} Rust fields (matched by position)"),
+    )
+    .with_pg_type(ty)
+    .with_rust_type::<T>())
 }
 
 /// Writes a composite value: `values[k]` is Rust field `k`, whose attribute

@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use pgcast::sql::Sql;
 use pgcast::{PgComposite, PgEnum, Value, sql};
 use pgcast_tokio_postgres::{
-    ClientExt, ErrorKind, PgClient, Prepare, Record, TransactionEnd, TransactionExt,
+    ClientExt, CursorFetch, ErrorKind, PgClient, Prepare, Record, TransactionEnd, TransactionExt,
 };
 use tokio_postgres::Client;
 

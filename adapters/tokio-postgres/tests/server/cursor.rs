@@ -2,7 +2,9 @@
 
 use pgcast::sql::{Placeholder, Sql};
 use pgcast::{FromRow, sql};
-use pgcast_tokio_postgres::{ClientExt, ErrorKind, PgClient, TransactionEnd, TransactionExt};
+use pgcast_tokio_postgres::{
+    ClientExt, CursorFetch, ErrorKind, PgClient, TransactionEnd, TransactionExt,
+};
 
 use crate::support::connect;
 

@@ -9,7 +9,9 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use pgcast::sql::{Identifier, Sql};
 use pgcast::{FromRow, PgComposite, PgEnum, ToRow, Value, sql};
-use pgcast_tokio_postgres::{ClientExt, CopyExt, PgClient, Record, TransactionEnd, TransactionExt};
+use pgcast_tokio_postgres::{
+    ClientExt, CopyExt, CursorFetch, PgClient, Record, TransactionEnd, TransactionExt,
+};
 use tokio_postgres::{Client, NoTls};
 
 use crate::support::connect;
