@@ -80,6 +80,9 @@ pub struct QueryLog<'a> {
     pub duration: Duration,
     /// Rows returned (queries) or affected (commands).
     pub rows: u64,
+    /// Bytes of the values received (the rows' data, without the protocol's
+    /// framing).
+    pub bytes: u64,
     /// How it ended.
     pub outcome: &'a Outcome,
     /// How it went out (`None`: it never did).
@@ -168,6 +171,8 @@ pub(crate) struct Observed {
     request: Option<(Request, Adapters)>,
     strategy: Option<Strategy>,
     outcome: Option<Outcome>,
+    /// Bytes of the values received.
+    bytes: u64,
     #[cfg(feature = "tracing")]
     span: tracing::Span,
 }
@@ -197,6 +202,7 @@ impl Observed {
             request: kept,
             strategy: None,
             outcome: None,
+            bytes: 0,
             #[cfg(feature = "tracing")]
             span,
         }))
@@ -208,6 +214,10 @@ impl Observed {
             #[cfg(feature = "tracing")]
             span: self.span.clone(),
         }
+    }
+
+    pub(crate) fn set_bytes(&mut self, bytes: u64) {
+        self.bytes = bytes;
     }
 
     pub(crate) fn set_strategy(&mut self, strategy: Strategy) {
@@ -239,6 +249,7 @@ impl Observed {
         #[cfg(feature = "tracing")]
         if !self.span.is_disabled() {
             self.span.record("db.response.returned_rows", rows);
+            self.span.record("pgcast.bytes_received", self.bytes);
             if let Some(s) = self.strategy {
                 self.span.record("pgcast.strategy", s.as_str());
             }
@@ -300,6 +311,7 @@ impl Observed {
             text: request.text(),
             duration,
             rows,
+            bytes: self.bytes,
             outcome: &outcome,
             strategy: self.strategy,
             values: values.as_deref(),
@@ -347,6 +359,7 @@ fn statement_span() -> tracing::Span {
         db.response.status_code = Empty,
         error.type = Empty,
         pgcast.strategy = Empty,
+        pgcast.bytes_received = Empty,
     )
 }
 

@@ -286,6 +286,8 @@ pub struct Rows<T: RowType> {
     seen: u64,
     affected: Option<u64>,
     observed: Mutex<Option<Box<Observed>>>,
+    /// Bytes of the values decoded, counted while someone watches.
+    bytes: Option<u64>,
 }
 
 impl<T: RowType> Rows<T> {
@@ -297,6 +299,7 @@ impl<T: RowType> Rows<T> {
             seen: 0,
             affected: None,
             observed: Mutex::new(None),
+            bytes: None,
         }
     }
 
@@ -307,11 +310,13 @@ impl<T: RowType> Rows<T> {
             seen: 0,
             affected: None,
             observed: Mutex::new(None),
+            bytes: None,
         }
     }
 
     /// These rows, reporting the statement `observed` when they end.
     pub(crate) fn observed(mut self, observed: Option<Box<Observed>>) -> Rows<T> {
+        self.bytes = observed.as_ref().map(|_| 0);
         *self
             .observed
             .get_mut()
@@ -320,10 +325,16 @@ impl<T: RowType> Rows<T> {
     }
 
     fn take_observed(&mut self) -> Option<Box<Observed>> {
-        self.observed
+        let bytes = self.bytes.unwrap_or(0);
+        let mut observed = self
+            .observed
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
-            .take()
+            .take();
+        if let Some(o) = observed.as_mut() {
+            o.set_bytes(bytes);
+        }
+        observed
     }
 
     /// The rows ended (or no more are wanted); `affected`: the count the
@@ -361,6 +372,9 @@ impl<T: RowType> Rows<T> {
     ) -> super::Result<T> {
         let n = self.seen;
         self.seen += 1;
+        if let Some(bytes) = &mut self.bytes {
+            *bytes += row.byte_len();
+        }
         if let Plan::Later(planner) = &mut self.plan {
             let made = match planner.take() {
                 Some(plan) => plan(&columns()),

@@ -23,6 +23,18 @@ pub trait RawRow {
     /// The value at `index`, `None` for NULL; an error if the row has no
     /// such column.
     fn raw(&self, index: usize) -> Result<Option<&[u8]>>;
+
+    /// The bytes of the row's values (what was received for them), for
+    /// statement reports; read only when someone watches the statement.
+    fn byte_len(&self) -> u64 {
+        let mut total = 0;
+        let mut index = 0;
+        while let Ok(value) = self.raw(index) {
+            total += value.map_or(0, |v| v.len() as u64);
+            index += 1;
+        }
+        total
+    }
 }
 
 #[cold]

@@ -136,6 +136,7 @@ impl Subscriber for Shared {
 struct Logged {
     text: String,
     rows: u64,
+    bytes: u64,
     outcome: Outcome,
     strategy: Option<Strategy>,
     values: Option<Vec<String>>,
@@ -150,6 +151,7 @@ fn logging(client: &PgClient<tokio_postgres::Client>) -> Arc<Mutex<Vec<Logged>>>
     client.pg_session().set_logger(move |log| {
         sink.lock().unwrap().push(Logged {
             text: log.text.to_owned(),
+            bytes: log.bytes,
             rows: log.rows,
             outcome: log.outcome.clone(),
             strategy: log.strategy,
@@ -213,6 +215,11 @@ async fn obs_spans_follow_the_database_conventions() {
     assert_eq!(select.field("server.address"), Some("localhost"));
     assert_eq!(select.field("server.port"), Some("5432"));
     assert_eq!(select.field("db.response.returned_rows"), Some("3"));
+    let bytes: u64 = select
+        .field("pgcast.bytes_received")
+        .and_then(|b| b.parse().ok())
+        .expect("bytes received");
+    assert!(bytes >= 12, "three int4 values at least: {bytes}");
     assert_eq!(select.field("pgcast.strategy"), Some("described"));
     assert_eq!(select.field("error.type"), None);
     // the prepare nests under the statement
@@ -364,7 +371,9 @@ async fn obs_logger_reports_each_statement_with_redacted_values() {
         .fetch_all(&Sql::new("SELECT id FROM accounts"))
         .await
         .unwrap();
-    assert_eq!(logs.lock().unwrap().last().unwrap().rows, rows.len() as u64);
+    let last = logs.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(last.rows, rows.len() as u64);
+    assert_eq!(last.bytes, 4 * rows.len() as u64, "an int4 is 4 bytes");
     client
         .exec(&Sql::new("INSERT INTO nowhere VALUES (1)"))
         .await
