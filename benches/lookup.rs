@@ -16,10 +16,11 @@
 //! thread's, from `/proc/thread-self/schedstat`) per round, and its ratio to
 //! the prepared floor. `cargo bench -p pgcast-benches --bench lookup`.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use pgcast::exec::Prepare;
 use pgcast::{FromRow, sql};
+use pgcast_benches::{median, thread_cpu as cpu};
 use pgcast_tokio_postgres::{ClientExt, PgClient};
 use tokio_postgres::types::Type;
 use tokio_postgres::{Client, NoTls};
@@ -46,22 +47,6 @@ async fn connect() -> Client {
     let (client, conn) = tokio_postgres::connect(db.url(), NoTls).await.unwrap();
     tokio::spawn(conn);
     client
-}
-
-/// This thread's CPU time so far.
-fn cpu() -> Duration {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-    let ns = text
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
-    Duration::from_nanos(ns)
-}
-
-fn median(v: &mut [Duration]) -> Duration {
-    v.sort();
-    v[v.len() / 2]
 }
 
 fn main() {

@@ -21,6 +21,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use pgcast::{FromRow, sql};
+use pgcast_benches::{median, thread_cpu as cpu};
 use pgcast_tokio_postgres::{ClientExt, PgClient};
 use tokio_postgres::NoTls;
 
@@ -33,22 +34,6 @@ struct Item {
 
 const TABLE_ROWS: i64 = 10_000;
 const ROUNDS: usize = 9;
-
-/// This thread's CPU time so far.
-fn cpu() -> Duration {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-    let ns = text
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
-    Duration::from_nanos(ns)
-}
-
-fn median(v: &mut [Duration]) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 /// One round in this process: prints `wall_ns cpu_ns`.
 fn round(url: &str, lookups: i64) {
