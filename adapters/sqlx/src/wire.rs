@@ -29,6 +29,10 @@ use sqlx::{Arguments, Column as _, Row, ValueRef};
 pub struct RowRef<'a>(pub &'a PgRow);
 
 impl RawRow for RowRef<'_> {
+    fn width(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+
     #[inline]
     fn raw(&self, index: usize) -> pgcast_core::Result<Option<&[u8]>> {
         match self.0.try_get_raw(index) {

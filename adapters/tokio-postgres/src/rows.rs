@@ -23,6 +23,10 @@ use tokio_postgres::Row;
 pub struct RowRef<'a>(pub &'a Row);
 
 impl RawRow for RowRef<'_> {
+    fn width(&self) -> Option<usize> {
+        Some(self.0.len())
+    }
+
     #[inline]
     fn raw(&self, index: usize) -> pgcast_core::Result<Option<&[u8]>> {
         match self.0.try_get::<usize, Raw<'_>>(index) {

@@ -158,6 +158,10 @@ impl CopyRow<'_> {
 }
 
 impl RawRow for CopyRow<'_> {
+    fn width(&self) -> Option<usize> {
+        Some(self.fields.len())
+    }
+
     #[inline]
     fn raw(&self, index: usize) -> crate::Result<Option<&[u8]>> {
         match self.fields.get(index) {

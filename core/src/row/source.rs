@@ -24,13 +24,23 @@ pub trait RawRow {
     /// such column.
     fn raw(&self, index: usize) -> Result<Option<&[u8]>>;
 
+    /// The number of values, when the row knows it without a lookup.
+    fn width(&self) -> Option<usize> {
+        None
+    }
+
     /// The bytes of the row's values (what was received for them), for
     /// statement reports; read only when someone watches the statement.
     fn byte_len(&self) -> u64 {
+        let bytes = |value: Option<&[u8]>| value.map_or(0, |v| v.len() as u64);
+        if let Some(width) = self.width() {
+            return (0..width).map(|i| self.raw(i).map_or(0, bytes)).sum();
+        }
+        // Rows that do not know their width: until the first missing index.
         let mut total = 0;
         let mut index = 0;
         while let Ok(value) = self.raw(index) {
-            total += value.map_or(0, |v| v.len() as u64);
+            total += bytes(value);
             index += 1;
         }
         total
@@ -46,6 +56,10 @@ fn out_of_bounds(index: usize, len: usize) -> Error {
 }
 
 impl RawRow for [Option<&[u8]>] {
+    fn width(&self) -> Option<usize> {
+        Some(self.len())
+    }
+
     #[inline]
     fn raw(&self, index: usize) -> Result<Option<&[u8]>> {
         match self.get(index) {
@@ -56,6 +70,10 @@ impl RawRow for [Option<&[u8]>] {
 }
 
 impl RawRow for [Option<Vec<u8>>] {
+    fn width(&self) -> Option<usize> {
+        Some(self.len())
+    }
+
     #[inline]
     fn raw(&self, index: usize) -> Result<Option<&[u8]>> {
         match self.get(index) {
@@ -66,6 +84,10 @@ impl RawRow for [Option<Vec<u8>>] {
 }
 
 impl<T: RawRow + ?Sized> RawRow for &T {
+    fn width(&self) -> Option<usize> {
+        (**self).width()
+    }
+
     #[inline]
     fn raw(&self, index: usize) -> Result<Option<&[u8]>> {
         (**self).raw(index)
