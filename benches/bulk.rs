@@ -100,7 +100,7 @@ impl Way {
 
 /// `INSERT INTO bench_bulk (…) VALUES ($1, …)` with a named placeholder
 /// per column, filled from each row.
-fn insert_one() -> pgcast::sql::Composed {
+fn insert_one() -> pgcast::sql::Composed<'static> {
     let cols = Identifier::list(Mixed::columns().iter().copied());
     let holes = Sql::join(
         ", ",

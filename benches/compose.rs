@@ -5,12 +5,14 @@
 //!
 //! `cargo bench -p pgcast-benches --bench compose`, then
 //! `cargo run -p pgcast-benches -- --baseline push_str-floor compose`.
+//! Instruction counts, which a loaded machine does not disturb:
+//! `benches/count-compose` (valgrind).
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use pgcast::sql;
-use pgcast::sql::{Args, Identifier, Literal, Sql, bind};
+use pgcast::sql::{Args, Identifier, Literal, Sql, bind, bind_ref};
 use postgres_types::ToSql;
 use sea_query::{Alias, Expr, ExprTrait, PostgresQueryBuilder, Query};
 
@@ -25,16 +27,11 @@ struct Input {
 
 const EXPECTED: &str = r#"SELECT "id", "email", "name", "status", 'it''s',  -5 FROM "public"."users" WHERE "id" = $1 AND "email" = $2 AND "name" = $3 AND "status" = $4 AND "created_at" > $5"#;
 
-fn build_macro(i: &Input) -> pgcast::sql::Composed {
+fn build_macro(i: &Input) -> pgcast::sql::Composed<'_> {
     let [a, b, c, d, e] = i.cols;
     let t = Identifier::qualified([i.schema, i.table]);
-    let (v1, v2, v3, v4, v5) = (
-        42_i64,
-        i.email.clone(),
-        i.name.clone(),
-        3_i32,
-        1_700_000_000_i64,
-    );
+    // The strings are borrowed for the query's life, the scalars copied.
+    let (v1, v2, v3, v4, v5) = (42_i64, &i.email, &i.name, 3_i32, 1_700_000_000_i64);
     let (l1, l2) = ("it's", -5_i32);
     sql!(
         "SELECT {a:i}, {b:i}, {c:i}, {d:i}, {l1:l}, {l2:l} FROM {t:i} WHERE {a:i} = {v1} \
@@ -42,16 +39,10 @@ fn build_macro(i: &Input) -> pgcast::sql::Composed {
     )
 }
 
-fn with_macro(i: &Input) -> pgcast::sql::Rendered {
+fn with_macro(i: &Input) -> pgcast::sql::Rendered<'_> {
     let [a, b, c, d, e] = i.cols;
     let t = Identifier::qualified([i.schema, i.table]);
-    let (v1, v2, v3, v4, v5) = (
-        42_i64,
-        i.email.clone(),
-        i.name.clone(),
-        3_i32,
-        1_700_000_000_i64,
-    );
+    let (v1, v2, v3, v4, v5) = (42_i64, &i.email, &i.name, 3_i32, 1_700_000_000_i64);
     let (l1, l2) = ("it's", -5_i32);
     let q = sql!(
         "SELECT {a:i}, {b:i}, {c:i}, {d:i}, {l1:l}, {l2:l} FROM {t:i} WHERE {a:i} = {v1} \
@@ -60,7 +51,7 @@ fn with_macro(i: &Input) -> pgcast::sql::Rendered {
     q.render().unwrap()
 }
 
-fn with_format(i: &Input) -> pgcast::sql::Rendered {
+fn with_format(i: &Input) -> pgcast::sql::Rendered<'_> {
     let [a, b, c, d, e] = i.cols;
     Sql::new(
         "SELECT {}, {}, {}, {}, {}, {} FROM {} WHERE {} = {} AND {} = {} AND {} = {} AND {} = {} AND {} > {}",
@@ -77,9 +68,9 @@ fn with_format(i: &Input) -> pgcast::sql::Rendered {
             .arg(Identifier::new(a))
             .arg(bind(42_i64))
             .arg(Identifier::new(b))
-            .arg(bind(i.email.clone()))
+            .arg(bind_ref(&i.email))
             .arg(Identifier::new(c))
-            .arg(bind(i.name.clone()))
+            .arg(bind_ref(&i.name))
             .arg(Identifier::new(d))
             .arg(bind(3_i32))
             .arg(Identifier::new(e))
@@ -241,4 +232,44 @@ criterion_group! {
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(2)).warm_up_time(std::time::Duration::from_millis(500));
     targets = compose
 }
-criterion_main!(benches);
+
+/// Runs one contender `n` times and nothing else, for counting its
+/// instructions under valgrind (`PGCAST_COUNT=<contender>:<n>`; see
+/// `benches/count-compose`).
+fn count(spec: &str) {
+    let (name, n) = spec.split_once(':').unwrap_or((spec, "10000"));
+    let n: usize = n.parse().expect("PGCAST_COUNT=<contender>:<iterations>");
+    let input = Input {
+        cols: ["id", "email", "name", "status", "created_at"],
+        schema: "public",
+        table: "users",
+        email: "ann@example.com".into(),
+        name: "Ann".into(),
+    };
+    let values = (
+        42_i64,
+        input.email.clone(),
+        input.name.clone(),
+        3_i32,
+        1_700_000_000_i64,
+    );
+    for _ in 0..n {
+        match name {
+            "sql-macro" => drop(black_box(with_macro(black_box(&input)))),
+            "sql-format" => drop(black_box(with_format(black_box(&input)))),
+            "sea-query" => drop(black_box(with_sea_query(black_box(&input)))),
+            "format-macro" => drop(black_box(with_format_macro(black_box(&input), &values).0)),
+            "push_str-floor" => drop(black_box(with_push_str(black_box(&input), &values).0)),
+            other => panic!("no contender {other}"),
+        }
+    }
+}
+
+fn main() {
+    if let Ok(spec) = std::env::var("PGCAST_COUNT") {
+        count(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

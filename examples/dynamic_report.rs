@@ -22,7 +22,7 @@
 
 use std::error::Error;
 
-use pgcast::sql::{Composable, Composed, Identifier, Sql, any, bind};
+use pgcast::sql::{Composable, Composed, Identifier, Sql, any, bind, bind_ref};
 use pgcast::tokio_postgres::{ClientExt, PgClient};
 use pgcast::{Ctx, Load, Type, Value, sql};
 use time::Date;
@@ -40,7 +40,7 @@ const OPERATORS: [(&str, &str); 7] = [
 
 /// `column OP value` as SQL: the column quoted, the operator taken from
 /// [`OPERATORS`] (never from the input), the value bound.
-fn filter(arg: &str) -> Result<Composed, Box<dyn Error>> {
+fn filter(arg: &str) -> Result<Composed<'_>, Box<dyn Error>> {
     let (at, op, sql_op) = OPERATORS
         .iter()
         .filter_map(|&(op, sql_op)| arg.find(op).map(|at| (at, op, sql_op)))
@@ -66,7 +66,7 @@ fn filter(arg: &str) -> Result<Composed, Box<dyn Error>> {
     } else if let Ok(v) = Date::load(&Ctx::text(&Type::DATE), value.as_bytes()) {
         lhs + bind(v) // parsed by pgcast's own loader for the server's date text
     } else {
-        lhs + bind(value.to_owned())
+        lhs + bind_ref(value) // borrowed from the argument: nothing copied
     })
 }
 

@@ -14,9 +14,53 @@ fn captures_with_kinds() {
     let r = q.render().unwrap();
     assert_eq!(r.text(), r#"SELECT * FROM "users" WHERE "e""mail" = $1"#);
     assert_eq!(r.params().len(), 1);
-    // captured values are cloned, so they stay usable
+    // captured values are borrowed (scalars copied), so they stay usable
     assert_eq!(id, 42);
     assert_eq!(filter_column, "e\"mail");
+}
+
+/// What a `{x}` hole does with each kind of value: a captured variable is
+/// borrowed for the query's life (a small scalar copied), a reference is
+/// bound for its own life, an argument given by value is moved in.
+#[test]
+fn values_are_borrowed_copied_or_moved() {
+    fn by_name(name: &str, min: i64) -> Composed<'_> {
+        // `name` is a `&str` parameter: the query borrows what it points at.
+        sql!("SELECT id FROM users WHERE name = {name} AND id > {min}")
+    }
+    fn owned(name: String) -> Composed<'static> {
+        // An owned value handed over as an argument is moved in.
+        sql!("SELECT id FROM users WHERE name = {}", name)
+    }
+    let text = String::from("Ann");
+    let q = by_name(&text, 7);
+    let r = q.render().unwrap();
+    assert_eq!(r.text(), "SELECT id FROM users WHERE name = $1 AND id > $2");
+    assert_eq!(
+        r.params()[0].value().map(|v| format!("{v:?}")).as_deref(),
+        Some(r#""Ann""#)
+    );
+    assert_eq!(r.params()[0].name(), Some("name"));
+    assert_eq!(owned(text.clone()).render().unwrap().params().len(), 1);
+
+    // Captured owned values of any `Clone` type: borrowed, still usable after.
+    let tags = vec![String::from("a"), String::from("b")];
+    let payload = vec![0_u8, 1, 2];
+    let q = sql!("SELECT {tags}, {payload}, {}", &tags[0]);
+    let r = q.render().unwrap();
+    assert_eq!(r.params().len(), 3);
+    assert_eq!(
+        q,
+        sql!("SELECT {}, {}, {}", tags.clone(), payload.clone(), "a")
+    );
+    assert_eq!(tags.len(), 2);
+
+    // A query that must outlive its borrows owns them after `into_owned`.
+    let kept: Composed<'static> = {
+        let local = String::from("temporary");
+        sql!("SELECT {local}").into_owned()
+    };
+    assert_eq!(kept.render_inline().unwrap(), "SELECT 'temporary'");
 }
 
 #[test]

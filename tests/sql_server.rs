@@ -51,7 +51,7 @@ impl ToSql for Dumped<'_> {
 }
 
 /// Runs a rendered query with its parameters; the single value of the single row.
-async fn query_bool(client: &Client, r: &Rendered) -> Option<bool> {
+async fn query_bool(client: &Client, r: &Rendered<'_>) -> Option<bool> {
     let dumped = r.dump_params().expect("dump parameters");
     let params: Vec<Dumped<'_>> = dumped.iter().map(Dumped).collect();
     let typed: Vec<(&(dyn ToSql + Sync), Type)> = params

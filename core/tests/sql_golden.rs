@@ -3,7 +3,7 @@
 use bytes::{BufMut, BytesMut};
 use pgcast_core::sql::{
     Args, Composable, Composed, Identifier, Literal, Placeholder, Sql, Values, any, assignments,
-    bind, in_list,
+    bind, bind_ref, in_list,
 };
 use pgcast_core::types::{Array, Dimension, Inet, Json, MacAddr};
 use pgcast_core::{Adapters, Ctx, Dump, Dumper, ErrorKind, IsNull, Kind, Policy, Result, Type};
@@ -478,7 +478,12 @@ fn debug_and_equality() {
     assert_eq!(Identifier::new("a"), Identifier::qualified(["a"]));
     assert_ne!(Identifier::new("a"), Identifier::new("A"));
     assert_eq!(Literal::new("x"), Literal::new("x"));
-    assert_ne!(Literal::new("x"), Literal::new(String::from("x")));
+    // A string is the same value whether given as `&str` or `String`.
+    assert_eq!(Literal::new("x"), Literal::new(String::from("x")));
+    assert_ne!(Literal::new("x"), Literal::new("y"));
+    let owned = String::from("x");
+    assert_eq!(bind_ref(&owned), bind("x"));
+    assert_eq!(bind_ref(&vec![1_i32]), bind(vec![1_i32]));
     assert_eq!(bind(vec![1_i32]), bind(vec![1_i32]));
     assert_ne!(bind(vec![1_i32]), bind(vec![2_i32]));
     assert_ne!(

@@ -135,6 +135,7 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
     let mut hole_iter = holes.iter();
     let mut remaining = uses.clone();
     let mut needs_ref_traits = false;
+    let mut needs_bind_traits = false;
     for part in parts {
         match part {
             Part::Text(text) => body.push(quote! { #q.push_sql(#text); }),
@@ -165,14 +166,25 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
                 // The path spanned like the hole, so errors point at it.
                 let k = respan(&k, span);
                 body.push(match kind {
-                    Kind::Bind => match hole_name(input, source) {
-                        Some(name) => quote_spanned! {span=>
-                            #k::sql::__private::BindHole::push_bind_named(#value, #name, &mut #q);
-                        },
-                        None => quote_spanned! {span=>
-                            #k::sql::__private::BindHole::push_bind(#value, &mut #q);
-                        },
-                    },
+                    Kind::Bind => {
+                        needs_bind_traits = true;
+                        let name = match hole_name(input, source) {
+                            Some(name) => quote! { ::core::option::Option::Some(#name) },
+                            None => quote! { ::core::option::Option::None },
+                        };
+                        let kind = quote_spanned! {span=>
+                            (&&#k::sql::__private::Kind::of(&#place)).__pgcast_kind()
+                        };
+                        match source {
+                            // A captured variable is borrowed for the query's life.
+                            Source::Captured(_) => quote_spanned! {span=>
+                                #kind.push_captured(&#place, #name, &mut #q);
+                            },
+                            Source::Explicit(_) => quote_spanned! {span=>
+                                #kind.push_arg(#value, #name, &mut #q);
+                            },
+                        }
+                    }
                     Kind::Literal => quote_spanned! {span=>
                         #k::sql::__private::LiteralHole::push_literal(#value, &mut #q);
                     },
@@ -194,6 +206,12 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
             use #k::sql::__private::{IdentHole as _, QueryHole as _};
         }
     });
+    let uses_bind_traits = needs_bind_traits.then(|| {
+        quote! {
+            #[allow(unused_imports)]
+            use #k::sql::__private::{ComposableKind as _, OwnedKind as _, RefKind as _, ScalarKind as _};
+        }
+    });
     let capacity = parts.len();
     // The text buffer: the static text, plus a guess for each identifier
     // (quotes included) and each nested query.
@@ -213,6 +231,7 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
     quote! {
         {
             #uses_traits
+            #uses_bind_traits
             #(#lets)*
             let mut #q = #k::sql::__private::with_capacity(#capacity, #text_capacity);
             #(#body)*

@@ -35,11 +35,26 @@ use syn::{DeriveInput, parse_macro_input};
 /// `{{` and `}}` are literal braces. Unbalanced braces, mixing `{}` with
 /// `{0}`, a missing or unused argument and an unknown kind are compile errors.
 ///
-/// Values for `{x}` and `{x:l}` are moved in when passed as arguments and
-/// cloned when captured from scope; they must be owned (`'static`), so a
-/// borrowed `s: &str` goes in as `v = s.to_owned()`. Names and composables
-/// are borrowed and copied. The result is a `pgcast::sql::Composed`; an invalid identifier
-/// (empty, over 63 bytes, NUL) is reported when it is rendered.
+/// A `{x}` value is never copied while the query is built and rendered:
+/// a captured variable is borrowed for the query's life (like `format!`;
+/// small scalars — `bool`, integers, floats — are copied), a reference
+/// (`&str`, `&[u8]`, `&T`) is bound for its own life, and a value passed as
+/// an argument is moved in. The result is a `pgcast::sql::Composed<'a>` that
+/// lives as long as what it borrows; to return a query built from a
+/// function's owned locals, pass them as arguments (`sql!("… {}", name)`) or
+/// call `.into_owned()`. `{x:l}` values are moved in as arguments and cloned
+/// when captured. Names and composables are borrowed and copied. An invalid
+/// identifier (empty, over 63 bytes, NUL) is reported when it is rendered.
+///
+/// ```
+/// use pgcast::sql::Composed;
+///
+/// fn by_email(email: &str, min_id: i64) -> Composed<'_> {
+///     pgcast::sql!("SELECT id FROM users WHERE email = {email} AND id > {min_id}")
+/// }
+/// let email = String::from("ann@example.com");
+/// assert_eq!(by_email(&email, 1).render().unwrap().params().len(), 2);
+/// ```
 ///
 /// `sql!(crate = my::pgcast, "…")` names where pgcast is, for crates that
 /// re-export it, as the derives' `#[pg(crate = "…")]` does.

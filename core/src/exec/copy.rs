@@ -312,9 +312,11 @@ impl BinaryCopyDecoder {
 
 /// `COPY table (columns) FROM STDIN (FORMAT binary)` and the `SELECT` that
 /// describes the columns' types.
-pub fn copy_in_statements<R: ToRow>(table: &impl Composable) -> (Composed, Composed) {
+pub fn copy_in_statements<'a, R: ToRow>(
+    table: &(impl Composable + 'a),
+) -> (Composed<'a>, Composed<'a>) {
     let columns = || Sql::join(", ", R::columns().iter().map(|c| Identifier::new(*c)));
-    let copy = Sql::new("COPY ")
+    let copy = Composed::from(Sql::new("COPY "))
         + table.clone()
         + Sql::new(" (")
         + columns()

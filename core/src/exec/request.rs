@@ -40,7 +40,7 @@ use crate::{Adapters, Ctx, Error, ErrorKind, Format, Policy, Type};
 /// ```
 #[derive(Clone, Debug)]
 pub struct Request {
-    rendered: Rendered,
+    rendered: Rendered<'static>,
     /// The text sent instead of the rendered one (a wrapped query).
     text: Option<Box<str>>,
     types: Vec<Type>,
@@ -55,7 +55,8 @@ impl Request {
     }
 
     /// A query rendered earlier, sent with the policy and types of `scope`.
-    pub fn from_rendered(mut rendered: Rendered, scope: &Adapters) -> super::Result<Request> {
+    pub fn from_rendered(rendered: Rendered<'_>, scope: &Adapters) -> super::Result<Request> {
+        let mut rendered = rendered.into_owned();
         let mut types = Vec::with_capacity(rendered.params().len());
         let mut missing = Vec::new();
         for param in rendered.params_mut() {
@@ -105,7 +106,7 @@ impl Request {
     }
 
     /// The rendered query.
-    pub fn rendered(&self) -> &Rendered {
+    pub fn rendered(&self) -> &Rendered<'static> {
         &self.rendered
     }
 
@@ -206,7 +207,7 @@ pub(crate) fn named_type(scope: &Adapters, ty: &Type) -> Option<Type> {
 /// format.
 #[derive(Clone, Copy)]
 pub struct Arg<'a> {
-    param: &'a Param,
+    param: &'a Param<'static>,
     policy: &'a Policy,
 }
 
@@ -228,7 +229,7 @@ impl Arg<'_> {
             policy: self.policy,
         };
         match self.param.dumper() {
-            Some(dumper) => dumper.dump(value.as_any(), &ctx, out),
+            Some(_) => self.param.dump_as(ty, self.policy, out),
             None => value.dump(&ctx, out),
         }
     }

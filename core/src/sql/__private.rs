@@ -2,54 +2,230 @@
 
 use std::borrow::Cow;
 
-use super::composed::Kind;
-use super::{Bound, Composable, Composed, Identifier, Literal, Placeholder, Sql, SqlValue, bind};
+use super::composed::Kind as ComposedKind;
+use super::{BindRef, Bound, Composable, Composed, Identifier, Literal, SqlValue, bind};
 
-/// `{x}`: a value is bound as a parameter; a composable goes in as it is.
+// `{x}` holes choose what to do by the type of the value, with the
+// compiler's method lookup (autoref dispatch): `sql!` calls
+// `(&&Kind::of(&x)).__pgcast_kind()`, which finds, in this order,
+//
+// 1. `RefTag` for a reference `&'b U` to a bindable value: bound for `'b`,
+//    nothing copied; `ScalarTag` for a small `Copy` scalar: copied;
+// 2. `ComposableTag` for a composable (`Sql`, `Identifier`, `Bound`, …):
+//    appended as it is;
+// 3. `OwnedTag` for anything else, found one dereference later: a captured
+//    variable is borrowed for the query's life, a value given as an
+//    argument is moved into the query.
+
+/// The type of a hole's value, for choosing how to append it.
+pub struct Kind<T: ?Sized>(std::marker::PhantomData<fn() -> *const T>);
+
+impl<T: ?Sized> Kind<T> {
+    /// The kind of `value`'s type.
+    #[inline]
+    pub fn of(_: &T) -> Kind<T> {
+        Kind(std::marker::PhantomData)
+    }
+}
+
+/// Found first: a reference to a bindable value.
+pub trait RefKind {
+    /// The tag.
+    #[inline]
+    fn __pgcast_kind(&self) -> RefTag {
+        RefTag
+    }
+}
+
+impl<U: BindRef + ?Sized> RefKind for &Kind<&U> {}
+
+/// Found first too: a small `Copy` scalar, bound by value whether given or
+/// captured, so a query of scalars borrows nothing.
+pub trait ScalarKind {
+    /// The tag.
+    #[inline]
+    fn __pgcast_kind(&self) -> ScalarTag {
+        ScalarTag
+    }
+}
+
+/// The scalars `sql!` copies instead of borrowing.
+pub trait Scalar: SqlValue + Copy {}
+
+macro_rules! scalars {
+    ($($t:ty),*) => {$(
+        impl Scalar for $t {}
+    )*};
+}
+
+scalars!(bool, i16, i32, i64, f32, f64);
+
+impl<T: Scalar> ScalarKind for &Kind<T> {}
+
+/// Appends a scalar, copied.
+pub struct ScalarTag;
+
+impl ScalarTag {
+    /// An argument's value.
+    #[inline]
+    pub fn push_arg<T: Scalar>(self, value: T, name: Option<&'static str>, q: &mut Composed<'_>) {
+        push_bound(bind(value), name, q);
+    }
+
+    /// A captured variable's value.
+    #[inline]
+    pub fn push_captured<T: Scalar>(
+        self,
+        value: &T,
+        name: Option<&'static str>,
+        q: &mut Composed<'_>,
+    ) {
+        push_bound(bind(*value), name, q);
+    }
+}
+
+/// Found second: a composable.
+pub trait ComposableKind {
+    /// The tag.
+    #[inline]
+    fn __pgcast_kind(&self) -> ComposableTag {
+        ComposableTag
+    }
+}
+
+impl<C: Composable> ComposableKind for &Kind<C> {}
+
+/// Found last: anything else, bound by value or by reference.
+pub trait OwnedKind {
+    /// The tag.
+    #[inline]
+    fn __pgcast_kind(&self) -> OwnedTag {
+        OwnedTag
+    }
+}
+
+impl<T> OwnedKind for Kind<T> {}
+
+/// Appends a reference as a value bound for the reference's life.
+pub struct RefTag;
+
+impl RefTag {
+    /// An argument's value.
+    #[inline]
+    pub fn push_arg<'b, U: BindRef + ?Sized>(
+        self,
+        value: &'b U,
+        name: Option<&'static str>,
+        q: &mut Composed<'b>,
+    ) {
+        push_bound(value.bound(), name, q);
+    }
+
+    /// A captured variable's value (a reference itself).
+    #[inline]
+    pub fn push_captured<'b, U: BindRef + ?Sized>(
+        self,
+        value: &&'b U,
+        name: Option<&'static str>,
+        q: &mut Composed<'b>,
+    ) {
+        push_bound((*value).bound(), name, q);
+    }
+}
+
+/// Appends a composable.
+pub struct ComposableTag;
+
+impl ComposableTag {
+    /// An argument's value, moved in.
+    #[inline]
+    pub fn push_arg<'q, C: Composable + 'q>(
+        self,
+        value: C,
+        _name: Option<&'static str>,
+        q: &mut Composed<'q>,
+    ) {
+        value.append_to(q);
+    }
+
+    /// A captured variable's value, copied in.
+    #[inline]
+    pub fn push_captured<'q, C: Composable + 'q>(
+        self,
+        value: &C,
+        _name: Option<&'static str>,
+        q: &mut Composed<'q>,
+    ) {
+        value.append_ref_to(q);
+    }
+}
+
+/// Appends a value: moved in when given as an argument, borrowed when
+/// captured.
+pub struct OwnedTag;
+
+impl OwnedTag {
+    /// An argument's value, moved in.
+    #[inline]
+    pub fn push_arg<T: BindHole>(self, value: T, name: Option<&'static str>, q: &mut Composed<'_>) {
+        push_bound(value.into_bound(), name, q);
+    }
+
+    /// A captured variable's value, borrowed for the query's life.
+    #[inline]
+    pub fn push_captured<'b, T: CapturedHole>(
+        self,
+        value: &'b T,
+        name: Option<&'static str>,
+        q: &mut Composed<'b>,
+    ) {
+        push_bound(value.borrow_bound(), name, q);
+    }
+}
+
+#[inline]
+fn push_bound<'q>(bound: Bound<'q>, name: Option<&'static str>, q: &mut Composed<'q>) {
+    q.push_kind(ComposedKind::Bound(match name {
+        Some(name) => bound.named(name),
+        None => bound,
+    }));
+}
+
+/// `{x}` given an owned value: bound as a parameter.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot fill a `{{x}}` hole of `sql!`",
     label = "not a value to bind nor a composable",
-    note = "a `{{x}}` hole takes a value with a `Dump` impl (bound as `$n`) or a composable (`Sql`, `Identifier`, `Literal`, `Placeholder`, `Bound`, `Composed`); values must be owned (`'static`)"
+    note = "a `{{x}}` hole takes a value with a `Dump` impl (bound as `$n`), a reference to one (`&str`, `&[u8]`, `&T`), or a composable (`Sql`, `Identifier`, `Literal`, `Placeholder`, `Bound`, `Composed`)"
 )]
 pub trait BindHole {
-    /// Appends `self` to the query.
-    fn push_bind(self, q: &mut Composed);
-
-    /// Appends `self`, a value captured from the variable `name` (query
-    /// logs show or redact values by name).
-    #[inline]
-    fn push_bind_named(self, _name: &'static str, q: &mut Composed)
-    where
-        Self: Sized,
-    {
-        self.push_bind(q);
-    }
+    /// The value, bound.
+    fn into_bound(self) -> Bound<'static>;
 }
 
 impl<T: SqlValue> BindHole for T {
     #[inline]
-    fn push_bind(self, q: &mut Composed) {
-        q.push_kind(Kind::Bound(bind(self)));
+    fn into_bound(self) -> Bound<'static> {
+        bind(self)
     }
+}
 
+/// `{x}` capturing a variable: bound by reference.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot fill a `{{x}}` hole of `sql!`",
+    label = "not a value to bind nor a composable",
+    note = "a `{{x}}` hole takes a value with a `Dump` impl that is `Clone` (bound as `$n`, borrowed for the query's life), a reference to one (`&str`, `&[u8]`, `&T`), or a composable (`Sql`, `Identifier`, `Literal`, `Placeholder`, `Bound`, `Composed`)"
+)]
+pub trait CapturedHole {
+    /// The value, bound by reference.
+    fn borrow_bound(&self) -> Bound<'_>;
+}
+
+impl<T: BindRef> CapturedHole for T {
     #[inline]
-    fn push_bind_named(self, name: &'static str, q: &mut Composed) {
-        q.push_kind(Kind::Bound(bind(self).named(name)));
+    fn borrow_bound(&self) -> Bound<'_> {
+        self.bound()
     }
 }
-
-macro_rules! as_is {
-    ($trait:ident :: $method:ident for $($t:ty),*) => {$(
-        impl $trait for $t {
-            #[inline]
-            fn $method(self, q: &mut Composed) {
-                q.push(self);
-            }
-        }
-    )*};
-}
-
-as_is!(BindHole::push_bind for Sql, Identifier, Literal, Placeholder, Bound, Composed);
 
 /// `{x:l}`: a value written as a literal.
 #[diagnostic::on_unimplemented(
@@ -59,55 +235,60 @@ as_is!(BindHole::push_bind for Sql, Identifier, Literal, Placeholder, Bound, Com
 )]
 pub trait LiteralHole {
     /// Appends `self` to the query.
-    fn push_literal(self, q: &mut Composed);
+    fn push_literal(self, q: &mut Composed<'_>);
 }
 
 impl<T: SqlValue> LiteralHole for T {
     #[inline]
-    fn push_literal(self, q: &mut Composed) {
-        q.push_kind(Kind::Literal(Literal::new(self)));
+    fn push_literal(self, q: &mut Composed<'_>) {
+        q.push_kind(ComposedKind::Literal(Literal::new(self)));
     }
 }
 
-as_is!(LiteralHole::push_literal for Literal);
+impl LiteralHole for Literal {
+    #[inline]
+    fn push_literal(self, q: &mut Composed<'_>) {
+        q.push(self);
+    }
+}
 
 /// `{x:i}`: a name, quoted as an identifier; taken by reference.
 pub trait IdentHole {
     /// Appends `self` to the query.
-    fn push_ident(&self, q: &mut Composed);
+    fn push_ident(&self, q: &mut Composed<'_>);
 }
 
 impl IdentHole for str {
     #[inline]
-    fn push_ident(&self, q: &mut Composed) {
+    fn push_ident(&self, q: &mut Composed<'_>) {
         q.push_ident_str(self);
     }
 }
 
 impl IdentHole for String {
     #[inline]
-    fn push_ident(&self, q: &mut Composed) {
+    fn push_ident(&self, q: &mut Composed<'_>) {
         self.as_str().push_ident(q);
     }
 }
 
 impl IdentHole for Cow<'_, str> {
     #[inline]
-    fn push_ident(&self, q: &mut Composed) {
+    fn push_ident(&self, q: &mut Composed<'_>) {
         (**self).push_ident(q);
     }
 }
 
 impl IdentHole for Identifier {
     #[inline]
-    fn push_ident(&self, q: &mut Composed) {
+    fn push_ident(&self, q: &mut Composed<'_>) {
         q.push_identifier(self);
     }
 }
 
 impl<T: IdentHole + ?Sized> IdentHole for &T {
     #[inline]
-    fn push_ident(&self, q: &mut Composed) {
+    fn push_ident(&self, q: &mut Composed<'_>) {
         (**self).push_ident(q);
     }
 }
@@ -116,12 +297,17 @@ impl<T: IdentHole + ?Sized> IdentHole for &T {
 /// with method syntax, so references to composables auto-deref).
 pub trait QueryHole {
     /// Appends `self` to the query.
-    fn push_query(&self, q: &mut Composed);
+    fn push_query<'q>(&self, q: &mut Composed<'q>)
+    where
+        Self: 'q;
 }
 
 impl<C: Composable> QueryHole for C {
     #[inline]
-    fn push_query(&self, q: &mut Composed) {
+    fn push_query<'q>(&self, q: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
         self.append_ref_to(q);
     }
 }
@@ -129,6 +315,6 @@ impl<C: Composable> QueryHole for C {
 /// An empty query sized for `pieces` pieces and `text` bytes of trusted text
 /// and quoted identifiers (what `sql!` computes from its format string).
 #[inline]
-pub fn with_capacity(pieces: usize, text: usize) -> Composed {
+pub fn with_capacity<'q>(pieces: usize, text: usize) -> Composed<'q> {
     Composed::with_capacities(pieces, text)
 }

@@ -22,7 +22,7 @@ const PARAM_ESTIMATE: usize = 4;
 
 /// What a piece is; text pieces (`Sql`, `Identifier`) live in the buffer.
 #[derive(Clone, PartialEq)]
-pub(crate) enum Kind {
+pub(crate) enum Kind<'a> {
     /// Trusted text.
     Sql,
     /// A quoted identifier.
@@ -31,7 +31,7 @@ pub(crate) enum Kind {
     BadIdentifier(Box<Identifier>),
     Literal(Literal),
     Placeholder(Placeholder),
-    Bound(Bound),
+    Bound(Bound<'a>),
     /// A value given for a placeholder the query does not have: an error
     /// when rendered.
     Unfilled(std::sync::Arc<str>),
@@ -41,9 +41,9 @@ pub(crate) enum Kind {
 /// buffer (it starts where the previous piece's ends; non-text pieces are
 /// empty there).
 #[derive(Clone, PartialEq)]
-pub(crate) struct Piece {
+pub(crate) struct Piece<'a> {
     pub(crate) end: usize,
-    pub(crate) kind: Kind,
+    pub(crate) kind: Kind<'a>,
 }
 
 /// A sequence of pieces: what `+`, [`Sql::join`], [`Sql::format`] and `sql!`
@@ -63,19 +63,19 @@ pub(crate) struct Piece {
 /// );
 /// ```
 #[derive(Clone, Default)]
-pub struct Composed {
+pub struct Composed<'a> {
     /// Trusted text and quoted identifiers, in order.
     pub(crate) text: String,
-    pub(crate) pieces: Vec<Piece>,
+    pub(crate) pieces: Vec<Piece<'a>>,
     /// Bytes the scope-dependent pieces are expected to add when rendered.
     pub(crate) extra: usize,
     /// Pieces that render as `$n` (an upper bound of the parameter count).
     pub(crate) params: usize,
 }
 
-impl Composed {
+impl<'a> Composed<'a> {
     /// An empty sequence.
-    pub const fn new() -> Composed {
+    pub const fn new() -> Composed<'a> {
         Composed {
             text: String::new(),
             pieces: Vec::new(),
@@ -98,8 +98,8 @@ impl Composed {
     /// assert!(r.params().iter().all(|p| p.value().is_some()));
     /// assert!(q.with("until", 1).render().is_err(), "no placeholder until");
     /// ```
-    pub fn with(mut self, name: &str, value: impl super::SqlValue) -> Composed {
-        let bound = super::bind(value).named(name);
+    pub fn with(mut self, name: &str, value: impl Into<Bound<'a>>) -> Composed<'a> {
+        let bound = value.into().named(name.to_owned());
         let mut found = false;
         for piece in &mut self.pieces {
             if let Kind::Placeholder(ph) = &piece.kind
@@ -116,14 +116,14 @@ impl Composed {
     }
 
     /// Fills the `k`-th positional placeholder (from 0) with `value`.
-    pub fn with_positional(mut self, k: usize, value: impl super::SqlValue) -> Composed {
+    pub fn with_positional(mut self, k: usize, value: impl Into<Bound<'a>>) -> Composed<'a> {
         let mut seen = 0;
         for piece in &mut self.pieces {
             if let Kind::Placeholder(ph) = &piece.kind
                 && ph.name().is_none()
             {
                 if seen == k {
-                    piece.kind = Kind::Bound(super::bind(value));
+                    piece.kind = Kind::Bound(value.into());
                     return self;
                 }
                 seen += 1;
@@ -134,13 +134,13 @@ impl Composed {
     }
 
     /// An empty sequence with room for `pieces` pieces.
-    pub fn with_capacity(pieces: usize) -> Composed {
+    pub fn with_capacity(pieces: usize) -> Composed<'a> {
         Composed::with_capacities(pieces, 0)
     }
 
     /// An empty sequence with room for `pieces` pieces and `text` bytes of
     /// trusted text and quoted identifiers.
-    pub(crate) fn with_capacities(pieces: usize, text: usize) -> Composed {
+    pub(crate) fn with_capacities(pieces: usize, text: usize) -> Composed<'a> {
         Composed {
             text: String::with_capacity(text),
             pieces: Vec::with_capacity(pieces),
@@ -151,14 +151,14 @@ impl Composed {
 
     /// Appends a piece or a whole sequence.
     #[inline]
-    pub fn push(&mut self, piece: impl Composable) -> &mut Composed {
+    pub fn push(&mut self, piece: impl Composable + 'a) -> &mut Composed<'a> {
         piece.append_to(self);
         self
     }
 
     /// Appends trusted SQL text (what `sql!` emits between its holes).
     #[inline]
-    pub fn push_sql(&mut self, text: &'static str) -> &mut Composed {
+    pub fn push_sql(&mut self, text: &'static str) -> &mut Composed<'a> {
         self.push_sql_str(text);
         self
     }
@@ -208,7 +208,7 @@ impl Composed {
 
     /// Appends a piece with no text in the buffer.
     #[inline]
-    pub(crate) fn push_kind(&mut self, kind: Kind) {
+    pub(crate) fn push_kind(&mut self, kind: Kind<'a>) {
         match kind {
             Kind::Literal(_) => self.extra += LITERAL_ESTIMATE,
             Kind::Placeholder(_) | Kind::Bound(_) => {
@@ -224,12 +224,12 @@ impl Composed {
     }
 
     /// Appends a copy of `other`.
-    pub(crate) fn push_composed(&mut self, other: &Composed) {
+    pub(crate) fn push_composed(&mut self, other: &Composed<'a>) {
         self.push_range(other, 0..other.pieces.len());
     }
 
     /// Appends a copy of the pieces `range` of `src` (clamped to its pieces).
-    pub(crate) fn push_range(&mut self, src: &Composed, range: std::ops::Range<usize>) {
+    pub(crate) fn push_range(&mut self, src: &Composed<'a>, range: std::ops::Range<usize>) {
         let Some(pieces) = src.pieces.get(range.clone()) else {
             return;
         };
@@ -259,7 +259,7 @@ impl Composed {
     }
 
     /// The pieces, each with its text (empty for pieces not in the buffer).
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Kind)> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Kind<'a>)> + '_ {
         let mut start = 0;
         self.pieces.iter().map(move |p| {
             let text = self.text.get(start..p.end).unwrap_or_default();
@@ -286,7 +286,7 @@ impl Composed {
     /// let q = (Identifier::new("a") + Identifier::new("b")).join(", ");
     /// assert_eq!(q.render_inline().unwrap(), r#""a", "b""#);
     /// ```
-    pub fn join(self, sep: impl Into<Sql>) -> Composed {
+    pub fn join(self, sep: impl Into<Sql>) -> Composed<'a> {
         let sep = sep.into();
         let sep = sep.as_str();
         let gaps = self.pieces.len().saturating_sub(1);
@@ -322,13 +322,41 @@ impl Composed {
 
     /// Renders the query text with `$1..$n` and the parameter list, with the
     /// global adapters.
-    pub fn render(&self) -> Result<Rendered> {
+    pub fn render(&self) -> Result<Rendered<'a>> {
         render::render(self, Adapters::global())
     }
 
     /// Renders with the dumpers and policy of `scope`.
-    pub fn render_with(&self, scope: &Adapters) -> Result<Rendered> {
+    pub fn render_with(&self, scope: &Adapters) -> Result<Rendered<'a>> {
         render::render(self, scope.clone())
+    }
+
+    /// The same query owning its values: values borrowed with
+    /// [`bind_ref`](super::bind_ref) or captured by `sql!` are copied once,
+    /// so the query can outlive them (be returned, stored, sent elsewhere).
+    ///
+    /// ```
+    /// use pgcast_core::sql::{bind_ref, Composed, Sql};
+    ///
+    /// fn by_name(name: String) -> Composed<'static> {
+    ///     (Composed::from(Sql::new("SELECT * FROM t WHERE name = ")) + bind_ref(&name)).into_owned()
+    /// }
+    /// assert_eq!(by_name("x".into()).render().unwrap().text(), "SELECT * FROM t WHERE name = $1");
+    /// ```
+    pub fn into_owned(self) -> Composed<'static> {
+        Composed {
+            text: self.text,
+            pieces: self
+                .pieces
+                .into_iter()
+                .map(|p| Piece {
+                    end: p.end,
+                    kind: p.kind.into_owned(),
+                })
+                .collect(),
+            extra: self.extra,
+            params: self.params,
+        }
     }
 
     /// Renders with every bound value inlined as a literal, for logging and
@@ -350,17 +378,17 @@ impl Composed {
     }
 }
 
-impl PartialEq for Composed {
-    fn eq(&self, other: &Composed) -> bool {
+impl PartialEq for Composed<'_> {
+    fn eq(&self, other: &Composed<'_>) -> bool {
         // `extra` and `params` follow from the pieces.
         self.text == other.text && self.pieces == other.pieces
     }
 }
 
 /// Shows a piece as the value it was made from.
-struct DebugPiece<'a>(&'a str, &'a Kind);
+struct DebugPiece<'a, 'b>(&'a str, &'a Kind<'b>);
 
-impl fmt::Debug for DebugPiece<'_> {
+impl fmt::Debug for DebugPiece<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.1 {
             Kind::Sql => f.debug_tuple("Sql").field(&self.0).finish(),
@@ -404,7 +432,7 @@ fn unquote(quoted: &str) -> Vec<String> {
     parts
 }
 
-impl fmt::Debug for Composed {
+impl fmt::Debug for Composed<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Composed(")?;
         f.debug_list()
@@ -417,7 +445,9 @@ impl fmt::Debug for Composed {
 /// Anything that composes into a query: the pieces and [`Composed`] itself.
 ///
 /// Implement [`append_to`](Self::append_to) to make a type of your own
-/// composable; the rendering methods come with it.
+/// composable; the rendering methods come with it. The `where Self: 'q`
+/// bound says a piece that borrows values only goes into a query that does
+/// not outlive them.
 ///
 /// ```
 /// use pgcast_core::sql::{bind, Composable, Composed, Identifier, Sql};
@@ -426,7 +456,10 @@ impl fmt::Debug for Composed {
 /// struct Between(&'static str, i64, i64);
 ///
 /// impl Composable for Between {
-///     fn append_to(self, q: &mut Composed) {
+///     fn append_to<'q>(self, q: &mut Composed<'q>)
+///     where
+///         Self: 'q,
+///     {
 ///         q.push(Identifier::new(self.0) + Sql::new(" BETWEEN ") + bind(self.1)
 ///             + Sql::new(" AND ") + bind(self.2));
 ///     }
@@ -436,30 +469,39 @@ impl fmt::Debug for Composed {
 /// assert_eq!(q.render().unwrap().text(), r#"WHERE "age" BETWEEN $1 AND $2"#);
 /// ```
 pub trait Composable: Clone + fmt::Debug + PartialEq + Sized {
-    /// Appends this to `target`.
-    fn append_to(self, target: &mut Composed);
+    /// Appends this to `target` (a piece borrowing values appends to a
+    /// query that does not outlive them).
+    fn append_to<'q>(self, target: &mut Composed<'q>)
+    where
+        Self: 'q;
 
     /// Appends a copy of this to `target` (what `sql!`'s `{x:q}` holes do);
     /// the default clones, then appends.
     #[doc(hidden)]
-    fn append_ref_to(&self, target: &mut Composed) {
+    fn append_ref_to<'q>(&self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
         self.clone().append_to(target);
     }
 
     /// This as a [`Composed`] sequence.
-    fn into_composed(self) -> Composed {
+    fn into_composed<'q>(self) -> Composed<'q>
+    where
+        Self: 'q,
+    {
         let mut c = Composed::new();
         self.append_to(&mut c);
         c
     }
 
     /// [`Composed::render`] of this.
-    fn render(&self) -> Result<Rendered> {
+    fn render(&self) -> Result<Rendered<'_>> {
         self.clone().into_composed().render()
     }
 
     /// [`Composed::render_with`] of this.
-    fn render_with(&self, scope: &Adapters) -> Result<Rendered> {
+    fn render_with(&self, scope: &Adapters) -> Result<Rendered<'_>> {
         self.clone().into_composed().render_with(scope)
     }
 
@@ -474,8 +516,11 @@ pub trait Composable: Clone + fmt::Debug + PartialEq + Sized {
     }
 }
 
-impl Composable for Composed {
-    fn append_to(self, target: &mut Composed) {
+impl<'a> Composable for Composed<'a> {
+    fn append_to<'q>(self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
         // Moved whole into an empty target, unless the target was sized for more.
         if target.pieces.is_empty() && target.pieces.capacity() < self.pieces.len() {
             *target = self;
@@ -491,26 +536,49 @@ impl Composable for Composed {
         }
     }
 
-    fn into_composed(self) -> Composed {
+    fn into_composed<'q>(self) -> Composed<'q>
+    where
+        Self: 'q,
+    {
         self
     }
 
-    fn append_ref_to(&self, target: &mut Composed) {
+    fn append_ref_to<'q>(&self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
         target.push_composed(self);
+    }
+
+    fn render(&self) -> Result<Rendered<'_>> {
+        Composed::render(self)
+    }
+
+    fn render_with(&self, scope: &Adapters) -> Result<Rendered<'_>> {
+        Composed::render_with(self, scope)
     }
 }
 
 impl Composable for Sql {
     #[inline]
-    fn append_to(self, target: &mut Composed) {
+    fn append_to<'q>(self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
         target.push_sql_str(self.as_str());
     }
 
-    fn append_ref_to(&self, target: &mut Composed) {
+    fn append_ref_to<'q>(&self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
         target.push_sql_str(self.as_str());
     }
 
-    fn into_composed(self) -> Composed {
+    fn into_composed<'q>(self) -> Composed<'q>
+    where
+        Self: 'q,
+    {
         let mut c = Composed::with_capacities(1, self.as_str().len());
         c.push_sql_str(self.as_str());
         c
@@ -519,52 +587,74 @@ impl Composable for Sql {
 
 impl Composable for Identifier {
     #[inline]
-    fn append_to(self, target: &mut Composed) {
+    fn append_to<'q>(self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
         target.push_identifier(&self);
     }
 
-    fn append_ref_to(&self, target: &mut Composed) {
+    fn append_ref_to<'q>(&self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
         target.push_identifier(self);
     }
 
-    fn into_composed(self) -> Composed {
+    fn into_composed<'q>(self) -> Composed<'q>
+    where
+        Self: 'q,
+    {
         let mut c = Composed::with_capacities(1, self.size_hint());
         c.push_identifier(&self);
         c
     }
 }
 
-macro_rules! deferred {
-    ($($t:ident),*) => {$(
-        impl Composable for $t {
-            #[inline]
-            fn append_to(self, target: &mut Composed) {
-                target.push_kind(Kind::$t(self));
-            }
-
-            fn into_composed(self) -> Composed {
-                let mut c = Composed::with_capacity(1);
-                c.push_kind(Kind::$t(self));
-                c
-            }
-        }
-    )*};
+impl Composable for Literal {
+    #[inline]
+    fn append_to<'q>(self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
+        target.push_kind(Kind::Literal(self));
+    }
 }
 
-deferred!(Literal, Placeholder, Bound);
+impl Composable for Placeholder {
+    #[inline]
+    fn append_to<'q>(self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
+        target.push_kind(Kind::Placeholder(self));
+    }
+}
 
+impl<'a> Composable for Bound<'a> {
+    #[inline]
+    fn append_to<'q>(self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
+        target.push_kind(Kind::Bound(self));
+    }
+}
+
+// The pieces that hold no borrowed value start an owned query; one that
+// borrows joins with `Composed::from(piece) + value` or `sql!`.
 macro_rules! piece {
     ($($t:ident),*) => {$(
-        impl From<$t> for Composed {
-            fn from(piece: $t) -> Composed {
+        impl<'q> From<$t> for Composed<'q> {
+            fn from(piece: $t) -> Composed<'q> {
                 piece.into_composed()
             }
         }
 
-        impl<R: Composable> Add<R> for $t {
-            type Output = Composed;
+        impl<R: Composable + 'static> Add<R> for $t {
+            type Output = Composed<'static>;
 
-            fn add(self, rhs: R) -> Composed {
+            fn add(self, rhs: R) -> Composed<'static> {
                 let mut c = Composed::with_capacity(2);
                 self.append_to(&mut c);
                 rhs.append_to(&mut c);
@@ -574,25 +664,42 @@ macro_rules! piece {
     )*};
 }
 
-piece!(Sql, Identifier, Literal, Placeholder, Bound);
+piece!(Sql, Identifier, Literal, Placeholder);
 
-impl<R: Composable> Add<R> for Composed {
-    type Output = Composed;
+impl<'a> From<Bound<'a>> for Composed<'a> {
+    fn from(piece: Bound<'a>) -> Composed<'a> {
+        piece.into_composed()
+    }
+}
 
-    fn add(mut self, rhs: R) -> Composed {
+impl<'a, R: Composable + 'a> Add<R> for Bound<'a> {
+    type Output = Composed<'a>;
+
+    fn add(self, rhs: R) -> Composed<'a> {
+        let mut c = Composed::with_capacity(2);
+        self.append_to(&mut c);
+        rhs.append_to(&mut c);
+        c
+    }
+}
+
+impl<'a, R: Composable + 'a> Add<R> for Composed<'a> {
+    type Output = Composed<'a>;
+
+    fn add(mut self, rhs: R) -> Composed<'a> {
         rhs.append_to(&mut self);
         self
     }
 }
 
-impl<R: Composable> AddAssign<R> for Composed {
+impl<'a, R: Composable + 'a> AddAssign<R> for Composed<'a> {
     fn add_assign(&mut self, rhs: R) {
         rhs.append_to(self);
     }
 }
 
-impl<C: Composable> FromIterator<C> for Composed {
-    fn from_iter<I: IntoIterator<Item = C>>(iter: I) -> Composed {
+impl<'a, C: Composable + 'a> FromIterator<C> for Composed<'a> {
+    fn from_iter<I: IntoIterator<Item = C>>(iter: I) -> Composed<'a> {
         let mut c = Composed::new();
         for piece in iter {
             piece.append_to(&mut c);
@@ -601,10 +708,24 @@ impl<C: Composable> FromIterator<C> for Composed {
     }
 }
 
-impl<C: Composable> Extend<C> for Composed {
+impl<'a, C: Composable + 'a> Extend<C> for Composed<'a> {
     fn extend<I: IntoIterator<Item = C>>(&mut self, iter: I) {
         for piece in iter {
             piece.append_to(self);
+        }
+    }
+}
+
+impl<'a> Kind<'a> {
+    fn into_owned(self) -> Kind<'static> {
+        match self {
+            Kind::Sql => Kind::Sql,
+            Kind::Identifier => Kind::Identifier,
+            Kind::BadIdentifier(id) => Kind::BadIdentifier(id),
+            Kind::Literal(l) => Kind::Literal(l),
+            Kind::Placeholder(p) => Kind::Placeholder(p),
+            Kind::Bound(b) => Kind::Bound(b.into_owned()),
+            Kind::Unfilled(name) => Kind::Unfilled(name),
         }
     }
 }

@@ -263,9 +263,9 @@ fn parse_hole(inner: &str, at: usize) -> Result<Parsed<'_>, FormatError> {
 /// );
 /// ```
 #[derive(Clone, Default, PartialEq)]
-pub struct Args {
+pub struct Args<'a> {
     /// Every argument's pieces, in the order they were added.
-    all: Composed,
+    all: Composed<'a>,
     /// Each positional argument's range of pieces in `all`.
     positional: Vec<Range<usize>>,
     named: Vec<(Cow<'static, str>, Range<usize>)>,
@@ -276,13 +276,13 @@ const FIRST_PIECES: usize = 16;
 /// Bytes of text the first argument makes room for.
 const FIRST_TEXT: usize = 128;
 
-impl Args {
+impl<'a> Args<'a> {
     /// No arguments.
-    pub fn new() -> Args {
+    pub fn new() -> Args<'a> {
         Args::default()
     }
 
-    fn add(&mut self, value: impl Composable) -> Range<usize> {
+    fn add(&mut self, value: impl Composable + 'a) -> Range<usize> {
         if self.all.pieces.capacity() == 0 {
             // Room for a typical statement's arguments at once.
             self.all.pieces.reserve(FIRST_PIECES);
@@ -295,14 +295,18 @@ impl Args {
     }
 
     /// Adds the next positional argument.
-    pub fn arg(mut self, value: impl Composable) -> Args {
+    pub fn arg(mut self, value: impl Composable + 'a) -> Args<'a> {
         let range = self.add(value);
         self.positional.push(range);
         self
     }
 
     /// Adds a named argument.
-    pub fn named(mut self, name: impl Into<Cow<'static, str>>, value: impl Composable) -> Args {
+    pub fn named(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Composable + 'a,
+    ) -> Args<'a> {
         let range = self.add(value);
         self.named.push((name.into(), range));
         self
@@ -319,14 +323,14 @@ impl Args {
     }
 
     /// One argument as a sequence of its own.
-    fn get(&self, range: &Range<usize>) -> Composed {
+    fn get(&self, range: &Range<usize>) -> Composed<'a> {
         let mut c = Composed::new();
         c.push_range(&self.all, range.clone());
         c
     }
 }
 
-impl fmt::Debug for Args {
+impl fmt::Debug for Args<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let positional: Vec<_> = self.positional.iter().map(|r| self.get(r)).collect();
         let named: Vec<_> = self
@@ -341,8 +345,8 @@ impl fmt::Debug for Args {
     }
 }
 
-impl<C: Composable, const N: usize> From<[C; N]> for Args {
-    fn from(values: [C; N]) -> Args {
+impl<'a, C: Composable + 'a, const N: usize> From<[C; N]> for Args<'a> {
+    fn from(values: [C; N]) -> Args<'a> {
         let mut args = Args {
             all: Composed::with_capacity(N),
             positional: Vec::with_capacity(N),
@@ -373,12 +377,12 @@ impl Sql {
     /// let err = Sql::new("SELECT {}, {}").format([Identifier::new("a")]).unwrap_err();
     /// assert_eq!(err.to_string(), "bad format string: no argument for hole `{}` (at byte 11)");
     /// ```
-    pub fn format(&self, args: impl Into<Args>) -> Result<Composed> {
+    pub fn format<'a>(&self, args: impl Into<Args<'a>>) -> Result<Composed<'a>> {
         fill(self.as_str(), &args.into())
     }
 }
 
-fn fill(text: &str, args: &Args) -> Result<Composed> {
+fn fill<'a>(text: &str, args: &Args<'a>) -> Result<Composed<'a>> {
     let mut used_pos = vec![false; args.positional.len()];
     let mut used_named = vec![false; args.named.len()];
     // Text pieces and argument pieces, about; each argument used once.

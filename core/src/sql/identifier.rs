@@ -126,7 +126,7 @@ impl Identifier {
     /// let cols = Identifier::list(["id", "email"]);
     /// assert_eq!(cols.render_inline().unwrap(), r#""id", "email""#);
     /// ```
-    pub fn list<I>(names: I) -> super::Composed
+    pub fn list<I>(names: I) -> super::Composed<'static>
     where
         I: IntoIterator,
         I::Item: Into<Identifier>,

@@ -15,7 +15,7 @@ use crate::{Error, ErrorKind, Result};
 /// assert_eq!(r.text(), "SELECT * FROM t WHERE id = ANY($1)");
 /// assert_eq!(r.params()[0].pg_type(), Some(&pgcast_core::Type::INT8_ARRAY));
 /// ```
-pub fn any(values: impl SqlValue) -> Composed {
+pub fn any(values: impl SqlValue) -> Composed<'static> {
     Sql::new("ANY(") + bind(values) + Sql::new(")")
 }
 
@@ -30,7 +30,7 @@ pub fn any(values: impl SqlValue) -> Composed {
 /// assert_eq!(q.render().unwrap().text(), "WHERE code IN ($1, $2)");
 /// assert!(in_list(Vec::<i32>::new()).is_err());
 /// ```
-pub fn in_list<I>(values: I) -> Result<Composed>
+pub fn in_list<I>(values: I) -> Result<Composed<'static>>
 where
     I: IntoIterator,
     I::Item: SqlValue,
@@ -67,11 +67,11 @@ where
 /// let q = Sql::new("UPDATE users SET ") + set;
 /// assert_eq!(q.render().unwrap().text(), r#"UPDATE users SET "email" = $1, "seen" = now()"#);
 /// ```
-pub fn assignments<I, N, V>(pairs: I) -> Composed
+pub fn assignments<'a, I, N, V>(pairs: I) -> Composed<'a>
 where
     I: IntoIterator<Item = (N, V)>,
     N: Into<Identifier>,
-    V: Composable,
+    V: Composable + 'a,
 {
     let pairs = pairs.into_iter();
     let mut out = Composed::with_capacity(pairs.size_hint().0.saturating_mul(4));

@@ -1,15 +1,14 @@
 //! [`Literal`]: a value written into the query text, and the quoting rules.
 
-use std::any::Any;
 use std::fmt;
 
 use bytes::BytesMut;
 use postgres_types::{Kind, Type};
 
-use super::SqlValue;
 use super::identifier::write_part;
 use super::render::push_decimal;
 use super::stored::Stored;
+use super::{QueryValue, SqlValue};
 use crate::{Adapters, Ctx, Error, ErrorKind, Format, IsNull, Result};
 
 /// A value written into the query text as an SQL literal.
@@ -45,7 +44,7 @@ use crate::{Adapters, Ctx, Error, ErrorKind, Format, IsNull, Result};
 /// assert_eq!(Literal::new("a\0b").render_inline().unwrap_err().kind(), pgcast_core::ErrorKind::Nul);
 /// ```
 #[derive(Clone)]
-pub struct Literal(pub(crate) Stored);
+pub struct Literal(pub(crate) Stored<'static>);
 
 impl Literal {
     /// A literal of `value`.
@@ -55,7 +54,7 @@ impl Literal {
 
     /// The value.
     #[inline]
-    pub fn value(&self) -> &dyn SqlValue {
+    pub fn value(&self) -> &dyn QueryValue {
         self.0.get()
     }
 }
@@ -75,18 +74,18 @@ impl fmt::Debug for Literal {
 
 /// The PostgreSQL type a value is sent as in `scope`, and the dumper that writes it.
 pub(crate) fn resolve<'s>(
-    value: &dyn SqlValue,
+    value: &Stored<'_>,
     scope: &'s Adapters,
 ) -> (Type, Option<&'s crate::DynDumper>) {
     let policy = scope.policy();
-    match scope.dumper(Any::type_id(value.as_any())) {
+    match scope.dumper(value.key()) {
         Some(d) => {
-            let ty = d
-                .pg_type(value.as_any(), policy)
-                .unwrap_or_else(|| value.pg_type(policy));
+            let ty = value
+                .with_any(|v| d.pg_type(v, policy))
+                .unwrap_or_else(|| value.get().pg_type(policy));
             (ty, Some(d))
         }
-        None => (value.pg_type(policy), None),
+        None => (value.get().pg_type(policy), None),
     }
 }
 
@@ -95,12 +94,12 @@ pub(crate) fn resolve<'s>(
 /// own text dumpers would give), anything else by [`write_literal`].
 #[inline]
 pub(crate) fn write_stored_literal(
-    value: &Stored,
+    value: &Stored<'_>,
     scope: &Adapters,
     scratch: &mut BytesMut,
     out: &mut String,
 ) -> Result<()> {
-    let own = || scope.dumper(Any::type_id(value.get().as_any())).is_none();
+    let own = || scope.dumper(value.key()).is_none();
     match value {
         Stored::I16(v) if own() => write_int(i64::from(*v), out),
         Stored::I32(v) if own() => write_int(i64::from(*v), out),
@@ -108,7 +107,7 @@ pub(crate) fn write_stored_literal(
         Stored::Bool(v) if own() => out.push_str(if *v { "true" } else { "false" }),
         // A NUL takes the general path, for the text dumper's error.
         Stored::Str(s) if !s.as_bytes().contains(&0) && own() => write_quoted(s, out),
-        _ => return write_literal(value.get(), scope, scratch, out),
+        _ => return write_literal(value, scope, scratch, out),
     }
     Ok(())
 }
@@ -124,7 +123,7 @@ fn write_int(v: i64, out: &mut String) {
 
 /// Writes `value` as a literal: text dump into `scratch`, then quoting.
 pub(crate) fn write_literal(
-    value: &dyn SqlValue,
+    value: &Stored<'_>,
     scope: &Adapters,
     scratch: &mut BytesMut,
     out: &mut String,
@@ -141,7 +140,7 @@ pub(crate) fn write_literal(
             Ok(())
         };
         let null = crate::types::tuple_dump::write_row_literal(
-            value,
+            value.get(),
             &ty,
             scope.policy(),
             &mut field,
@@ -159,8 +158,8 @@ pub(crate) fn write_literal(
         policy: scope.policy(),
     };
     let null = match dumper {
-        Some(d) => d.dump(value.as_any(), &ctx, scratch)?,
-        None => value.dump(&ctx, scratch)?,
+        Some(d) => value.with_any(|v| d.dump(v, &ctx, scratch))?,
+        None => value.get().dump(&ctx, scratch)?,
     };
     if null == IsNull::Yes {
         out.push_str("NULL");
@@ -427,7 +426,7 @@ mod tests {
             let (mut fast, mut slow) = (String::new(), String::new());
             let mut scratch = BytesMut::new();
             let f = write_stored_literal(&Stored::new(v.clone()), &scope, &mut scratch, &mut fast);
-            let s = write_literal(&v, &scope, &mut scratch, &mut slow);
+            let s = write_literal(&Stored::new(v), &scope, &mut scratch, &mut slow);
             (f.map(|()| fast), s.map(|()| slow))
         }
         macro_rules! same {

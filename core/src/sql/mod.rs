@@ -58,11 +58,19 @@ pub use format::{Args, FormatError, FormatErrorKind, HoleRef, Segment, parse_for
 pub use identifier::{Identifier, write_quoted_name};
 pub use lists::{any, assignments, in_list};
 pub use literal::Literal;
-pub use placeholder::{Bound, Placeholder, bind};
+pub use placeholder::{BindRef, Bound, Placeholder, bind, bind_ref};
 pub use render::{DumpedParam, DumpedParams, Param, ParamSource, Rendered};
+pub use stored::SharedValue;
 pub use text::Sql;
 pub use unnest::{Insert, Unnest, Update};
 pub use values::{DumpedRows, MAX_PARAMS, Values};
+
+/// A value a query holds, owned or borrowed: what rendering, dumping and
+/// query logs need of it. Implemented for every [`Dump`] type that is
+/// `Debug`, `Send` and `Sync`.
+pub trait QueryValue: Dump + fmt::Debug + Send + Sync {}
+
+impl<T: Dump + fmt::Debug + Send + Sync + ?Sized> QueryValue for T {}
 
 /// A value that can be bound as a parameter or written as a literal: any
 /// [`Dump`] type that is `Debug`, `Send`, `Sync` and `'static`.
@@ -77,7 +85,7 @@ pub use values::{DumpedRows, MAX_PARAMS, Values};
 /// takes(String::from("text"));
 /// takes(Some(true));
 /// ```
-pub trait SqlValue: Dump + fmt::Debug + Any + Send + Sync {
+pub trait SqlValue: QueryValue + Any {
     /// The value as `Any`, to find a dumper registered for its Rust type.
     fn as_any(&self) -> &dyn Any;
 }

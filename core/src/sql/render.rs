@@ -13,7 +13,7 @@ use super::composed::{Composed, Kind};
 use super::literal::{resolve, write_stored_literal};
 use super::placeholder::Kind as PlaceholderKind;
 use super::stored::Stored;
-use super::{Bound, SqlValue, bind};
+use super::{Bound, QueryValue};
 use crate::{Adapters, Ctx, DynDumper, Error, ErrorKind, Format, IsNull, Result};
 
 /// The protocol's limit on parameters per statement (a 16-bit count).
@@ -21,9 +21,9 @@ const PROTOCOL_MAX_PARAMS: usize = u16::MAX as usize;
 
 /// Where a parameter's value comes from.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ParamSource {
+pub enum ParamSource<'a> {
     /// A value bound in the query (or supplied afterwards).
-    Value(Bound),
+    Value(Bound<'a>),
     /// A named placeholder still waiting for its value.
     Named(Cow<'static, str>),
     /// The `k`-th positional placeholder (from 0), still waiting for its value.
@@ -34,18 +34,18 @@ pub enum ParamSource {
 /// PostgreSQL type, the wire format to send it in, and the scope's dumper for
 /// it, if one is registered.
 #[derive(Clone)]
-pub struct Param {
-    source: ParamSource,
+pub struct Param<'a> {
+    source: ParamSource<'a>,
     ty: Option<Type>,
     format: Format,
     dumper: Option<DynDumper>,
 }
 
-impl Param {
-    fn new(source: ParamSource, scope: &Adapters) -> Param {
+impl<'a> Param<'a> {
+    fn new(source: ParamSource<'a>, scope: &Adapters) -> Param<'a> {
         let (ty, dumper) = match &source {
             ParamSource::Value(v) => {
-                let (ty, dumper) = resolve(v.value(), scope);
+                let (ty, dumper) = resolve(&v.0, scope);
                 (Some(ty), dumper.cloned())
             }
             _ => (None, None),
@@ -58,13 +58,27 @@ impl Param {
         }
     }
 
+    /// The same parameter owning its value.
+    pub fn into_owned(self) -> Param<'static> {
+        Param {
+            source: match self.source {
+                ParamSource::Value(v) => ParamSource::Value(v.into_owned()),
+                ParamSource::Named(n) => ParamSource::Named(n),
+                ParamSource::Positional(k) => ParamSource::Positional(k),
+            },
+            ty: self.ty,
+            format: self.format,
+            dumper: self.dumper,
+        }
+    }
+
     /// Where the value comes from.
-    pub fn source(&self) -> &ParamSource {
+    pub fn source(&self) -> &ParamSource<'a> {
         &self.source
     }
 
     /// The value, once bound or supplied.
-    pub fn value(&self) -> Option<&dyn SqlValue> {
+    pub fn value(&self) -> Option<&(dyn QueryValue + 'a)> {
         match &self.source {
             ParamSource::Value(v) => Some(v.value()),
             _ => None,
@@ -103,7 +117,19 @@ impl Param {
 
     /// Writes the value in this parameter's format and type.
     pub fn dump(&self, policy: &crate::Policy, out: &mut BytesMut) -> Result<IsNull> {
-        let (Some(value), Some(ty)) = (self.value(), &self.ty) else {
+        let Some(ty) = &self.ty else {
+            return Err(Error::new(
+                ErrorKind::Format,
+                format!("{} has no value yet", self.describe()),
+            ));
+        };
+        self.dump_as(ty, policy, out)
+    }
+
+    /// Writes the value in this parameter's format as `ty` (the type a
+    /// statement gives the parameter, which may differ from the value's).
+    pub fn dump_as(&self, ty: &Type, policy: &crate::Policy, out: &mut BytesMut) -> Result<IsNull> {
+        let Some(value) = self.value() else {
             return Err(Error::new(
                 ErrorKind::Format,
                 format!("{} has no value yet", self.describe()),
@@ -114,9 +140,9 @@ impl Param {
             format: self.format,
             policy,
         };
-        match &self.dumper {
-            Some(d) => d.dump(value.as_any(), &ctx, out),
-            None => value.dump(&ctx, out),
+        match (&self.dumper, &self.source) {
+            (Some(d), ParamSource::Value(v)) => v.0.with_any(|v| d.dump(v, &ctx, out)),
+            _ => value.dump(&ctx, out),
         }
     }
 
@@ -129,7 +155,7 @@ impl Param {
     }
 }
 
-impl fmt::Debug for Param {
+impl fmt::Debug for Param<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Param");
         d.field("source", &self.source);
@@ -144,8 +170,8 @@ impl fmt::Debug for Param {
     }
 }
 
-impl PartialEq for Param {
-    fn eq(&self, other: &Param) -> bool {
+impl PartialEq for Param<'_> {
+    fn eq(&self, other: &Param<'_>) -> bool {
         self.source == other.source && self.ty == other.ty && self.format == other.format
     }
 }
@@ -170,45 +196,54 @@ impl PartialEq for Param {
 /// assert_eq!(dumped.get(1).unwrap().ty, &Type::INT8);
 /// ```
 #[derive(Clone)]
-pub struct Rendered {
+pub struct Rendered<'a> {
     text: String,
-    params: Vec<Param>,
+    params: Vec<Param<'a>>,
     scope: Adapters,
 }
 
-impl Rendered {
+impl<'a> Rendered<'a> {
     /// The query text.
     pub fn text(&self) -> &str {
         &self.text
     }
 
     /// The parameters, `$1` first.
-    pub fn params(&self) -> &[Param] {
+    pub fn params(&self) -> &[Param<'a>] {
         &self.params
     }
 
     /// The parameters, to change their formats.
-    pub fn params_mut(&mut self) -> &mut [Param] {
+    pub fn params_mut(&mut self) -> &mut [Param<'a>] {
         &mut self.params
     }
 
     /// Every parameter sent in `format`.
-    pub fn with_format(mut self, format: Format) -> Rendered {
+    pub fn with_format(mut self, format: Format) -> Rendered<'a> {
         for p in &mut self.params {
             p.format = format;
         }
         self
     }
 
+    /// The same query owning its values (borrowed ones copied once).
+    pub fn into_owned(self) -> Rendered<'static> {
+        Rendered {
+            text: self.text,
+            params: self.params.into_iter().map(Param::into_owned).collect(),
+            scope: self.scope,
+        }
+    }
+
     /// The text and the parameters.
-    pub fn into_parts(self) -> (String, Vec<Param>) {
+    pub fn into_parts(self) -> (String, Vec<Param<'a>>) {
         (self.text, self.params)
     }
 
     /// Supplies the value of the named placeholder `name` (every `$n` of it);
     /// an [`ErrorKind::Format`] error if the query has no such placeholder.
-    pub fn supply(&mut self, name: &str, value: impl SqlValue) -> Result<&mut Rendered> {
-        let bound = bind(value).named(name);
+    pub fn supply(&mut self, name: &str, value: impl Into<Bound<'a>>) -> Result<&mut Rendered<'a>> {
+        let bound = value.into().named(name.to_owned());
         let mut found = false;
         for p in &mut self.params {
             if matches!(&p.source, ParamSource::Named(n) if n == name) {
@@ -230,7 +265,11 @@ impl Rendered {
     }
 
     /// Supplies the value of the `k`-th positional placeholder (from 0).
-    pub fn supply_positional(&mut self, k: usize, value: impl SqlValue) -> Result<&mut Rendered> {
+    pub fn supply_positional(
+        &mut self,
+        k: usize,
+        value: impl Into<Bound<'a>>,
+    ) -> Result<&mut Rendered<'a>> {
         let slot = self
             .params
             .iter_mut()
@@ -239,7 +278,7 @@ impl Rendered {
             Some(p) => {
                 *p = Param {
                     format: p.format,
-                    ..Param::new(ParamSource::Value(bind(value)), &self.scope)
+                    ..Param::new(ParamSource::Value(value.into()), &self.scope)
                 };
                 Ok(self)
             }
@@ -269,7 +308,7 @@ impl Rendered {
     }
 }
 
-impl fmt::Debug for Rendered {
+impl fmt::Debug for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Rendered")
             .field("text", &self.text)
@@ -333,11 +372,11 @@ impl DumpedParams {
     }
 }
 
-struct Renderer<'s> {
+struct Renderer<'s, 'a> {
     out: String,
     scope: &'s Adapters,
     inline: bool,
-    params: Vec<Param>,
+    params: Vec<Param<'a>>,
     positional: usize,
     /// Where literals are dumped before quoting: taken from the thread's
     /// spare buffer on the first literal, given back at the end.
@@ -351,10 +390,10 @@ thread_local! {
     static SCRATCH: Cell<BytesMut> = Cell::new(BytesMut::new());
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'_, 'a> {
     /// Writes a piece that is not in the text buffer.
     #[inline]
-    fn piece(&mut self, kind: &Kind) -> Result<()> {
+    fn piece(&mut self, kind: &Kind<'a>) -> Result<()> {
         match kind {
             Kind::Sql | Kind::Identifier => {}
             // Fails with the identifier's error (it failed when pushed).
@@ -391,14 +430,14 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    fn literal(&mut self, value: &Stored) -> Result<()> {
+    fn literal(&mut self, value: &Stored<'_>) -> Result<()> {
         let scratch = self
             .scratch
             .get_or_insert_with(|| SCRATCH.try_with(Cell::take).unwrap_or_default());
         write_stored_literal(value, self.scope, scratch, &mut self.out)
     }
 
-    fn param(&mut self, source: ParamSource) -> Result<()> {
+    fn param(&mut self, source: ParamSource<'a>) -> Result<()> {
         if self.params.len() >= PROTOCOL_MAX_PARAMS {
             return Err(Error::new(
                 ErrorKind::Format,
@@ -439,7 +478,7 @@ pub(crate) fn push_decimal(n: u64, out: &mut String) {
     }
 }
 
-fn run<'s>(q: &Composed, scope: &'s Adapters, inline: bool) -> Result<Renderer<'s>> {
+fn run<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters, inline: bool) -> Result<Renderer<'s, 'a>> {
     let mut r = Renderer {
         out: String::with_capacity(q.text.len() + q.extra),
         scope,
@@ -470,7 +509,7 @@ fn run<'s>(q: &Composed, scope: &'s Adapters, inline: bool) -> Result<Renderer<'
     Ok(r)
 }
 
-pub(crate) fn render(q: &Composed, scope: Adapters) -> Result<Rendered> {
+pub(crate) fn render<'a>(q: &Composed<'a>, scope: Adapters) -> Result<Rendered<'a>> {
     let r = run(q, &scope, false)?;
     let (text, params) = (r.out, r.params);
     Ok(Rendered {
@@ -480,6 +519,6 @@ pub(crate) fn render(q: &Composed, scope: Adapters) -> Result<Rendered> {
     })
 }
 
-pub(crate) fn render_inline(q: &Composed, scope: &Adapters) -> Result<String> {
+pub(crate) fn render_inline(q: &Composed<'_>, scope: &Adapters) -> Result<String> {
     Ok(run(q, scope, true)?.out)
 }

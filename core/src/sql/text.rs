@@ -59,10 +59,10 @@ impl Sql {
     /// assert_eq!(q.render().unwrap().text(), "a = $1 AND b = $2");
     /// assert_eq!(Sql::join(", ", Vec::<Sql>::new()).render_inline().unwrap(), "");
     /// ```
-    pub fn join<I>(sep: impl Into<Sql>, items: I) -> Composed
+    pub fn join<'a, I>(sep: impl Into<Sql>, items: I) -> Composed<'a>
     where
         I: IntoIterator,
-        I::Item: Composable,
+        I::Item: Composable + 'a,
     {
         let sep = sep.into();
         let items = items.into_iter();

@@ -170,11 +170,11 @@ impl fmt::Debug for ColumnArray {
 #[derive(Clone, Debug, PartialEq)]
 struct Column {
     name: &'static str,
-    param: Bound,
+    param: Bound<'static>,
     /// The array type the parameter is cast to: `"pg_catalog"."int8"[]`.
-    array: Composed,
+    array: Composed<'static>,
     /// The cast in the select list, for columns sent as text.
-    cast: Option<Composed>,
+    cast: Option<Composed<'static>>,
 }
 
 /// Rows of a [`ToRow`] type as one array parameter per column, read back
@@ -352,7 +352,7 @@ impl Unnest {
     }
 
     /// `UNNEST($1::t1[], …) AS "r"("c1", …)`: the rows as a `FROM` item.
-    pub fn from_item(&self) -> Composed {
+    pub fn from_item(&self) -> Composed<'static> {
         let mut out = Composed::with_capacity(self.columns.len() * 4 + 4);
         out.push_sql("UNNEST(");
         for (i, c) in self.columns.iter().enumerate() {
@@ -374,7 +374,7 @@ impl Unnest {
     /// `"r"."c"`, cast to its type where it travelled as text: a column of
     /// the rows in a statement that has [`from_item`](Self::from_item) in
     /// its `FROM`. An error if there is no such column.
-    pub fn value(&self, column: &str) -> Result<Composed> {
+    pub fn value(&self, column: &str) -> Result<Composed<'static>> {
         match self.columns.iter().find(|c| c.name == column) {
             Some(c) => Ok(c.value()),
             None => Err(no_column(column, self.columns())),
@@ -382,7 +382,7 @@ impl Unnest {
     }
 
     /// `SELECT "r"."c1", … FROM UNNEST(…) AS "r"(…)`.
-    pub fn select(&self) -> Composed {
+    pub fn select(&self) -> Composed<'static> {
         let mut out = Composed::new();
         out.push_sql("SELECT ");
         for (i, c) in self.columns.iter().enumerate() {
@@ -472,7 +472,7 @@ impl Unnest {
 }
 
 impl Column {
-    fn value(&self) -> Composed {
+    fn value(&self) -> Composed<'static> {
         let mut out = Composed::with_capacity(4);
         out.push(Identifier::qualified([ALIAS, self.name]));
         if let Some(cast) = &self.cast {
@@ -484,7 +484,10 @@ impl Column {
 }
 
 impl Composable for Unnest {
-    fn append_to(self, target: &mut Composed) {
+    fn append_to<'q>(self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
         target.push(self.select());
     }
 }
@@ -497,8 +500,8 @@ struct Plan {
     /// The type and format each value is dumped as.
     dump_as: Type,
     format: Format,
-    array: Composed,
-    cast: Option<Composed>,
+    array: Composed<'static>,
+    cast: Option<Composed<'static>>,
 }
 
 impl Plan {
@@ -545,7 +548,7 @@ fn untyped(ty: &Type) -> bool {
 }
 
 /// The name of `ty` in SQL: schema-qualified and quoted, `[]` for arrays.
-fn type_name(ty: &Type) -> Composed {
+fn type_name(ty: &Type) -> Composed<'static> {
     match ty.kind() {
         Kind::Array(elem) => type_name(elem) + Sql::new("[]"),
         _ if ty.schema().is_empty() => Identifier::new(ty.name().to_owned()).into_composed(),
@@ -583,7 +586,7 @@ pub struct Insert {
     table: Identifier,
     rows: Unnest,
     conflict: Option<Conflict>,
-    returning: Option<Composed>,
+    returning: Option<Composed<'static>>,
 }
 
 impl Insert {
@@ -658,14 +661,17 @@ impl Insert {
     }
 
     /// `RETURNING` followed by `what` (`Identifier::list(["id"])`).
-    pub fn returning(mut self, what: impl Composable) -> Insert {
+    pub fn returning(mut self, what: impl Composable + 'static) -> Insert {
         self.returning = Some(what.into_composed());
         self
     }
 }
 
 impl Composable for Insert {
-    fn append_to(self, target: &mut Composed) {
+    fn append_to<'q>(self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
         target.push_sql("INSERT INTO ");
         target.push(self.table);
         target.push_sql(" (");
@@ -700,7 +706,7 @@ impl Composable for Insert {
     }
 }
 
-fn conflict_target(target: &mut Composed, keys: Vec<Identifier>) {
+fn conflict_target(target: &mut Composed<'_>, keys: Vec<Identifier>) {
     if !keys.is_empty() {
         target.push_sql(" (");
         for (i, key) in keys.into_iter().enumerate() {
@@ -721,7 +727,7 @@ pub struct Update {
     rows: Unnest,
     keys: Vec<String>,
     set: Vec<&'static str>,
-    returning: Option<Composed>,
+    returning: Option<Composed<'static>>,
 }
 
 impl Update {
@@ -741,14 +747,17 @@ impl Update {
     }
 
     /// `RETURNING` followed by `what` (`Sql::new("*")`, or columns).
-    pub fn returning(mut self, what: impl Composable) -> Update {
+    pub fn returning(mut self, what: impl Composable + 'static) -> Update {
         self.returning = Some(what.into_composed());
         self
     }
 }
 
 impl Composable for Update {
-    fn append_to(self, target: &mut Composed) {
+    fn append_to<'q>(self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
         target.push_sql("UPDATE ");
         target.push(self.table.clone());
         target.push_sql(" SET ");

@@ -31,7 +31,7 @@ pub const MAX_PARAMS: usize = 65_535;
 #[derive(Debug)]
 pub struct Values<I> {
     rows: I,
-    pending: Option<Composed>,
+    pending: Option<Composed<'static>>,
     page_size: usize,
     max_params: usize,
 }
@@ -40,7 +40,7 @@ impl<I> Values<I>
 where
     I: Iterator,
     I::Item: IntoIterator,
-    <I::Item as IntoIterator>::Item: Composable,
+    <I::Item as IntoIterator>::Item: Composable + 'static,
 {
     /// Pages of `rows`.
     pub fn new(rows: impl IntoIterator<IntoIter = I>) -> Values<I> {
@@ -64,7 +64,7 @@ where
         self
     }
 
-    fn next_row(&mut self) -> Option<Composed> {
+    fn next_row(&mut self) -> Option<Composed<'static>> {
         if let Some(row) = self.pending.take() {
             return Some(row);
         }
@@ -83,7 +83,7 @@ where
 }
 
 /// The rows of [`Values::from_rows`]: each a row's values, dumped.
-pub type DumpedRows = std::vec::IntoIter<Vec<Bound>>;
+pub type DumpedRows = std::vec::IntoIter<Vec<Bound<'static>>>;
 
 impl Values<DumpedRows> {
     /// Pages of [`ToRow`] rows: every field bound, no `bind` per field.
@@ -132,7 +132,7 @@ impl Values<DumpedRows> {
                     .map(|values| values.into_iter().map(bind).collect())
                     .map_err(|e| e.in_context(&format!("row {i}")))
             })
-            .collect::<Result<Vec<Vec<Bound>>>>()?;
+            .collect::<Result<Vec<Vec<Bound<'static>>>>>()?;
         Ok(Values::new(rows))
     }
 }
@@ -141,11 +141,11 @@ impl<I> Iterator for Values<I>
 where
     I: Iterator,
     I::Item: IntoIterator,
-    <I::Item as IntoIterator>::Item: Composable,
+    <I::Item as IntoIterator>::Item: Composable + 'static,
 {
-    type Item = Result<Composed>;
+    type Item = Result<Composed<'static>>;
 
-    fn next(&mut self) -> Option<Result<Composed>> {
+    fn next(&mut self) -> Option<Result<Composed<'static>>> {
         let mut page = Composed::new();
         let mut rows = 0;
         let mut params = 0;
