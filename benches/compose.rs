@@ -175,7 +175,8 @@ fn with_push_str<'a>(
     (out, [&values.0, &values.1, &values.2, &values.3, &values.4])
 }
 
-fn compose(c: &mut Criterion) {
+/// The run-time inputs, and the values the hand-written contenders bind.
+fn inputs() -> (Input, (i64, String, String, i32, i64)) {
     let input = Input {
         cols: ["id", "email", "name", "status", "created_at"],
         schema: "public",
@@ -190,6 +191,11 @@ fn compose(c: &mut Criterion) {
         3_i32,
         1_700_000_000_i64,
     );
+    (input, values)
+}
+
+fn compose(c: &mut Criterion) {
+    let (input, values) = inputs();
     // Every contender writes the same statement (sea-query binds the two literals instead).
     assert_eq!(with_macro(&input).text(), EXPECTED);
     assert_eq!(with_format(&input).text(), EXPECTED);
@@ -239,20 +245,7 @@ criterion_group! {
 fn count(spec: &str) {
     let (name, n) = spec.split_once(':').unwrap_or((spec, "10000"));
     let n: usize = n.parse().expect("PGCAST_COUNT=<contender>:<iterations>");
-    let input = Input {
-        cols: ["id", "email", "name", "status", "created_at"],
-        schema: "public",
-        table: "users",
-        email: "ann@example.com".into(),
-        name: "Ann".into(),
-    };
-    let values = (
-        42_i64,
-        input.email.clone(),
-        input.name.clone(),
-        3_i32,
-        1_700_000_000_i64,
-    );
+    let (input, values) = inputs();
     for _ in 0..n {
         match name {
             "sql-macro" => drop(black_box(with_macro(black_box(&input)))),
