@@ -1,11 +1,14 @@
 //! [`Composed`] and the [`Composable`] trait every piece implements.
 //!
-//! A `Composed` keeps one text buffer and a list of pieces. Trusted text and
-//! identifiers are written into the buffer when they are pushed (identifiers
-//! already quoted), so rendering copies the buffer and splices in only what
-//! depends on the rendering scope: `$n` for parameters, and literals. Each
-//! piece remembers where its text ends, which keeps the structure for
-//! equality, [`Debug`](fmt::Debug) and [`Composed::join`].
+//! A `Composed` keeps one text buffer, a list of pieces and a list of
+//! values. Trusted text and identifiers are written into the buffer when
+//! they are pushed (identifiers already quoted), so rendering copies the
+//! buffer and splices in only what depends on the rendering scope: `$n` for
+//! parameters, and literals. Each piece is two words — where its text ends
+//! and what it is — so the list is copied and freed without visiting it;
+//! values, placeholders and literals sit in their own list, in order. The
+//! pieces keep the structure for equality, [`Debug`](fmt::Debug) and
+//! [`Composed::join`].
 
 use std::fmt;
 use std::ops::{Add, AddAssign};
@@ -20,7 +23,8 @@ const LITERAL_ESTIMATE: usize = 16;
 /// Bytes of text a `$n` is expected to take.
 const PARAM_ESTIMATE: usize = 4;
 
-/// What a piece is; text pieces (`Sql`, `Identifier`) live in the buffer.
+/// What a non-text piece is (text pieces, `Sql` and `Identifier`, live in
+/// the buffer; these two variants only name them in [`Composed::iter`]).
 #[derive(Clone, PartialEq)]
 pub(crate) enum Kind<'a> {
     /// Trusted text.
@@ -37,14 +41,27 @@ pub(crate) enum Kind<'a> {
     Unfilled(std::sync::Arc<str>),
 }
 
-/// One piece of a composed query: its kind and where its text ends in the
-/// buffer (it starts where the previous piece's ends; non-text pieces are
-/// empty there).
-#[derive(Clone, PartialEq)]
-pub(crate) struct Piece<'a> {
+/// One piece of a composed query: where its text ends in the buffer (it
+/// starts where the previous piece's ends; non-text pieces are empty there)
+/// and what it is.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) struct Piece {
     pub(crate) end: usize,
-    pub(crate) kind: Kind<'a>,
+    pub(crate) slot: Slot,
 }
+
+/// What a piece is: text in the buffer, or the value at an index of
+/// [`Composed::values`].
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Slot {
+    Sql,
+    Identifier,
+    Value(usize),
+}
+
+/// The kinds [`Composed::iter`] names text pieces by.
+const SQL: Kind<'static> = Kind::Sql;
+const IDENTIFIER: Kind<'static> = Kind::Identifier;
 
 /// A sequence of pieces: what `+`, [`Sql::join`], [`Sql::format`] and `sql!`
 /// build. Nested sequences are flattened, so `a + (b + c) == (a + b) + c`.
@@ -66,7 +83,9 @@ pub(crate) struct Piece<'a> {
 pub struct Composed<'a> {
     /// Trusted text and quoted identifiers, in order.
     pub(crate) text: String,
-    pub(crate) pieces: Vec<Piece<'a>>,
+    pub(crate) pieces: Vec<Piece>,
+    /// The non-text pieces, in order.
+    pub(crate) values: Vec<Kind<'a>>,
     /// Bytes the scope-dependent pieces are expected to add when rendered.
     pub(crate) extra: usize,
     /// Pieces that render as `$n` (an upper bound of the parameter count).
@@ -79,6 +98,7 @@ impl<'a> Composed<'a> {
         Composed {
             text: String::new(),
             pieces: Vec::new(),
+            values: Vec::new(),
             extra: 0,
             params: 0,
         }
@@ -101,11 +121,11 @@ impl<'a> Composed<'a> {
     pub fn with(mut self, name: &str, value: impl Into<Bound<'a>>) -> Composed<'a> {
         let bound = value.into().named(name.to_owned());
         let mut found = false;
-        for piece in &mut self.pieces {
-            if let Kind::Placeholder(ph) = &piece.kind
+        for value in &mut self.values {
+            if let Kind::Placeholder(ph) = value
                 && ph.name() == Some(name)
             {
-                piece.kind = Kind::Bound(bound.clone());
+                *value = Kind::Bound(bound.clone());
                 found = true;
             }
         }
@@ -118,12 +138,12 @@ impl<'a> Composed<'a> {
     /// Fills the `k`-th positional placeholder (from 0) with `value`.
     pub fn with_positional(mut self, k: usize, value: impl Into<Bound<'a>>) -> Composed<'a> {
         let mut seen = 0;
-        for piece in &mut self.pieces {
-            if let Kind::Placeholder(ph) = &piece.kind
+        for slot in &mut self.values {
+            if let Kind::Placeholder(ph) = slot
                 && ph.name().is_none()
             {
                 if seen == k {
-                    piece.kind = Kind::Bound(value.into());
+                    *slot = Kind::Bound(value.into());
                     return self;
                 }
                 seen += 1;
@@ -144,6 +164,7 @@ impl<'a> Composed<'a> {
         Composed {
             text: String::with_capacity(text),
             pieces: Vec::with_capacity(pieces),
+            values: Vec::new(),
             extra: 0,
             params: 0,
         }
@@ -168,7 +189,7 @@ impl<'a> Composed<'a> {
         self.text.push_str(text);
         self.pieces.push(Piece {
             end: self.text.len(),
-            kind: Kind::Sql,
+            slot: Slot::Sql,
         });
     }
 
@@ -180,7 +201,7 @@ impl<'a> Composed<'a> {
         match write_part(name, &mut self.text) {
             Ok(()) => self.pieces.push(Piece {
                 end: self.text.len(),
-                kind: Kind::Identifier,
+                slot: Slot::Identifier,
             }),
             Err(_) => {
                 self.text.truncate(start);
@@ -197,7 +218,7 @@ impl<'a> Composed<'a> {
         match id.write(&mut self.text) {
             Ok(()) => self.pieces.push(Piece {
                 end: self.text.len(),
-                kind: Kind::Identifier,
+                slot: Slot::Identifier,
             }),
             Err(_) => {
                 self.text.truncate(start);
@@ -209,6 +230,12 @@ impl<'a> Composed<'a> {
     /// Appends a piece with no text in the buffer.
     #[inline]
     pub(crate) fn push_kind(&mut self, kind: Kind<'a>) {
+        self.push_value_at(self.text.len(), kind);
+    }
+
+    /// Appends a non-text piece that sits at `end` of the buffer.
+    #[inline]
+    fn push_value_at(&mut self, end: usize, kind: Kind<'a>) {
         match kind {
             Kind::Literal(_) => self.extra += LITERAL_ESTIMATE,
             Kind::Placeholder(_) | Kind::Bound(_) => {
@@ -217,10 +244,14 @@ impl<'a> Composed<'a> {
             }
             _ => {}
         }
-        self.pieces.push(Piece {
-            end: self.text.len(),
-            kind,
-        });
+        let slot = Slot::Value(self.values.len());
+        if self.values.capacity() == 0 {
+            // Room for the values of a typical statement at once.
+            self.values
+                .reserve(self.pieces.capacity().div_ceil(2).max(4));
+        }
+        self.values.push(kind);
+        self.pieces.push(Piece { end, slot });
     }
 
     /// Appends a copy of `other`.
@@ -242,19 +273,24 @@ impl<'a> Composed<'a> {
         self.text
             .push_str(src.text.get(start..end).unwrap_or_default());
         for p in pieces {
-            let kind = p.kind.clone();
-            match kind {
-                Kind::Literal(_) => self.extra += LITERAL_ESTIMATE,
-                Kind::Placeholder(_) | Kind::Bound(_) => {
-                    self.extra += PARAM_ESTIMATE;
-                    self.params += 1;
+            let end = p.end.saturating_sub(start) + offset;
+            match p.slot {
+                Slot::Value(i) => {
+                    let kind = src.values.get(i).cloned().unwrap_or(Kind::Sql);
+                    self.push_value_at(end, kind);
                 }
-                _ => {}
+                slot => self.pieces.push(Piece { end, slot }),
             }
-            self.pieces.push(Piece {
-                end: p.end.saturating_sub(start) + offset,
-                kind,
-            });
+        }
+    }
+
+    /// The kind of `piece`.
+    #[inline]
+    pub(crate) fn kind(&self, piece: &Piece) -> &Kind<'a> {
+        match piece.slot {
+            Slot::Sql => &SQL,
+            Slot::Identifier => &IDENTIFIER,
+            Slot::Value(i) => self.values.get(i).unwrap_or(&SQL),
         }
     }
 
@@ -264,7 +300,7 @@ impl<'a> Composed<'a> {
         self.pieces.iter().map(move |p| {
             let text = self.text.get(start..p.end).unwrap_or_default();
             start = p.end;
-            (text, &p.kind)
+            (text, self.kind(p))
         })
     }
 
@@ -298,6 +334,7 @@ impl<'a> Composed<'a> {
         );
         out.extra = self.extra;
         out.params = self.params;
+        out.values = self.values;
         let mut start = 0;
         for (i, piece) in self.pieces.into_iter().enumerate() {
             if i > 0 {
@@ -308,7 +345,7 @@ impl<'a> Composed<'a> {
             start = piece.end;
             out.pieces.push(Piece {
                 end: out.text.len(),
-                kind: piece.kind,
+                slot: piece.slot,
             });
         }
         out
@@ -346,14 +383,8 @@ impl<'a> Composed<'a> {
     pub fn into_owned(self) -> Composed<'static> {
         Composed {
             text: self.text,
-            pieces: self
-                .pieces
-                .into_iter()
-                .map(|p| Piece {
-                    end: p.end,
-                    kind: p.kind.into_owned(),
-                })
-                .collect(),
+            pieces: self.pieces,
+            values: self.values.into_iter().map(Kind::into_owned).collect(),
             extra: self.extra,
             params: self.params,
         }
@@ -381,7 +412,9 @@ impl<'a> Composed<'a> {
 impl PartialEq for Composed<'_> {
     fn eq(&self, other: &Composed<'_>) -> bool {
         // `extra` and `params` follow from the pieces.
-        self.text == other.text && self.pieces == other.pieces
+        self.text == other.text
+            && self.pieces.len() == other.pieces.len()
+            && self.iter().zip(other.iter()).all(|(a, b)| a == b)
     }
 }
 
@@ -526,11 +559,16 @@ impl<'a> Composable for Composed<'a> {
             *target = self;
         } else {
             let offset = target.text.len();
+            let base = target.values.len();
             target.text.push_str(&self.text);
             target.pieces.extend(self.pieces.into_iter().map(|p| Piece {
                 end: p.end + offset,
-                kind: p.kind,
+                slot: match p.slot {
+                    Slot::Value(i) => Slot::Value(i + base),
+                    slot => slot,
+                },
             }));
+            target.values.extend(self.values);
             target.extra += self.extra;
             target.params += self.params;
         }

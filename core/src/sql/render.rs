@@ -9,7 +9,7 @@ use std::fmt;
 use bytes::BytesMut;
 use postgres_types::Type;
 
-use super::composed::{Composed, Kind};
+use super::composed::{Composed, Kind, Slot};
 use super::literal::{resolve, write_stored_literal};
 use super::placeholder::Kind as PlaceholderKind;
 use super::stored::Stored;
@@ -491,13 +491,15 @@ fn run<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters, inline: bool) -> Result<Re
     // between, at the offsets where they were pushed.
     let mut copied = 0;
     for piece in &q.pieces {
-        if matches!(piece.kind, Kind::Sql | Kind::Identifier) {
+        let Slot::Value(i) = piece.slot else {
             continue;
-        }
+        };
         r.out
             .push_str(q.text.get(copied..piece.end).unwrap_or_default());
         copied = piece.end;
-        r.piece(&piece.kind)?;
+        if let Some(kind) = q.values.get(i) {
+            r.piece(kind)?;
+        }
     }
     r.out.push_str(q.text.get(copied..).unwrap_or_default());
     if let Some(mut scratch) = r.scratch.take()
