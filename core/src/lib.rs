@@ -27,6 +27,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[doc(hidden)]
+pub mod __private;
 pub mod adapt;
 pub mod bridge;
 mod error;

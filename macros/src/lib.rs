@@ -5,7 +5,10 @@
 //! `#[derive(PgTransparent)]`.
 //!
 //! Use them through the `pgcast` crate, which re-exports them and documents
-//! the derives' attributes; the generated code names `::pgcast::…` paths.
+//! the derives' attributes. The derives' generated code names pgcast only
+//! through `::pgcast::__private::v1` (or the path given by
+//! `#[pg(crate = "…")]`), the hidden module of `pgcast-core` that exists for
+//! it; this crate and `pgcast-core` pin each other's exact version.
 //! The derives' parsing, checks and code generation live in `derive/`; the
 //! functions here only dispatch.
 #![forbid(unsafe_code)]

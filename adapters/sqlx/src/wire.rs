@@ -232,19 +232,10 @@ pub fn transcode(text: &[u8], ty: &Type, scope: &Adapters) -> pgcast_core::Resul
         return Ok(out);
     }
     let policy = *scope.policy();
-    let value = scope.value_loader(base).load(
-        &Ctx {
-            ty: base,
-            format: Format::Text,
-            policy: &policy,
-        },
-        Some(text),
-    )?;
-    let ctx = Ctx {
-        ty: base,
-        format: Format::Binary,
-        policy: &policy,
-    };
+    let value = scope
+        .value_loader(base)
+        .load(&Ctx::text(base).with_policy(&policy), Some(text))?;
+    let ctx = Ctx::binary(base).with_policy(&policy);
     match pgcast_core::Dump::dump(&value, &ctx, &mut out) {
         Ok(_) => Ok(out),
         Err(e) => Err(pgcast_core::Error::new(

@@ -59,7 +59,10 @@ impl<'a> How<'a> {
 
 struct Generator<'c> {
     cont: &'c Container<'c>,
+    /// Where pgcast is: `#[pg(crate = "…")]`, else `::pgcast`.
     krate: syn::Path,
+    /// How generated code names pgcast's items (see `super::private`).
+    k: TokenStream,
     /// The row's lifetime: the struct's own if it has exactly one.
     lt: syn::Lifetime,
     fresh_lt: bool,
@@ -75,13 +78,14 @@ impl<'c> Generator<'c> {
         Generator {
             cont,
             krate: cont.crate_path(),
+            k: super::private(),
             lt,
             fresh_lt,
         }
     }
 
     fn expand(&self, style: Style, fields: &[Field<'_>]) -> TokenStream {
-        let k = &self.krate;
+        let k = &self.k;
         let lt = &self.lt;
         let ident = &self.cont.ident;
 
@@ -119,23 +123,23 @@ impl<'c> Generator<'c> {
                 if let Some((inner, load)) = optional {
                     let span = inner.span();
                     plan_types.push(quote_spanned!(span=>
-                        #k::row::OptionalPlan<<#inner as #k::row::FromRow<#lt>>::Plan>));
+                        #k::OptionalPlan<<#inner as #k::FromRow<#lt>>::Plan>));
                     plan_exprs.push(quote_spanned!(span=>
-                        #k::row::OptionalPlan::new::<#inner>(#columns)?));
+                        #k::OptionalPlan::new::<#inner>(#columns)?));
                     values.push(quote_spanned!(span=>
                         __plan.#slot.#load::<#inner, __R>(__row)?));
                     reads.push(quote!(__plan.#slot.columns_read(__out);));
-                    predicates.push(syn::parse_quote!(#inner: #k::row::FromRow<#lt>));
+                    predicates.push(syn::parse_quote!(#inner: #k::FromRow<#lt>));
                 } else {
                     plan_types.push(quote_spanned!(ty.span()=>
-                        <#ty as #k::row::FromRow<#lt>>::Plan));
+                        <#ty as #k::FromRow<#lt>>::Plan));
                     plan_exprs.push(quote_spanned!(ty.span()=>
-                        <#ty as #k::row::FromRow<#lt>>::plan(#columns)?));
+                        <#ty as #k::FromRow<#lt>>::plan(#columns)?));
                     values.push(quote_spanned!(ty.span()=>
-                        <#ty as #k::row::FromRow<#lt>>::from_row(&__plan.#slot, __row)?));
+                        <#ty as #k::FromRow<#lt>>::from_row(&__plan.#slot, __row)?));
                     reads.push(quote_spanned!(ty.span()=>
-                        <#ty as #k::row::FromRow<#lt>>::columns_read(&__plan.#slot, __out)?;));
-                    predicates.push(syn::parse_quote!(#ty: #k::row::FromRow<#lt>));
+                        <#ty as #k::FromRow<#lt>>::columns_read(&__plan.#slot, __out)?;));
+                    predicates.push(syn::parse_quote!(#ty: #k::FromRow<#lt>));
                 }
                 continue;
             }
@@ -159,7 +163,7 @@ impl<'c> Generator<'c> {
             };
             plan_exprs.push(plan);
             if optional {
-                plan_types.push(quote!(::core::option::Option<#k::row::ColumnPlan>));
+                plan_types.push(quote!(::core::option::Option<#k::ColumnPlan>));
                 let load = self.load(&how, ty, quote!(__p));
                 values.push(quote_spanned!(ty.span()=> match &__plan.#slot {
                     ::core::option::Option::Some(__p) => #load,
@@ -173,7 +177,7 @@ impl<'c> Generator<'c> {
                 );
                 predicates.push(syn::parse_quote!(#ty: ::core::default::Default));
             } else {
-                plan_types.push(quote!(#k::row::ColumnPlan));
+                plan_types.push(quote!(#k::ColumnPlan));
                 values.push(self.load(&how, ty, quote!(__plan.#slot)));
                 reads.push(self.read(&how, ty, quote!(&__plan.#slot)));
             }
@@ -194,11 +198,11 @@ impl<'c> Generator<'c> {
         } else {
             let members = keys.iter().map(|f| &f.member);
             let (_, ty_generics, _) = self.cont.generics.split_for_impl();
-            predicates.push(syn::parse_quote!(#ident #ty_generics: #k::row::Grouped));
+            predicates.push(syn::parse_quote!(#ident #ty_generics: #k::Grouped));
             quote! {
                 fn fold_row(&mut self, __next: Self) -> ::core::option::Option<Self> {
                     if true #(&& self.#members == __next.#members)* {
-                        <Self as #k::row::Grouped>::merge(self, __next);
+                        <Self as #k::Grouped>::merge(self, __next);
                         ::core::option::Option::None
                     } else {
                         ::core::option::Option::Some(__next)
@@ -223,44 +227,43 @@ impl<'c> Generator<'c> {
         let (impl_generics, _, where_clause) = generics.split_for_impl();
         let (_, ty_generics, _) = self.cont.generics.split_for_impl();
 
-        quote! {
-            const _: () = {
-                #[automatically_derived]
-                impl #impl_generics #k::row::FromRow<#lt> for #ident #ty_generics #where_clause {
-                    type Plan = (#(#plan_types,)*);
+        let body = quote! {
+            #[automatically_derived]
+            impl #impl_generics #k::FromRow<#lt> for #ident #ty_generics #where_clause {
+                type Plan = (#(#plan_types,)*);
 
-                    fn plan(
-                        __columns: &#k::row::Columns<'_>,
-                    ) -> #k::Result<Self::Plan> {
-                        #expect_len
-                        ::core::result::Result::Ok((#(#plan_exprs,)*))
-                    }
-
-                    #[inline]
-                    fn from_row<__R: #k::row::RawRow + ?::core::marker::Sized>(
-                        __plan: &Self::Plan,
-                        __row: &#lt __R,
-                    ) -> #k::Result<Self> {
-                        ::core::result::Result::Ok(#construct)
-                    }
-
-                    #fold_row
-
-                    fn columns_read(
-                        __plan: &Self::Plan,
-                        __out: &mut ::std::vec::Vec<#k::row::ColumnRead>,
-                    ) -> #k::Result<()> {
-                        #(#reads)*
-                        ::core::result::Result::Ok(())
-                    }
+                fn plan(
+                    __columns: &#k::Columns<'_>,
+                ) -> #k::Result<Self::Plan> {
+                    #expect_len
+                    ::core::result::Result::Ok((#(#plan_exprs,)*))
                 }
-            };
-        }
+
+                #[inline]
+                fn from_row<__R: #k::RawRow + ?::core::marker::Sized>(
+                    __plan: &Self::Plan,
+                    __row: &#lt __R,
+                ) -> #k::Result<Self> {
+                    ::core::result::Result::Ok(#construct)
+                }
+
+                #fold_row
+
+                fn columns_read(
+                    __plan: &Self::Plan,
+                    __out: &mut ::std::vec::Vec<#k::ColumnRead>,
+                ) -> #k::Result<()> {
+                    #(#reads)*
+                    ::core::result::Result::Ok(())
+                }
+            }
+        };
+        super::wrap_in_const(&self.krate, body)
     }
 
     /// The check run at planning time, and the bounds loading needs.
     fn check_fn(&self, how: &How<'_>, ty: &syn::Type) -> (TokenStream, Vec<syn::WherePredicate>) {
-        let k = &self.krate;
+        let k = &self.k;
         let lt = &self.lt;
         let span = ty.span();
         match how {
@@ -269,14 +272,14 @@ impl<'c> Generator<'c> {
                 vec![syn::parse_quote!(#ty: #k::Load<#lt>)],
             ),
             How::Json => (
-                quote_spanned!(span=> <#k::types::Json<#ty> as #k::Load<#lt>>::check),
-                vec![syn::parse_quote!(#k::types::Json<#ty>: #k::Load<#lt>)],
+                quote_spanned!(span=> <#k::Json<#ty> as #k::Load<#lt>>::check),
+                vec![syn::parse_quote!(#k::Json<#ty>: #k::Load<#lt>)],
             ),
             How::JsonNullable => (
                 quote_spanned!(span=>
-                    <::core::option::Option<#k::types::Json<#ty>> as #k::Load<#lt>>::check),
+                    <::core::option::Option<#k::Json<#ty>> as #k::Load<#lt>>::check),
                 vec![
-                    syn::parse_quote!(#k::types::Json<#ty>: #k::Load<#lt>),
+                    syn::parse_quote!(#k::Json<#ty>: #k::Load<#lt>),
                     syn::parse_quote!(#ty: ::core::default::Default),
                 ],
             ),
@@ -304,16 +307,16 @@ impl<'c> Generator<'c> {
     /// The statement listing one field's column, for `columns_read`: the
     /// column is nullable if what the field loads through takes NULL.
     fn read(&self, how: &How<'_>, ty: &syn::Type, plan: TokenStream) -> TokenStream {
-        let k = &self.krate;
+        let k = &self.k;
         let span = ty.span();
         let read = match how {
-            How::Plain => quote_spanned!(span=> #k::row::ColumnRead::of::<#ty>(#plan)),
+            How::Plain => quote_spanned!(span=> #k::ColumnRead::of::<#ty>(#plan)),
             How::TryFrom(source) => {
-                quote_spanned!(source.span()=> #k::row::ColumnRead::of::<#source>(#plan))
+                quote_spanned!(source.span()=> #k::ColumnRead::of::<#source>(#plan))
             }
-            How::Json => quote!(#k::row::ColumnRead::new(#plan, false)),
+            How::Json => quote!(#k::ColumnRead::new(#plan, false)),
             // NULL gives the default; a loader of the user's decides alone.
-            How::JsonNullable | How::With(_) => quote!(#k::row::ColumnRead::new(#plan, true)),
+            How::JsonNullable | How::With(_) => quote!(#k::ColumnRead::new(#plan, true)),
         };
         quote!(__out.push(#read);)
     }
@@ -325,7 +328,7 @@ impl<'c> Generator<'c> {
         if keys.is_empty() {
             return TokenStream::new();
         }
-        let k = &self.krate;
+        let k = &self.k;
         let ident = &self.cont.ident;
         let key_types: Vec<_> = keys.iter().map(|f| f.ty).collect();
         let key_members: Vec<_> = keys.iter().map(|f| &f.member).collect();
@@ -344,7 +347,7 @@ impl<'c> Generator<'c> {
         let mut many = Vec::new();
         for field in fields.iter().filter(|f| f.attrs.many.is_some()) {
             if let Some(inner) = vec_inner(field.ty) {
-                predicates.push(syn::parse_quote!(for<'__g> #inner: #k::row::FromRow<'__g>));
+                predicates.push(syn::parse_quote!(for<'__g> #inner: #k::FromRow<'__g>));
             }
             many.push(&field.member);
         }
@@ -352,31 +355,30 @@ impl<'c> Generator<'c> {
         let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
         // A key type that cannot be hashed or compared shows at the field.
         let key_type = quote_spanned!(keys[0].ty.span()=> (#(#key_types,)*));
-        quote! {
-            const _: () = {
-                #[automatically_derived]
-                impl #impl_generics #k::row::Grouped for #ident #ty_generics #where_clause {
-                    type Key = #key_type;
+        let body = quote! {
+            #[automatically_derived]
+            impl #impl_generics #k::Grouped for #ident #ty_generics #where_clause {
+                type Key = #key_type;
 
-                    fn key(&self) -> Self::Key {
-                        (#(::core::clone::Clone::clone(&self.#key_members),)*)
-                    }
-
-                    #[inline]
-                    fn same_group(&self, __other: &Self) -> bool {
-                        true #(&& self.#key_members == __other.#key_members)*
-                    }
-
-                    fn merge(&mut self, __other: Self) {
-                        #(#k::row::fold_children(&mut self.#many, __other.#many);)*
-                    }
-
-                    fn key_names() -> &'static [&'static str] {
-                        &[#(#key_names),*]
-                    }
+                fn key(&self) -> Self::Key {
+                    (#(::core::clone::Clone::clone(&self.#key_members),)*)
                 }
-            };
-        }
+
+                #[inline]
+                fn same_group(&self, __other: &Self) -> bool {
+                    true #(&& self.#key_members == __other.#key_members)*
+                }
+
+                fn merge(&mut self, __other: Self) {
+                    #(#k::fold_children(&mut self.#many, __other.#many);)*
+                }
+
+                fn key_names() -> &'static [&'static str] {
+                    &[#(#key_names),*]
+                }
+            }
+        };
+        super::wrap_in_const(&self.krate, body)
     }
 
     /// What a key field's type needs: keys are compared, hashed and kept.

@@ -1,7 +1,8 @@
 //! `#[derive(PgComposite)]`, `#[derive(PgEnum)]` and
 //! `#[derive(PgTransparent)]`: `Load`, `Dump`, `StaticType` and `Scalar`
 //! for a Rust type that is a PostgreSQL type, through the run-time helpers
-//! of `pgcast::types::{composite, enums}`.
+//! of `pgcast::types::{composite, enums}` (named, like everything generated
+//! code calls, through `pgcast_core::__private::v1`).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -49,7 +50,7 @@ pub fn expand_composite(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             "PgComposite needs a struct",
         ));
     };
-    let k = cont.crate_path();
+    let k = super::private();
     let ident = &cont.ident;
     let (schema, name) = type_name(&cont);
     let names: Vec<&str> = fields.iter().map(|f| f.column.as_str()).collect();
@@ -65,7 +66,7 @@ pub fn expand_composite(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         checks.push(quote_spanned!(ty.span()=> __fields.check::<#ty>(#i)?;));
         loads.push(quote_spanned!(ty.span()=> #member: __value.load::<#ty>(#i)?));
         values.push(if field.attrs.redact.is_some() {
-            quote_spanned!(ty.span()=> &#k::exec::Redacted(&self.#member) as &dyn #k::Dump)
+            quote_spanned!(ty.span()=> &#k::Redacted(&self.#member) as &dyn #k::Dump)
         } else {
             quote_spanned!(ty.span()=> &self.#member as &dyn #k::Dump)
         });
@@ -80,57 +81,56 @@ pub fn expand_composite(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let load_generics = with_lifetime(&generics);
     let (load_impl_generics, _, _) = load_generics.split_for_impl();
 
-    Ok(quote! {
-        const _: () = {
-            const __NAMES: &[&str] = &[#(#names),*];
+    let body = quote! {
+        const __NAMES: &[&str] = &[#(#names),*];
 
-            #[automatically_derived]
-            impl #load_impl_generics #k::Load<'__a> for #ident #ty_generics #where_clause {
-                fn check(__ctx: &#k::Ctx<'_>) -> #k::Result<()> {
-                    let __fields =
-                        #k::types::composite::CompositeFields::resolve::<Self>(__ctx, __NAMES)?;
-                    #(#checks)*
-                    ::core::result::Result::Ok(())
-                }
-
-                fn load(__ctx: &#k::Ctx<'_>, __raw: &'__a [u8]) -> #k::Result<Self> {
-                    let __value =
-                        #k::types::composite::CompositeFields::read::<Self>(__ctx, __NAMES, __raw)?;
-                    ::core::result::Result::Ok(Self { #(#loads),* })
-                }
+        #[automatically_derived]
+        impl #load_impl_generics #k::Load<'__a> for #ident #ty_generics #where_clause {
+            fn check(__ctx: &#k::Ctx<'_>) -> #k::Result<()> {
+                let __fields =
+                    #k::CompositeFields::resolve::<Self>(__ctx, __NAMES)?;
+                #(#checks)*
+                ::core::result::Result::Ok(())
             }
 
-            #[automatically_derived]
-            impl #impl_generics #k::Dump for #ident #ty_generics #where_clause {
-                fn pg_type(&self, __policy: &#k::Policy) -> #k::Type {
-                    <Self as #k::StaticType>::static_type(__policy)
-                }
+            fn load(__ctx: &#k::Ctx<'_>, __raw: &'__a [u8]) -> #k::Result<Self> {
+                let __value =
+                    #k::CompositeFields::read::<Self>(__ctx, __NAMES, __raw)?;
+                ::core::result::Result::Ok(Self { #(#loads),* })
+            }
+        }
 
-                fn dump(
-                    &self,
-                    __ctx: &#k::Ctx<'_>,
-                    __out: &mut #k::types::record::BytesMut,
-                ) -> #k::Result<#k::IsNull> {
-                    #k::types::composite::dump_composite::<Self>(
-                        __ctx,
-                        __NAMES,
-                        &[#(#values),*],
-                        __out,
-                    )
-                }
+        #[automatically_derived]
+        impl #impl_generics #k::Dump for #ident #ty_generics #where_clause {
+            fn pg_type(&self, __policy: &#k::Policy) -> #k::Type {
+                <Self as #k::StaticType>::static_type(__policy)
             }
 
-            #[automatically_derived]
-            impl #impl_generics #k::StaticType for #ident #ty_generics #where_clause {
-                fn static_type(__policy: &#k::Policy) -> #k::Type {
-                    #k::types::composite::composite_type(#schema, #name, ::std::vec![#(#statics),*])
-                }
+            fn dump(
+                &self,
+                __ctx: &#k::Ctx<'_>,
+                __out: &mut #k::BytesMut,
+            ) -> #k::Result<#k::IsNull> {
+                #k::dump_composite::<Self>(
+                    __ctx,
+                    __NAMES,
+                    &[#(#values),*],
+                    __out,
+                )
             }
+        }
 
-            #[automatically_derived]
-            impl #impl_generics #k::row::Scalar for #ident #ty_generics #where_clause {}
-        };
-    })
+        #[automatically_derived]
+        impl #impl_generics #k::StaticType for #ident #ty_generics #where_clause {
+            fn static_type(__policy: &#k::Policy) -> #k::Type {
+                #k::composite_type(#schema, #name, ::std::vec![#(#statics),*])
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics #k::Scalar for #ident #ty_generics #where_clause {}
+    };
+    Ok(super::wrap_in_const(&cont.crate_path(), body))
 }
 
 /// Expands `#[derive(PgEnum)]`.
@@ -142,7 +142,7 @@ pub fn expand_enum(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     if let Some(repr) = &cont.attrs.repr {
         return Ok(expand_int_enum(&cont, variants, repr.value));
     }
-    let k = cont.crate_path();
+    let k = super::private();
     let ident = &cont.ident;
     let (schema, name) = type_name(&cont);
     let (others, variants): (Vec<&Variant<'_>>, Vec<&Variant<'_>>) =
@@ -158,20 +158,20 @@ pub fn expand_enum(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
             (
                 quote_spanned! {span=>
                     ::core::result::Result::Ok(Self::#other(
-                        <#ty as #k::types::enums::Label>::from_label(
-                            #k::types::enums::other_label::<Self>(__ctx, __raw)?,
+                        <#ty as #k::Label>::from_label(
+                            #k::other_label::<Self>(__ctx, __raw)?,
                         ),
                     ))
                 },
                 quote_spanned! {span=>
-                    Self::#other(__label) => <#ty as #k::types::enums::Label>::as_label(__label),
+                    Self::#other(__label) => <#ty as #k::Label>::as_label(__label),
                 },
             )
         }
         None => (
             quote! {
                 ::core::result::Result::Err(
-                    #k::types::enums::unknown_label::<Self>(__ctx, __raw, __LABELS),
+                    #k::unknown_label::<Self>(__ctx, __raw, __LABELS),
                 )
             },
             quote!(),
@@ -185,63 +185,62 @@ pub fn expand_enum(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let load_generics = with_lifetime(cont.generics);
     let (load_impl_generics, _, _) = load_generics.split_for_impl();
 
-    Ok(quote! {
-        const _: () = {
-            const __LABELS: &[&str] = &[#(#labels),*];
+    let body = quote! {
+        const __LABELS: &[&str] = &[#(#labels),*];
 
-            #[automatically_derived]
-            impl #load_impl_generics #k::Load<'__a> for #ident #ty_generics #where_clause {
-                fn check(__ctx: &#k::Ctx<'_>) -> #k::Result<()> {
-                    #k::types::enums::check_labels::<Self>(__ctx, __LABELS)
-                }
-
-                #[inline]
-                fn load(__ctx: &#k::Ctx<'_>, __raw: &'__a [u8]) -> #k::Result<Self> {
-                    #k::types::enums::check_type::<Self>(__ctx)?;
-                    match __raw {
-                        #(#bytes => ::core::result::Result::Ok(Self::#idents),)*
-                        _ => #load_other,
-                    }
-                }
+        #[automatically_derived]
+        impl #load_impl_generics #k::Load<'__a> for #ident #ty_generics #where_clause {
+            fn check(__ctx: &#k::Ctx<'_>) -> #k::Result<()> {
+                #k::check_labels::<Self>(__ctx, __LABELS)
             }
 
-            #[automatically_derived]
-            impl #impl_generics #k::Dump for #ident #ty_generics #where_clause {
-                fn pg_type(&self, __policy: &#k::Policy) -> #k::Type {
-                    <Self as #k::StaticType>::static_type(__policy)
-                }
-
-                #[inline]
-                fn dump(
-                    &self,
-                    __ctx: &#k::Ctx<'_>,
-                    __out: &mut #k::types::record::BytesMut,
-                ) -> #k::Result<#k::IsNull> {
-                    let __label: &str = match self {
-                        #(Self::#idents => #labels,)*
-                        #dump_other
-                    };
-                    #k::types::enums::dump_label::<Self>(__ctx, __label, __out)
+            #[inline]
+            fn load(__ctx: &#k::Ctx<'_>, __raw: &'__a [u8]) -> #k::Result<Self> {
+                #k::check_type::<Self>(__ctx)?;
+                match __raw {
+                    #(#bytes => ::core::result::Result::Ok(Self::#idents),)*
+                    _ => #load_other,
                 }
             }
+        }
 
-            #[automatically_derived]
-            impl #impl_generics #k::StaticType for #ident #ty_generics #where_clause {
-                fn static_type(_: &#k::Policy) -> #k::Type {
-                    #k::types::enums::enum_type(#schema, #name, __LABELS)
-                }
+        #[automatically_derived]
+        impl #impl_generics #k::Dump for #ident #ty_generics #where_clause {
+            fn pg_type(&self, __policy: &#k::Policy) -> #k::Type {
+                <Self as #k::StaticType>::static_type(__policy)
             }
 
-            #[automatically_derived]
-            impl #impl_generics #k::row::Scalar for #ident #ty_generics #where_clause {}
-        };
-    })
+            #[inline]
+            fn dump(
+                &self,
+                __ctx: &#k::Ctx<'_>,
+                __out: &mut #k::BytesMut,
+            ) -> #k::Result<#k::IsNull> {
+                let __label: &str = match self {
+                    #(Self::#idents => #labels,)*
+                    #dump_other
+                };
+                #k::dump_label::<Self>(__ctx, __label, __out)
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics #k::StaticType for #ident #ty_generics #where_clause {
+            fn static_type(_: &#k::Policy) -> #k::Type {
+                #k::enum_type(#schema, #name, __LABELS)
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics #k::Scalar for #ident #ty_generics #where_clause {}
+    };
+    Ok(super::wrap_in_const(&cont.crate_path(), body))
 }
 
 /// `#[derive(PgEnum)]` with `#[pg(repr = "int4")]`: each variant is its
 /// discriminant in an integer column.
 fn expand_int_enum(cont: &Container<'_>, variants: &[Variant<'_>], repr: IntRepr) -> TokenStream {
-    let k = cont.crate_path();
+    let k = super::private();
     let ident = &cont.ident;
     let idents: Vec<&syn::Ident> = variants.iter().map(|v| &v.ident).collect();
     let (min, max, ty) = match repr {
@@ -273,62 +272,61 @@ fn expand_int_enum(cont: &Container<'_>, variants: &[Variant<'_>], repr: IntRepr
     let load_generics = with_lifetime(cont.generics);
     let (load_impl_generics, _, _) = load_generics.split_for_impl();
 
-    quote! {
-        const _: () = {
-            #fits
+    let body = quote! {
+        #fits
 
-            #[automatically_derived]
-            impl #load_impl_generics #k::Load<'__a> for #ident #ty_generics #where_clause {
-                fn check(__ctx: &#k::Ctx<'_>) -> #k::Result<()> {
-                    #k::types::enums::check_discriminant::<Self>(__ctx)
-                }
-
-                #[inline]
-                fn load(__ctx: &#k::Ctx<'_>, __raw: &'__a [u8]) -> #k::Result<Self> {
-                    let __value = #k::types::enums::load_discriminant::<Self>(__ctx, __raw)?;
-                    #(
-                        if __value == Self::#idents as i64 {
-                            return ::core::result::Result::Ok(Self::#idents);
-                        }
-                    )*
-                    ::core::result::Result::Err(#k::types::enums::unknown_discriminant::<Self>(
-                        __ctx,
-                        __value,
-                        &[#(Self::#idents as i64),*],
-                    ))
-                }
+        #[automatically_derived]
+        impl #load_impl_generics #k::Load<'__a> for #ident #ty_generics #where_clause {
+            fn check(__ctx: &#k::Ctx<'_>) -> #k::Result<()> {
+                #k::check_discriminant::<Self>(__ctx)
             }
 
-            #[automatically_derived]
-            impl #impl_generics #k::Dump for #ident #ty_generics #where_clause {
-                fn pg_type(&self, __policy: &#k::Policy) -> #k::Type {
-                    <Self as #k::StaticType>::static_type(__policy)
-                }
+            #[inline]
+            fn load(__ctx: &#k::Ctx<'_>, __raw: &'__a [u8]) -> #k::Result<Self> {
+                let __value = #k::load_discriminant::<Self>(__ctx, __raw)?;
+                #(
+                    if __value == Self::#idents as i64 {
+                        return ::core::result::Result::Ok(Self::#idents);
+                    }
+                )*
+                ::core::result::Result::Err(#k::unknown_discriminant::<Self>(
+                    __ctx,
+                    __value,
+                    &[#(Self::#idents as i64),*],
+                ))
+            }
+        }
 
-                #[inline]
-                fn dump(
-                    &self,
-                    __ctx: &#k::Ctx<'_>,
-                    __out: &mut #k::types::record::BytesMut,
-                ) -> #k::Result<#k::IsNull> {
-                    let __value: i64 = match self {
-                        #(Self::#idents => Self::#idents as i64,)*
-                    };
-                    #k::types::enums::dump_discriminant::<Self>(__ctx, __value, __out)
-                }
+        #[automatically_derived]
+        impl #impl_generics #k::Dump for #ident #ty_generics #where_clause {
+            fn pg_type(&self, __policy: &#k::Policy) -> #k::Type {
+                <Self as #k::StaticType>::static_type(__policy)
             }
 
-            #[automatically_derived]
-            impl #impl_generics #k::StaticType for #ident #ty_generics #where_clause {
-                fn static_type(_: &#k::Policy) -> #k::Type {
-                    #k::Type::#ty
-                }
+            #[inline]
+            fn dump(
+                &self,
+                __ctx: &#k::Ctx<'_>,
+                __out: &mut #k::BytesMut,
+            ) -> #k::Result<#k::IsNull> {
+                let __value: i64 = match self {
+                    #(Self::#idents => Self::#idents as i64,)*
+                };
+                #k::dump_discriminant::<Self>(__ctx, __value, __out)
             }
+        }
 
-            #[automatically_derived]
-            impl #impl_generics #k::row::Scalar for #ident #ty_generics #where_clause {}
-        };
-    }
+        #[automatically_derived]
+        impl #impl_generics #k::StaticType for #ident #ty_generics #where_clause {
+            fn static_type(_: &#k::Policy) -> #k::Type {
+                #k::Type::#ty
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics #k::Scalar for #ident #ty_generics #where_clause {}
+    };
+    super::wrap_in_const(&cont.crate_path(), body)
 }
 
 /// Expands `#[derive(PgTransparent)]`.
@@ -346,7 +344,7 @@ pub fn expand_transparent(input: &syn::DeriveInput) -> syn::Result<TokenStream> 
             "PgTransparent needs a field",
         ));
     };
-    let k = cont.crate_path();
+    let k = super::private();
     let ident = &cont.ident;
     let ty = field.ty;
     let member = &field.member;
@@ -365,65 +363,64 @@ pub fn expand_transparent(input: &syn::DeriveInput) -> syn::Result<TokenStream> 
         syn::Member::Unnamed(_) => quote!(Self(__inner)),
     };
 
-    Ok(quote! {
-        const _: () = {
-            #[automatically_derived]
-            impl #load_impl_generics #k::Load<'__a> for #ident #ty_generics #load_where {
-                fn check(__ctx: &#k::Ctx<'_>) -> #k::Result<()> {
-                    <#ty as #k::Load<'__a>>::check(
-                        &__ctx.with_type(#k::types::domain_base(__ctx.ty)),
-                    )
-                }
-
-                #[inline]
-                fn load(__ctx: &#k::Ctx<'_>, __raw: &'__a [u8]) -> #k::Result<Self> {
-                    let __inner = <#ty as #k::Load<'__a>>::load(
-                        &__ctx.with_type(#k::types::domain_base(__ctx.ty)),
-                        __raw,
-                    )?;
-                    ::core::result::Result::Ok(#construct)
-                }
-
-                #[inline]
-                fn load_null(__ctx: &#k::Ctx<'_>) -> #k::Result<Self> {
-                    let __inner = <#ty as #k::Load<'__a>>::load_null(
-                        &__ctx.with_type(#k::types::domain_base(__ctx.ty)),
-                    )?;
-                    ::core::result::Result::Ok(#construct)
-                }
+    let body = quote! {
+        #[automatically_derived]
+        impl #load_impl_generics #k::Load<'__a> for #ident #ty_generics #load_where {
+            fn check(__ctx: &#k::Ctx<'_>) -> #k::Result<()> {
+                <#ty as #k::Load<'__a>>::check(
+                    &__ctx.with_type(#k::domain_base(__ctx.ty)),
+                )
             }
 
-            #[automatically_derived]
-            impl #dump_impl_generics #k::Dump for #ident #ty_generics #dump_where {
-                fn pg_type(&self, __policy: &#k::Policy) -> #k::Type {
-                    #k::Dump::pg_type(&self.#member, __policy)
-                }
-
-                #[inline]
-                fn dump(
-                    &self,
-                    __ctx: &#k::Ctx<'_>,
-                    __out: &mut #k::types::record::BytesMut,
-                ) -> #k::Result<#k::IsNull> {
-                    #k::Dump::dump(
-                        &self.#member,
-                        &__ctx.with_type(#k::types::domain_base(__ctx.ty)),
-                        __out,
-                    )
-                }
+            #[inline]
+            fn load(__ctx: &#k::Ctx<'_>, __raw: &'__a [u8]) -> #k::Result<Self> {
+                let __inner = <#ty as #k::Load<'__a>>::load(
+                    &__ctx.with_type(#k::domain_base(__ctx.ty)),
+                    __raw,
+                )?;
+                ::core::result::Result::Ok(#construct)
             }
 
-            #[automatically_derived]
-            impl #static_impl_generics #k::StaticType for #ident #ty_generics #static_where {
-                fn static_type(__policy: &#k::Policy) -> #k::Type {
-                    <#ty as #k::StaticType>::static_type(__policy)
-                }
+            #[inline]
+            fn load_null(__ctx: &#k::Ctx<'_>) -> #k::Result<Self> {
+                let __inner = <#ty as #k::Load<'__a>>::load_null(
+                    &__ctx.with_type(#k::domain_base(__ctx.ty)),
+                )?;
+                ::core::result::Result::Ok(#construct)
+            }
+        }
+
+        #[automatically_derived]
+        impl #dump_impl_generics #k::Dump for #ident #ty_generics #dump_where {
+            fn pg_type(&self, __policy: &#k::Policy) -> #k::Type {
+                #k::Dump::pg_type(&self.#member, __policy)
             }
 
-            #[automatically_derived]
-            impl #impl_generics #k::row::Scalar for #ident #ty_generics #where_clause {}
-        };
-    })
+            #[inline]
+            fn dump(
+                &self,
+                __ctx: &#k::Ctx<'_>,
+                __out: &mut #k::BytesMut,
+            ) -> #k::Result<#k::IsNull> {
+                #k::Dump::dump(
+                    &self.#member,
+                    &__ctx.with_type(#k::domain_base(__ctx.ty)),
+                    __out,
+                )
+            }
+        }
+
+        #[automatically_derived]
+        impl #static_impl_generics #k::StaticType for #ident #ty_generics #static_where {
+            fn static_type(__policy: &#k::Policy) -> #k::Type {
+                <#ty as #k::StaticType>::static_type(__policy)
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics #k::Scalar for #ident #ty_generics #where_clause {}
+    };
+    Ok(super::wrap_in_const(&cont.crate_path(), body))
 }
 
 /// `generics` with the lifetime `'__a` of `Load<'__a>` in front.

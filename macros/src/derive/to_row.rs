@@ -18,7 +18,7 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let Data::Struct(_, fields) = &cont.data else {
         return Err(syn::Error::new(Span::call_site(), "ToRow needs a struct"));
     };
-    let k = cont.crate_path();
+    let k = super::private();
     let ident = &cont.ident;
 
     let mut visits = Vec::new();
@@ -48,15 +48,15 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
                 )))
             };
             pushes.push(quote_spanned!(ty.span()=>
-                for &__name in <#ty as #k::row::ToRow>::columns() {
+                for &__name in <#ty as #k::ToRow>::columns() {
                     #push;
                 }
             ));
             visits.push(quote_spanned!(ty.span()=>
-                #k::row::ToRow::visit_values(&self.#member, __visit)?;));
+                #k::ToRow::visit_values(&self.#member, __visit)?;));
             types.push(quote_spanned!(ty.span()=>
-                __types.extend(<#ty as #k::row::ToRow>::static_types(__policy)?);));
-            predicates.push(syn::parse_quote!(#ty: #k::row::ToRow));
+                __types.extend(<#ty as #k::ToRow>::static_types(__policy)?);));
+            predicates.push(syn::parse_quote!(#ty: #k::ToRow));
             continue;
         }
         let name = &field.column;
@@ -64,15 +64,15 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         pushes.push(quote!(__names.push(#name);));
         if a.json.is_some() {
             visits.push(quote_spanned!(ty.span()=>
-                __visit(&#k::types::Json(&self.#member))?;));
+                __visit(&#k::Json(&self.#member))?;));
             types.push(quote_spanned!(ty.span()=>
-                __types.push(<#k::types::Json<()> as #k::StaticType>::static_type(__policy));));
+                __types.push(<#k::Json<()> as #k::StaticType>::static_type(__policy));));
             predicates.push(syn::parse_quote!(
-                for<'__x> #k::types::Json<&'__x #ty>: #k::Dump + ::core::marker::Sync
+                for<'__x> #k::Json<&'__x #ty>: #k::Dump + ::core::marker::Sync
             ));
         } else {
             visits.push(if a.redact.is_some() {
-                quote_spanned!(ty.span()=> __visit(&#k::exec::Redacted(&self.#member))?;)
+                quote_spanned!(ty.span()=> __visit(&#k::Redacted(&self.#member))?;)
             } else {
                 quote_spanned!(ty.span()=> __visit(&self.#member)?;)
             });
@@ -104,32 +104,31 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let (impl_generics, _, where_clause) = generics.split_for_impl();
     let (_, ty_generics, _) = cont.generics.split_for_impl();
 
-    Ok(quote! {
-        const _: () = {
-            #[automatically_derived]
-            impl #impl_generics #k::row::ToRow for #ident #ty_generics #where_clause {
-                fn columns() -> &'static [&'static str] {
-                    #columns
-                }
-
-                fn static_types(
-                    __policy: &#k::Policy,
-                ) -> ::core::option::Option<::std::vec::Vec<#k::Type>> {
-                    let mut __types = ::std::vec::Vec::new();
-                    #(#types)*
-                    ::core::option::Option::Some(__types)
-                }
-
-                fn visit_values(
-                    &self,
-                    __visit: &mut dyn ::core::ops::FnMut(
-                        &(dyn #k::Dump + ::core::marker::Sync),
-                    ) -> #k::Result<()>,
-                ) -> #k::Result<()> {
-                    #(#visits)*
-                    ::core::result::Result::Ok(())
-                }
+    let body = quote! {
+        #[automatically_derived]
+        impl #impl_generics #k::ToRow for #ident #ty_generics #where_clause {
+            fn columns() -> &'static [&'static str] {
+                #columns
             }
-        };
-    })
+
+            fn static_types(
+                __policy: &#k::Policy,
+            ) -> ::core::option::Option<::std::vec::Vec<#k::Type>> {
+                let mut __types = ::std::vec::Vec::new();
+                #(#types)*
+                ::core::option::Option::Some(__types)
+            }
+
+            fn visit_values(
+                &self,
+                __visit: &mut dyn ::core::ops::FnMut(
+                    &(dyn #k::Dump + ::core::marker::Sync),
+                ) -> #k::Result<()>,
+            ) -> #k::Result<()> {
+                #(#visits)*
+                ::core::result::Result::Ok(())
+            }
+        }
+    };
+    Ok(super::wrap_in_const(&cont.crate_path(), body))
 }
