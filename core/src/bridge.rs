@@ -110,6 +110,7 @@ impl ToSql for Param<'_> {
             ty: crate::types::domain_base(ty),
             format: self.format,
             policy: self.policy,
+            scope: None,
         };
         Ok(self.value.dump(&ctx, out)?.into())
     }

@@ -293,7 +293,7 @@ impl Value {
                 }
                 // A domain travels as its base type.
                 Kind::Domain(_) => |c, r| match c.ty.kind() {
-                    Kind::Domain(base) => Value::load_builtin(&c.with_type(base), r),
+                    Kind::Domain(base) => Value::load(&c.with_type(base), r),
                     _ => Err(Error::wrong_type::<Value>(c.ty)),
                 },
                 _ => |c, r| {
@@ -373,14 +373,22 @@ impl Value {
     }
 }
 
-/// `Value` loads any type: the built-in loader of the value's type, NULL as
-/// [`Value::Null`]. This is what arrays of values use for their elements.
+/// `Value` loads any type: a loader registered in the context's scope for
+/// the value's type, else the built-in one; NULL as [`Value::Null`]. This is
+/// what arrays, ranges and domains of values use for their elements, so a
+/// registered loader applies at every depth.
 impl Load<'_> for Value {
     fn check(_: &Ctx<'_>) -> Result<()> {
         Ok(())
     }
 
     fn load(ctx: &Ctx<'_>, raw: &[u8]) -> Result<Value> {
+        // A loader registered in the scope applies at every depth.
+        if let Some(scope) = ctx.scope
+            && let Some(loader) = scope.registered_loader(ctx.ty)
+        {
+            return loader.load(ctx, raw);
+        }
         Value::load_builtin(ctx, raw)
     }
 

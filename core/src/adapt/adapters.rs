@@ -5,6 +5,7 @@ use std::any::{Any, TypeId};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 
@@ -84,7 +85,7 @@ trait ErasedDumper: Send + Sync {
     fn dump(&self, value: &dyn Any, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull>;
 }
 
-struct Typed<T: ?Sized, D>(D, std::marker::PhantomData<fn(&T)>);
+struct Typed<T: ?Sized, D>(D, PhantomData<fn(&T)>);
 
 impl<T: 'static, D: Dumper<T>> ErasedDumper for Typed<T, D> {
     fn pg_type(&self, value: &dyn Any, policy: &Policy) -> Option<Type> {
@@ -95,6 +96,110 @@ impl<T: 'static, D: Dumper<T>> ErasedDumper for Typed<T, D> {
         match value.downcast_ref::<T>() {
             Some(v) => self.0.dump(v, ctx, out),
             None => Err(Error::wrong_type::<T>(ctx.ty)),
+        }
+    }
+}
+
+impl<T: ?Sized, D: Dumper<T>> Dumper<T> for Arc<D> {
+    fn pg_type(&self, value: &T, policy: &Policy) -> Type {
+        (**self).pg_type(value, policy)
+    }
+
+    fn dump(&self, value: &T, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        (**self).dump(value, ctx, out)
+    }
+}
+
+/// A value (or NULL) written by a registered dumper: what the containers'
+/// dumpers below hand to the built-in `Option` and array code.
+struct Via<'v, T, D>(&'v D, Option<&'v T>);
+
+impl<T, D: Dumper<T>> crate::Dump for Via<'_, T, D> {
+    fn pg_type(&self, policy: &Policy) -> Type {
+        match self.1 {
+            Some(v) => self.0.pg_type(v, policy),
+            // A NULL's type is the statement's to say.
+            None => Type::UNKNOWN,
+        }
+    }
+
+    fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        match self.1 {
+            Some(v) => self.0.dump(v, ctx, out),
+            None => Ok(IsNull::Yes),
+        }
+    }
+}
+
+impl<T, D> crate::StaticType for Via<'_, T, D> {
+    /// Unknown without a value: an array's element type comes from its
+    /// first element, or from the statement.
+    fn static_type(_: &Policy) -> Type {
+        Type::UNKNOWN
+    }
+}
+
+/// `Option<T>` through `T`'s registered dumper.
+struct OptionOf<T, D>(D, PhantomData<fn(&T)>);
+
+impl<T: 'static, D: Dumper<T>> ErasedDumper for OptionOf<T, D> {
+    fn pg_type(&self, value: &dyn Any, policy: &Policy) -> Option<Type> {
+        let v = value.downcast_ref::<Option<T>>()?;
+        Some(crate::Dump::pg_type(&Via(&self.0, v.as_ref()), policy))
+    }
+
+    fn dump(&self, value: &dyn Any, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        match value.downcast_ref::<Option<T>>() {
+            Some(v) => crate::Dump::dump(&Via(&self.0, v.as_ref()), ctx, out),
+            None => Err(Error::wrong_type::<Option<T>>(ctx.ty)),
+        }
+    }
+}
+
+/// `Vec<T>` (an array) through `T`'s registered dumper.
+struct VecOf<T, D>(D, PhantomData<fn(&T)>);
+
+impl<T: 'static, D: Dumper<T>> VecOf<T, D> {
+    fn elements<'v>(&'v self, value: &'v dyn Any) -> Option<Vec<Via<'v, T, D>>> {
+        let v = value.downcast_ref::<Vec<T>>()?;
+        Some(v.iter().map(|e| Via(&self.0, Some(e))).collect())
+    }
+}
+
+impl<T: 'static, D: Dumper<T>> ErasedDumper for VecOf<T, D> {
+    fn pg_type(&self, value: &dyn Any, policy: &Policy) -> Option<Type> {
+        self.elements(value)
+            .map(|v| crate::Dump::pg_type(&v, policy))
+    }
+
+    fn dump(&self, value: &dyn Any, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        match self.elements(value) {
+            Some(v) => crate::Dump::dump(&v, ctx, out),
+            None => Err(Error::wrong_type::<Vec<T>>(ctx.ty)),
+        }
+    }
+}
+
+/// `Vec<Option<T>>` (an array with NULLs) through `T`'s registered dumper.
+struct VecOfOption<T, D>(D, PhantomData<fn(&T)>);
+
+impl<T: 'static, D: Dumper<T>> VecOfOption<T, D> {
+    fn elements<'v>(&'v self, value: &'v dyn Any) -> Option<Vec<Via<'v, T, D>>> {
+        let v = value.downcast_ref::<Vec<Option<T>>>()?;
+        Some(v.iter().map(|e| Via(&self.0, e.as_ref())).collect())
+    }
+}
+
+impl<T: 'static, D: Dumper<T>> ErasedDumper for VecOfOption<T, D> {
+    fn pg_type(&self, value: &dyn Any, policy: &Policy) -> Option<Type> {
+        self.elements(value)
+            .map(|v| crate::Dump::pg_type(&v, policy))
+    }
+
+    fn dump(&self, value: &dyn Any, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        match self.elements(value) {
+            Some(v) => crate::Dump::dump(&v, ctx, out),
+            None => Err(Error::wrong_type::<Vec<Option<T>>>(ctx.ty)),
         }
     }
 }
@@ -319,11 +424,45 @@ impl Adapters {
 
     /// Registers a dumper for the Rust type `T`, overriding `T`'s own
     /// [`Dump`](crate::Dump) in this scope.
+    ///
+    /// It also reaches `T` inside the containers a value is most often bound
+    /// in: `Option<T>`, `Vec<T>` and `Vec<Option<T>>` (as parameters, as
+    /// literals, in `Values` and `Insert::rows`).
+    ///
+    /// ```
+    /// use bytes::{BufMut, BytesMut};
+    /// use pgcast_core::sql::{bind, Composable, Sql};
+    /// use pgcast_core::{Adapters, Ctx, Dumper, IsNull, Policy, Result, Type};
+    ///
+    /// struct Upper;
+    /// impl Dumper<String> for Upper {
+    ///     fn pg_type(&self, _: &String, _: &Policy) -> Type {
+    ///         Type::TEXT
+    ///     }
+    ///     fn dump(&self, v: &String, _: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+    ///         out.put_slice(v.to_uppercase().as_bytes());
+    ///         Ok(IsNull::No)
+    ///     }
+    /// }
+    ///
+    /// let mut scope = Adapters::global().scope();
+    /// scope.register_dumper::<String>(Upper);
+    /// let q = Sql::new("SELECT ") + bind(vec![Some("a".to_owned()), None]);
+    /// assert_eq!(q.render_inline_with(&scope).unwrap(), "SELECT '{A,NULL}'::text[]");
+    /// let q = Sql::new("SELECT ") + bind(Some("b".to_owned()));
+    /// assert_eq!(q.render_inline_with(&scope).unwrap(), "SELECT 'B'");
+    /// ```
     pub fn register_dumper<T: 'static>(&mut self, dumper: impl Dumper<T>) -> &mut Adapters {
-        let erased = DynDumper(Arc::new(Typed::<T, _>(dumper, std::marker::PhantomData)));
-        self.registry_mut()
-            .dumpers
-            .insert(TypeId::of::<T>(), erased);
+        let dumper = Arc::new(dumper);
+        let typed = DynDumper(Arc::new(Typed::<T, _>(dumper.clone(), PhantomData)));
+        let option = DynDumper(Arc::new(OptionOf::<T, _>(dumper.clone(), PhantomData)));
+        let vec = DynDumper(Arc::new(VecOf::<T, _>(dumper.clone(), PhantomData)));
+        let vec_option = DynDumper(Arc::new(VecOfOption::<T, _>(dumper, PhantomData)));
+        let dumpers = &mut self.registry_mut().dumpers;
+        dumpers.insert(TypeId::of::<T>(), typed);
+        dumpers.insert(TypeId::of::<Option<T>>(), option);
+        dumpers.insert(TypeId::of::<Vec<T>>(), vec);
+        dumpers.insert(TypeId::of::<Vec<Option<T>>>(), vec_option);
         self
     }
 
@@ -434,8 +573,22 @@ impl Adapters {
     /// a loader registered by OID, else by `schema.name`, else by bare name,
     /// else the built-in one.
     pub fn value_loader(&self, ty: &Type) -> ValueLoader {
+        match self.registered_loader(ty) {
+            Some(loader) => ValueLoader(Resolved::Custom(loader.clone())),
+            None => ValueLoader(Resolved::Builtin(Value::builtin_loader(ty, &self.0.policy))),
+        }
+    }
+
+    /// Whether this scope registers any loader.
+    pub(crate) fn has_loaders(&self) -> bool {
+        !self.0.loaders_by_oid.is_empty() || !self.0.loaders_by_name.is_empty()
+    }
+
+    /// The loader registered for `ty`: by OID, else by `schema.name`, else
+    /// by bare name.
+    pub(crate) fn registered_loader(&self, ty: &Type) -> Option<&Arc<dyn Loader>> {
         let reg = &*self.0;
-        let custom = reg.loaders_by_oid.get(&ty.oid()).or_else(|| {
+        reg.loaders_by_oid.get(&ty.oid()).or_else(|| {
             if reg.loaders_by_name.is_empty() {
                 return None;
             }
@@ -449,11 +602,7 @@ impl Adapters {
                     name: ty.name().to_owned(),
                 })
             })
-        });
-        match custom {
-            Some(loader) => ValueLoader(Resolved::Custom(loader.clone())),
-            None => ValueLoader(Resolved::Builtin(Value::builtin_loader(ty, &reg.policy))),
-        }
+        })
     }
 }
 

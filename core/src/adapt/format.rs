@@ -1,5 +1,6 @@
 //! Wire formats and the per-value context codecs work in.
 
+use crate::Adapters;
 use postgres_types::Type;
 
 use super::Policy;
@@ -79,6 +80,12 @@ pub struct Ctx<'a> {
     pub format: Format,
     /// The conversion policy in force.
     pub policy: &'a Policy,
+    /// The scope the value is loaded or dumped in, when its adapters are
+    /// needed below the top: a loader registered there applies to the
+    /// values inside this one too (array elements, range bounds, a domain's
+    /// base), wherever a [`Value`](crate::Value) is made. `None` (the
+    /// constructors' default) means the built-in adapters.
+    pub scope: Option<&'a Adapters>,
 }
 
 impl<'a> Ctx<'a> {
@@ -96,6 +103,7 @@ impl<'a> Ctx<'a> {
             ty,
             format,
             policy: &Policy::DEFAULT,
+            scope: None,
         }
     }
 
@@ -172,6 +180,26 @@ impl<'a> Ctx<'a> {
             ty,
             format: self.format,
             policy: self.policy,
+            scope: self.scope,
+        }
+    }
+
+    /// The same context in a scope: its policy, and its registered
+    /// adapters for the values nested inside this one.
+    ///
+    /// ```
+    /// use pgcast_core::{Adapters, Ctx, Type};
+    ///
+    /// let scope = Adapters::global().scope();
+    /// let ctx = Ctx::binary(&Type::INT4_ARRAY).with_scope(&scope);
+    /// assert!(ctx.scope.is_some());
+    /// assert!(ctx.with_type(&Type::INT4).scope.is_some(), "elements keep it");
+    /// ```
+    pub fn with_scope(self, scope: &'a Adapters) -> Ctx<'a> {
+        Ctx {
+            policy: scope.policy(),
+            scope: Some(scope),
+            ..self
         }
     }
 }

@@ -71,6 +71,7 @@ impl<'a> BinaryCopyEncoder<'a> {
                     ty,
                     format: Format::Binary,
                     policy,
+                    scope: None,
                 })
                 .collect(),
             buf,

@@ -227,6 +227,7 @@ impl Arg<'_> {
             ty,
             format: self.param.format(),
             policy: self.policy,
+            scope: None,
         };
         match self.param.dumper() {
             Some(_) => self.param.dump_as(ty, self.policy, out),

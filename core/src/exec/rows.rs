@@ -175,6 +175,8 @@ pub struct RecordPlan {
     columns: Arc<[Column]>,
     loaders: Arc<[ValueLoader]>,
     policy: crate::Policy,
+    /// The scope, when it registers loaders (they apply to nested values).
+    scope: Option<Adapters>,
 }
 
 impl RowType for Record {
@@ -185,6 +187,7 @@ impl RowType for Record {
             columns: columns.into(),
             loaders: columns.iter().map(|c| scope.value_loader(&c.ty)).collect(),
             policy: *scope.policy(),
+            scope: scope.has_loaders().then(|| scope.clone()),
         })
     }
 
@@ -195,6 +198,7 @@ impl RowType for Record {
                 ty: &column.ty,
                 format: column.format,
                 policy: &plan.policy,
+                scope: plan.scope.as_ref(),
             };
             let value = loader
                 .load(&ctx, row.raw(index)?)

@@ -86,6 +86,8 @@ impl Column {
 pub struct Columns<'a> {
     columns: &'a [Column],
     policy: Policy,
+    /// The scope, when it registers loaders (for `Value`s inside typed fields).
+    scope: Option<Adapters>,
     prefix: String,
 }
 
@@ -96,7 +98,10 @@ pub type CheckFn = fn(&Ctx<'_>) -> Result<()>;
 impl<'a> Columns<'a> {
     /// The columns under the policy of `adapters`.
     pub fn new(columns: &'a [Column], adapters: &Adapters) -> Columns<'a> {
-        Columns::with_policy(columns, adapters.policy())
+        Columns {
+            scope: adapters.has_loaders().then(|| adapters.clone()),
+            ..Columns::with_policy(columns, adapters.policy())
+        }
     }
 
     /// The columns under `policy`.
@@ -104,6 +109,7 @@ impl<'a> Columns<'a> {
         Columns {
             columns,
             policy: *policy,
+            scope: None,
             prefix: String::new(),
         }
     }
@@ -114,6 +120,7 @@ impl<'a> Columns<'a> {
         Columns {
             columns: self.columns,
             policy: self.policy,
+            scope: self.scope.clone(),
             prefix: format!("{}{prefix}", self.prefix),
         }
     }
@@ -214,6 +221,7 @@ impl<'a> Columns<'a> {
             ty: crate::types::domain_base(&column.ty).clone(),
             format: column.format,
             policy: self.policy,
+            scope: self.scope.clone(),
         };
         check(&plan.ctx()).map_err(|e| plan.context::<T>(hint(e, &plan.ty)))?;
         Ok(plan)
@@ -277,14 +285,29 @@ impl<'a> Columns<'a> {
 ///      (column \"n\" (index 0), PostgreSQL type int4, Rust type i64)"
 /// );
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ColumnPlan {
     index: usize,
     name: String,
     ty: Type,
     format: Format,
     policy: Policy,
+    /// The scope, when it registers loaders.
+    scope: Option<Adapters>,
 }
+
+impl PartialEq for ColumnPlan {
+    /// The same column, type, format and policy (the scope is not compared).
+    fn eq(&self, other: &ColumnPlan) -> bool {
+        self.index == other.index
+            && self.name == other.name
+            && self.ty == other.ty
+            && self.format == other.format
+            && self.policy == other.policy
+    }
+}
+
+impl Eq for ColumnPlan {}
 
 impl ColumnPlan {
     /// The column's position in the row.
@@ -314,6 +337,7 @@ impl ColumnPlan {
             ty: &self.ty,
             format: self.format,
             policy: &self.policy,
+            scope: self.scope.as_ref(),
         }
     }
 

@@ -56,6 +56,7 @@ impl Dumped {
             ty: &ty,
             format,
             policy,
+            scope: None,
         };
         let bytes = match value.dump(&ctx, &mut out)? {
             IsNull::Yes => None,

@@ -9,7 +9,7 @@ use super::identifier::write_part;
 use super::render::push_decimal;
 use super::stored::Stored;
 use super::{QueryValue, SqlValue};
-use crate::{Adapters, Ctx, Error, ErrorKind, Format, IsNull, Result};
+use crate::{Adapters, Ctx, Error, ErrorKind, IsNull, Result};
 
 /// A value written into the query text as an SQL literal.
 ///
@@ -152,11 +152,7 @@ pub(crate) fn write_literal(
         return Ok(());
     }
     scratch.clear();
-    let ctx = Ctx {
-        ty: &ty,
-        format: Format::Text,
-        policy: scope.policy(),
-    };
+    let ctx = Ctx::text(&ty).with_scope(scope);
     let null = match dumper {
         Some(d) => value.with_any(|v| d.dump(v, &ctx, scratch))?,
         None => value.get().dump(&ctx, scratch)?,

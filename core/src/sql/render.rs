@@ -139,6 +139,7 @@ impl<'a> Param<'a> {
             ty,
             format: self.format,
             policy,
+            scope: None,
         };
         match (&self.dumper, &self.source) {
             (Some(d), ParamSource::Value(v)) => v.0.with_any(|v| d.dump(v, &ctx, out)),

@@ -293,6 +293,7 @@ impl Unnest {
                     ty: &plan.dump_as,
                     format: plan.format,
                     policy,
+                    scope: None,
                 };
                 array
                     .push(value, &ctx)

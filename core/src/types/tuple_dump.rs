@@ -170,6 +170,7 @@ pub(crate) fn write_row_literal(
             ty,
             format: Format::Text,
             policy,
+            scope: None,
         },
         &mut text,
     )?;
@@ -181,6 +182,7 @@ pub(crate) fn write_row_literal(
             ty,
             format: Format::Binary,
             policy,
+            scope: None,
         },
         &mut binary,
     )?;
