@@ -49,7 +49,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// when captured. Names and composables are borrowed and copied. An invalid
 /// identifier (empty, over 63 bytes, NUL) is reported when it is rendered.
 ///
-/// ```
+/// ```ignore
+/// // (run by the `pgcast` crate's tests: tests/sql_macro.rs)
 /// use pgcast::sql::Composed;
 ///
 /// fn by_email(email: &str, min_id: i64) -> Composed<'_> {
