@@ -242,7 +242,7 @@ pub use pgcast_macros::ToRow;
 ///
 /// | where | attribute | meaning |
 /// | --- | --- | --- |
-/// | type | `name = "schema.type"` | the PostgreSQL type's name in SQL syntax: `mood`, `app.mood`, `"\"Other Schema\".\"My Type\""`; unquoted parts must be lower case (PostgreSQL would fold them). Default: the Rust name in snake_case, in `public` |
+/// | type | `name = "schema.type"` | the PostgreSQL type's name in SQL syntax: `mood`, `app.mood`, `"\"Other Schema\".\"My Type\""`; read as PostgreSQL reads it ([`adapt::TypeName::parse`]): unquoted parts fold to lower case (`App.Mood` is `app.mood`), quoted ones keep their case. Default: the Rust name in snake_case, in `public` |
 /// | type | `rename_all = "rule"` | attribute names (labels, for PgEnum) from field (variant) names, by the rules of [`FromRow`](macro@FromRow) |
 /// | type | `crate = "path"` | where pgcast is, if not `::pgcast` |
 /// | field | `rename = "name"` | the attribute's name |

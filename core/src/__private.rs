@@ -16,7 +16,9 @@
 //! release.
 //!
 //! The items are re-exports: what they are and how they behave is documented
-//! where they are defined.
+//! where they are defined. The methods generated code calls on them
+//! (`Columns::column`, `ColumnPlan::load`, `Ctx::with_type`, …) are those
+//! types' public API, which hand-written `FromRow` and `Load` impls use too.
 
 /// The first version of the derives' runtime contract.
 pub mod v1 {

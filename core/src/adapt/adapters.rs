@@ -12,6 +12,7 @@ use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 use bytes::BytesMut;
 use postgres_types::{Oid, Type};
 
+use super::TypeName;
 use crate::{Ctx, Error, IsNull, Policy, Result, Value};
 
 /// A dumper registered for the Rust type `T`: overrides `T`'s own
@@ -226,51 +227,6 @@ impl fmt::Debug for DynDumper {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("DynDumper")
     }
-}
-
-/// A `schema.name` or bare `name` key for types found by name.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct TypeName {
-    schema: Option<String>,
-    name: String,
-}
-
-impl TypeName {
-    /// `"name"`, `"schema.name"`, or either part double-quoted (`"My Schema"."My Type"`).
-    fn parse(spec: &str) -> TypeName {
-        let parts = split_qualified(spec);
-        match parts.as_slice() {
-            [schema, name] => TypeName {
-                schema: Some(schema.clone()),
-                name: name.clone(),
-            },
-            _ => TypeName {
-                schema: None,
-                name: parts.into_iter().next().unwrap_or_default(),
-            },
-        }
-    }
-}
-
-/// Splits `a.b`, `"a.x"."b"` into unquoted parts; `""` inside quotes is one `"`.
-fn split_qualified(spec: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = spec.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            '.' if !quoted => parts.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
-    }
-    parts.push(cur);
-    parts
 }
 
 #[derive(Clone, Default)]
@@ -489,11 +445,23 @@ impl Adapters {
 
     /// Registers a loader for a type found by name: `"hstore"` matches in any
     /// schema, `"app.money2"` or `"\"My Schema\".\"My Type\""` only there.
-    /// The OID is resolved when a result with that type is planned.
+    /// The name is read as SQL writes it ([`TypeName::parse`]: unquoted parts
+    /// fold to lower case). The OID is resolved when a result with that type
+    /// is planned.
+    ///
+    /// # Panics
+    ///
+    /// If `name` is not a type name (`"a.b.c"`, `"app."`, an unclosed
+    /// quote): registering under a name no type can have is a bug, not a
+    /// loader that silently never applies.
     pub fn register_loader_by_name(&mut self, name: &str, loader: impl Loader) -> &mut Adapters {
+        let key = match TypeName::parse(name) {
+            Ok(key) => key,
+            Err(err) => panic!("register_loader_by_name: {}", err.message()),
+        };
         self.registry_mut()
             .loaders_by_name
-            .insert(TypeName::parse(name), Arc::new(loader));
+            .insert(key, Arc::new(loader));
         self
     }
 
@@ -501,14 +469,8 @@ impl Adapters {
     /// OID and name resolve in this scope.
     pub fn register_type(&mut self, ty: Type) -> &mut Adapters {
         let reg = self.registry_mut();
-        let name = TypeName {
-            schema: Some(ty.schema().to_owned()),
-            name: ty.name().to_owned(),
-        };
-        let bare = TypeName {
-            schema: None,
-            name: ty.name().to_owned(),
-        };
+        let name = TypeName::new(Some(ty.schema()), ty.name());
+        let bare = TypeName::new(None, ty.name());
         reg.types_by_oid.insert(ty.oid(), ty.clone());
         reg.types_by_name.insert(name, ty.clone());
         reg.types_by_name.insert(bare, ty);
@@ -529,9 +491,12 @@ impl Adapters {
         Type::from_oid(oid).or_else(|| self.0.types_by_oid.get(&oid).cloned())
     }
 
-    /// A type registered here by `"name"` or `"schema.name"`.
+    /// A type registered here by `"name"` or `"schema.name"`, read as SQL
+    /// writes it ([`TypeName::parse`]: unquoted parts fold to lower case).
+    /// `None` also if `name` is not a type name.
     pub fn type_by_name(&self, name: &str) -> Option<Type> {
-        self.0.types_by_name.get(&TypeName::parse(name)).cloned()
+        let key = TypeName::parse(name).ok()?;
+        self.0.types_by_name.get(&key).cloned()
     }
 
     /// A type registered here by its parts, unparsed: `schema` and `name`
@@ -540,10 +505,7 @@ impl Adapters {
     pub fn type_named(&self, schema: Option<&str>, name: &str) -> Option<Type> {
         self.0
             .types_by_name
-            .get(&TypeName {
-                schema: schema.map(str::to_owned),
-                name: name.to_owned(),
-            })
+            .get(&TypeName::new(schema, name))
             .cloned()
     }
 
@@ -559,14 +521,10 @@ impl Adapters {
     fn type_has_named_loader(&self, ty: &Type) -> bool {
         let reg = &*self.0;
         !reg.loaders_by_name.is_empty()
-            && [Some(ty.schema().to_owned()), None]
-                .into_iter()
-                .any(|schema| {
-                    reg.loaders_by_name.contains_key(&TypeName {
-                        schema,
-                        name: ty.name().to_owned(),
-                    })
-                })
+            && [Some(ty.schema()), None].into_iter().any(|schema| {
+                reg.loaders_by_name
+                    .contains_key(&TypeName::new(schema, ty.name()))
+            })
     }
 
     /// Resolves, once per column, how values of `ty` load into [`Value`]:
@@ -592,16 +550,10 @@ impl Adapters {
             if reg.loaders_by_name.is_empty() {
                 return None;
             }
-            let qualified = TypeName {
-                schema: Some(ty.schema().to_owned()),
-                name: ty.name().to_owned(),
-            };
-            reg.loaders_by_name.get(&qualified).or_else(|| {
-                reg.loaders_by_name.get(&TypeName {
-                    schema: None,
-                    name: ty.name().to_owned(),
-                })
-            })
+            let qualified = TypeName::new(Some(ty.schema()), ty.name());
+            reg.loaders_by_name
+                .get(&qualified)
+                .or_else(|| reg.loaders_by_name.get(&TypeName::new(None, ty.name())))
         })
     }
 }
@@ -696,13 +648,34 @@ mod tests {
     }
 
     #[test]
-    fn qualified_names() {
-        assert_eq!(split_qualified("a.b"), ["a", "b"]);
-        assert_eq!(
-            split_qualified("\"My Schema\".\"My \"\"T\"\"\""),
-            ["My Schema", "My \"T\""]
-        );
-        assert_eq!(split_qualified("\"a.b\""), ["a.b"]);
+    fn names_read_as_sql_writes_them() {
+        use postgres_types::Kind;
+
+        let ty = Type::new("my type".into(), 91_001, Kind::Simple, "App".into());
+        let mut scope = Adapters::global().scope();
+        scope.register_type(ty.clone());
+        assert_eq!(scope.type_by_name("\"App\".\"my type\""), Some(ty.clone()));
+        assert_eq!(scope.type_by_name("\"my type\""), Some(ty));
+        assert_eq!(scope.type_by_name("app.\"my type\""), None, "App is quoted");
+        assert_eq!(scope.type_by_name("\"App\".\"my type\".x"), None);
+
+        let mood = Type::new("mood".into(), 91_002, Kind::Simple, "app".into());
+        scope.register_type(mood.clone());
+        assert_eq!(scope.type_by_name("APP.Mood"), Some(mood));
+    }
+
+    #[test]
+    #[should_panic(expected = "more than two parts")]
+    fn a_loader_under_no_type_name_is_a_bug() {
+        struct Nothing;
+        impl Loader for Nothing {
+            fn load(&self, _: &Ctx<'_>, _: &[u8]) -> Result<Value> {
+                Ok(Value::Null)
+            }
+        }
+        Adapters::global()
+            .scope()
+            .register_loader_by_name("a.b.c", Nothing);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod format;
 mod load;
 mod policy;
 mod time_zone;
+mod type_name;
 
 pub use adapters::{Adapters, Dumper, DynDumper, Loader, ValueLoader};
 pub use dump::{Dump, IsNull, StaticType};
@@ -15,3 +16,4 @@ pub use format::{Ctx, Format};
 pub use load::{Load, LoadOwned};
 pub use policy::{InfinityPolicy, JsonPolicy, NumericPolicy, Policy};
 pub use time_zone::TimeZone;
+pub use type_name::TypeName;

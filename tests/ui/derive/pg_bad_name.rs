@@ -1,7 +1,7 @@
 use pgcast::{PgComposite, PgEnum};
 
 #[derive(PgEnum)]
-#[pg(name = "Mood")]
+#[pg(name = "my mood")]
 enum Mood {
     Sad,
 }

@@ -119,71 +119,14 @@ pub struct TypeName {
 }
 
 impl TypeName {
-    /// Parses a name in SQL syntax: `mood`, `app.mood`,
-    /// `"Other Schema"."My Type"`. Unquoted parts must be what PostgreSQL
-    /// keeps as written (lower case, digits, `_`, `$`): anything else needs
-    /// quotes, since the server would fold it to lower case.
+    /// Parses a name as SQL writes it, with PostgreSQL's rules: `mood`,
+    /// `App.Mood` (unquoted parts fold to lower case: `app.mood`),
+    /// `"Other Schema"."My Type"` (quoted parts kept as written). The same
+    /// rules as `pgcast_core::adapt::TypeName::parse`, through a copy of its
+    /// function ([`super::type_name`]).
     pub fn parse(text: &str) -> Result<TypeName, String> {
-        let mut parts = Vec::new();
-        let mut rest = text;
-        loop {
-            let (part, after) = if let Some(quoted) = rest.strip_prefix('"') {
-                let mut part = String::new();
-                let mut chars = quoted.char_indices();
-                let end = loop {
-                    match chars.next() {
-                        Some((i, '"')) if quoted[i + 1..].starts_with('"') => {
-                            part.push('"');
-                            chars.next();
-                        }
-                        Some((i, '"')) => break i + 1,
-                        Some((_, c)) => part.push(c),
-                        None => return Err(format!("unclosed quote in {text:?}")),
-                    }
-                };
-                (part, &quoted[end..])
-            } else {
-                let end = rest.find('.').unwrap_or(rest.len());
-                let part = &rest[..end];
-                let plain = part.chars().enumerate().all(|(i, c)| {
-                    c == '_'
-                        || c.is_ascii_lowercase()
-                        || (i > 0 && (c.is_ascii_digit() || c == '$'))
-                });
-                if !plain {
-                    return Err(format!(
-                        "{part:?} in {text:?} needs double quotes: PostgreSQL folds unquoted names to lower case and allows only letters, digits, `_` and `$` in them; write `\\\"{part}\\\"` for the name as it is"
-                    ));
-                }
-                (part.to_owned(), &rest[end..])
-            };
-            if part.is_empty() {
-                return Err(format!("empty name part in {text:?}"));
-            }
-            if part.len() > 63 {
-                return Err(format!(
-                    "{part:?} is over 63 bytes; PostgreSQL would truncate it"
-                ));
-            }
-            parts.push(part);
-            match after.strip_prefix('.') {
-                Some(next) => rest = next,
-                None if after.is_empty() => break,
-                None => return Err(format!("unexpected {after:?} in {text:?}")),
-            }
-        }
-        match <[String; 2]>::try_from(parts) {
-            Ok([schema, name]) => Ok(TypeName {
-                schema: Some(schema),
-                name,
-            }),
-            Err(parts) => match <[String; 1]>::try_from(parts) {
-                Ok([name]) => Ok(TypeName { schema: None, name }),
-                Err(_) => Err(format!(
-                    "{text:?} has more than two parts; a type name is `type` or `schema.type`"
-                )),
-            },
-        }
+        let (schema, name) = super::type_name::parse_type_name(text)?;
+        Ok(TypeName { schema, name })
     }
 }
 
@@ -551,9 +494,12 @@ mod tests {
             Ok((Some("Other Schema".into()), "My \"Type\"".into()))
         );
         assert_eq!(parse(r#""a.b""#), Ok((None, "a.b".into())));
+        // Unquoted parts fold to lower case, as PostgreSQL reads them.
+        assert_eq!(parse("App.Mood"), Ok((Some("app".into()), "mood".into())));
+        assert_eq!(parse(r#""Mood""#), Ok((None, "Mood".into())));
         for bad in [
             "",
-            "Mood",
+            "\"\"",
             "a.b.c",
             "app.",
             ".x",

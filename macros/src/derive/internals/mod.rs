@@ -9,6 +9,7 @@ pub mod check;
 mod check_pg_type;
 pub mod ctxt;
 pub mod symbol;
+pub mod type_name;
 
 pub use ctxt::Ctxt;
 
