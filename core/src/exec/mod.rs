@@ -33,6 +33,7 @@ mod comment;
 mod copy;
 mod cursor;
 mod error;
+mod lend;
 mod observe;
 mod redact;
 mod request;
@@ -51,6 +52,7 @@ pub use copy::{
 };
 pub use cursor::{CursorFetch, CursorState};
 pub use error::{Error, ErrorKind, Result, ServerReport};
+pub use lend::{LentRows, RowRef};
 pub use observe::{Explain, Logger, Outcome, QueryLog, ServerInfo, Strategy};
 pub use redact::{LogValues, REDACTED, Redacted, redact_value};
 pub use request::{Arg, Request};

@@ -72,7 +72,7 @@ impl<T: FromRowOwned + Send + 'static> RowType for T {
 }
 
 #[inline]
-fn decode_from_row<'r, T: FromRow<'r>, R: RawRow + ?Sized>(
+pub(super) fn decode_from_row<'r, T: FromRow<'r>, R: RawRow + ?Sized>(
     plan: &(dyn Any + Send + Sync),
     row: &'r R,
 ) -> crate::Result<T> {

@@ -1,0 +1,158 @@
+//! [`LentRows`]: rows lent to a callback, decoded into row types that borrow
+//! from the driver's buffer.
+
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::Adapters;
+use crate::row::{Column, Columns, FromRow, RawRow};
+
+use super::rows::decode_from_row;
+
+/// Rows lent to a callback one at a time, decoded into row types that
+/// borrow from them (`&str`, `&[u8]`, [`RawJson`](crate::types::RawJson),
+/// derived structs with lifetimes): nothing is copied out of the driver's
+/// buffer. Each row type is planned once per result, on its first row.
+///
+/// What the adapters' `for_each` verbs hand their callback.
+///
+/// ```
+/// use pgcast_core::exec::LentRows;
+/// use pgcast_core::row::Column;
+/// use pgcast_core::{Adapters, Format, Type};
+///
+/// let columns = [Column::new("name", Type::TEXT, Format::Binary), Column::new("n", Type::INT4, Format::Binary)];
+/// let lent = LentRows::new(columns.to_vec(), Adapters::global());
+/// let raw: [Option<&[u8]>; 2] = [Some(b"ann"), Some(&[0, 0, 0, 7])];
+/// let row = lent.row(&raw[..]);
+/// let (name, n): (&str, i32) = row.decode().unwrap();
+/// assert_eq!((name, n), ("ann", 7));
+/// assert_eq!(row.columns()[0].name, "name");
+/// ```
+pub struct LentRows {
+    columns: Arc<[Column]>,
+    scope: Adapters,
+    /// Plans made so far: the row type's name and its plan's type, then the plan.
+    plans: RefCell<Vec<((&'static str, TypeId), Arc<dyn Any + Send + Sync>)>>,
+}
+
+impl LentRows {
+    /// Rows with these columns, decoded in `scope`.
+    pub fn new(columns: impl Into<Arc<[Column]>>, scope: Adapters) -> LentRows {
+        LentRows {
+            columns: columns.into(),
+            scope,
+            plans: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The columns.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// One row, lent.
+    pub fn row<'r, R: RawRow + ?Sized>(&'r self, row: &'r R) -> RowRef<'r, R> {
+        RowRef { row, rows: self }
+    }
+
+    /// The plan of `T`, made on first use.
+    fn plan<'r, T: FromRow<'r>>(&self) -> crate::Result<Arc<dyn Any + Send + Sync>> {
+        // Row types that differ only in lifetimes share a plan; the name
+        // keeps two row types with the same plan type apart.
+        let key = (std::any::type_name::<T>(), TypeId::of::<T::Plan>());
+        if let Some((_, plan)) = self.plans.borrow().iter().find(|(k, _)| *k == key) {
+            return Ok(plan.clone());
+        }
+        let plan: Arc<dyn Any + Send + Sync> =
+            Arc::new(T::plan(&Columns::new(&self.columns, &self.scope))?);
+        self.plans.borrow_mut().push((key, plan.clone()));
+        Ok(plan)
+    }
+}
+
+impl fmt::Debug for LentRows {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LentRows")
+            .field("columns", &self.columns)
+            .finish()
+    }
+}
+
+/// One row lent by [`LentRows`]: decode it into any [`FromRow`] type,
+/// borrowing from the row for `'r`.
+pub struct RowRef<'r, R: ?Sized> {
+    row: &'r R,
+    rows: &'r LentRows,
+}
+
+impl<'r, R: RawRow + ?Sized> RowRef<'r, R> {
+    /// The row as `T`, which may borrow from it.
+    pub fn decode<T: FromRow<'r>>(&self) -> crate::Result<T> {
+        let plan = self.rows.plan::<T>()?;
+        decode_from_row(&*plan, self.row)
+    }
+
+    /// The columns.
+    pub fn columns(&self) -> &'r [Column] {
+        &self.rows.columns
+    }
+
+    /// The raw value of column `index`; `None` for NULL.
+    pub fn raw(&self, index: usize) -> crate::Result<Option<&'r [u8]>> {
+        self.row.raw(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Format, Type};
+
+    #[derive(Debug, PartialEq)]
+    struct Named<'r> {
+        name: &'r str,
+    }
+
+    impl<'r> FromRow<'r> for Named<'r> {
+        type Plan = crate::row::ColumnPlan;
+
+        fn plan(columns: &Columns<'_>) -> crate::Result<Self::Plan> {
+            columns.column::<&str>("name", <&str as crate::Load>::check)
+        }
+
+        fn from_row<R: RawRow + ?Sized>(plan: &Self::Plan, row: &'r R) -> crate::Result<Self> {
+            Ok(Named {
+                name: plan.load(row)?,
+            })
+        }
+    }
+
+    #[test]
+    fn each_row_type_is_planned_once_and_borrows_from_the_row() {
+        let columns = [
+            Column::new("name", Type::TEXT, Format::Binary),
+            Column::new("n", Type::INT4, Format::Binary),
+        ];
+        let lent = LentRows::new(columns.to_vec(), Adapters::global());
+        let rows: [[Option<&[u8]>; 2]; 2] =
+            [[Some(b"ann"), Some(&[0, 0, 0, 1])], [Some(b"bob"), None]];
+        let mut seen = Vec::new();
+        for raw in &rows {
+            let row = lent.row(&raw[..]);
+            let named: Named<'_> = row.decode().unwrap();
+            let (name, n): (&str, Option<i32>) = row.decode().unwrap();
+            assert_eq!(named.name, name);
+            seen.push((name.to_owned(), n));
+        }
+        assert_eq!(seen, [("ann".into(), Some(1)), ("bob".into(), None)]);
+        assert_eq!(lent.plans.borrow().len(), 2, "one plan per row type");
+        // A row type that does not fit is the same error a fetch gives.
+        let row = lent.row(&rows[1][..]);
+        let err = row.decode::<(&str, i32)>().unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::UnexpectedNull, "{err}");
+        assert!(row.decode::<(i32, i32)>().is_err());
+    }
+}
