@@ -34,9 +34,15 @@ use super::rows::decode_from_row;
 pub struct LentRows {
     columns: Arc<[Column]>,
     scope: Adapters,
-    /// Plans made so far: the row type's name and its plan's type, then the plan.
-    plans: RefCell<Vec<((&'static str, TypeId), Arc<dyn Any + Send + Sync>)>>,
+    /// Plans made so far.
+    plans: RefCell<Vec<(PlanKey, SharedPlan)>>,
 }
+
+/// A row type's name and its plan's type.
+type PlanKey = (&'static str, TypeId);
+
+/// A plan of some row type.
+type SharedPlan = Arc<dyn Any + Send + Sync>;
 
 impl LentRows {
     /// Rows with these columns, decoded in `scope`.
@@ -59,15 +65,14 @@ impl LentRows {
     }
 
     /// The plan of `T`, made on first use.
-    fn plan<'r, T: FromRow<'r>>(&self) -> crate::Result<Arc<dyn Any + Send + Sync>> {
+    fn plan<'r, T: FromRow<'r>>(&self) -> crate::Result<SharedPlan> {
         // Row types that differ only in lifetimes share a plan; the name
         // keeps two row types with the same plan type apart.
         let key = (std::any::type_name::<T>(), TypeId::of::<T::Plan>());
         if let Some((_, plan)) = self.plans.borrow().iter().find(|(k, _)| *k == key) {
             return Ok(plan.clone());
         }
-        let plan: Arc<dyn Any + Send + Sync> =
-            Arc::new(T::plan(&Columns::new(&self.columns, &self.scope))?);
+        let plan: SharedPlan = Arc::new(T::plan(&Columns::new(&self.columns, &self.scope))?);
         self.plans.borrow_mut().push((key, plan.clone()));
         Ok(plan)
     }
