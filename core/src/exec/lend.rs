@@ -60,8 +60,8 @@ impl LentRows {
     }
 
     /// One row, lent.
-    pub fn row<'r, R: RawRow + ?Sized>(&'r self, row: &'r R) -> RowRef<'r, R> {
-        RowRef { row, rows: self }
+    pub fn row<'r, R: RawRow + ?Sized>(&'r self, row: &'r R) -> LentRow<'r, R> {
+        LentRow { row, rows: self }
     }
 
     /// The plan of `T`, made on first use.
@@ -88,12 +88,12 @@ impl fmt::Debug for LentRows {
 
 /// One row lent by [`LentRows`]: decode it into any [`FromRow`] type,
 /// borrowing from the row for `'r`.
-pub struct RowRef<'r, R: ?Sized> {
+pub struct LentRow<'r, R: ?Sized> {
     row: &'r R,
     rows: &'r LentRows,
 }
 
-impl<'r, R: RawRow + ?Sized> RowRef<'r, R> {
+impl<'r, R: RawRow + ?Sized> LentRow<'r, R> {
     /// The row as `T`, which may borrow from it.
     pub fn decode<T: FromRow<'r>>(&self) -> crate::Result<T> {
         let plan = self.rows.plan::<T>()?;
