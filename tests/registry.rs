@@ -13,10 +13,11 @@ use std::time::Duration;
 
 use bytes::{BufMut, BytesMut};
 use pgcast::sql::{Literal, Sql};
-use pgcast::tokio_postgres::{ClientExt, PgClient};
+use pgcast::tokio_postgres::{ClientExt, CopyExt, PgClient};
 use pgcast::types::Array;
 use pgcast::{
-    Adapters, Ctx, Dumper, Format, FromRow, IsNull, Load, Loader, Policy, Result, Type, Value, sql,
+    Adapters, Ctx, Dumper, Format, FromRow, IsNull, Load, Loader, PgComposite, Policy, Result,
+    ToRow, Type, Value, sql,
 };
 
 use support::connect;
@@ -172,6 +173,89 @@ async fn a_registered_loader_applies_at_every_depth() {
             &[Value::Text("#1".into()), Value::Text("#2".into())]
         );
         assert_eq!(ctx.format, Format::Text);
+    })
+    .await;
+}
+
+#[derive(PgComposite, Debug, Clone, PartialEq)]
+#[pg(name = "reg_person")]
+struct Person {
+    name: String,
+    age: i32,
+}
+
+#[derive(ToRow, FromRow, Debug, Clone, PartialEq)]
+struct Line {
+    id: i32,
+    note: String,
+}
+
+#[tokio::test]
+async fn a_registered_dumper_reaches_composite_fields_and_copy_rows() {
+    limited(60, async {
+        let client = PgClient::new(connect().await);
+        client
+            .exec(&sql!(
+                "DO $$ BEGIN CREATE TYPE reg_person AS (name text, age int4); \
+                 EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            ))
+            .await
+            .unwrap();
+        client
+            .exec(&sql!("CREATE TEMP TABLE reg_lines (id int4, note text)"))
+            .await
+            .unwrap();
+        let mut scope = Adapters::global().scope();
+        scope.register_dumper::<String>(Shout);
+        let ann = Person {
+            name: "ann".into(),
+            age: 7,
+        };
+
+        // A derived composite bound as a parameter: its `String` field.
+        let q = sql!("SELECT ({ann}::reg_person).name");
+        let (name,): (String,) = client.with_scope(&scope).fetch_one(&q).await.unwrap();
+        assert_eq!(name, "ANN");
+        let (name,): (String,) = client.fetch_one(&q).await.unwrap();
+        assert_eq!(name, "ann", "outside the scope, the field's own dumper");
+
+        // Rows copied in: their `String` column.
+        let scoped = PgClient::with_session(
+            client.into_inner(),
+            pgcast::tokio_postgres::Session::with_scope(scope),
+        );
+        let lines = vec![
+            Line {
+                id: 1,
+                note: "x".into(),
+            },
+            Line {
+                id: 2,
+                note: "y".into(),
+            },
+        ];
+        let n = scoped
+            .copy_in_rows(&sql!("reg_lines"), lines.clone())
+            .await
+            .unwrap();
+        assert_eq!(n, 2);
+        let back: Vec<Line> = scoped
+            .fetch_all(&sql!("SELECT id, note FROM reg_lines ORDER BY id"))
+            .await
+            .unwrap();
+        assert_eq!(
+            back,
+            vec![
+                Line {
+                    id: 1,
+                    note: "X".into()
+                },
+                Line {
+                    id: 2,
+                    note: "Y".into()
+                },
+            ]
+        );
     })
     .await;
 }

@@ -37,5 +37,5 @@ pub mod v1 {
         Label, check_discriminant, check_labels, check_type, dump_discriminant, dump_label,
         enum_type, load_discriminant, other_label, unknown_discriminant, unknown_label,
     };
-    pub use crate::{Ctx, Dump, IsNull, Load, LoadOwned, Policy, Result, StaticType};
+    pub use crate::{Ctx, Dump, InScope, IsNull, Load, LoadOwned, Policy, Result, StaticType};
 }

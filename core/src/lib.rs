@@ -40,8 +40,8 @@ pub mod types;
 mod value;
 
 pub use adapt::{
-    Adapters, Ctx, Dump, Dumper, DynDumper, Format, InfinityPolicy, IsNull, JsonPolicy, Load,
-    LoadOwned, Loader, NumericPolicy, Policy, StaticType, TimeZone, ValueLoader,
+    Adapters, Ctx, Dump, Dumper, DynDumper, Format, InScope, InfinityPolicy, IsNull, JsonPolicy,
+    Load, LoadOwned, Loader, NumericPolicy, Policy, StaticType, TimeZone, ValueLoader,
 };
 pub use error::{ColumnRef, Error, ErrorKind, Result};
 pub use postgres_types::{Kind, Oid, Type};

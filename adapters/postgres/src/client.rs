@@ -546,8 +546,7 @@ pub trait ClientExt: Conn {
             let mut writer = client
                 .copy_in(copy_text.as_str())
                 .map_err(|e| error(e).with_query(&copy_text))?;
-            let policy = *scope.policy();
-            let mut encoder = BinaryCopyEncoder::new(&types, &policy);
+            let mut encoder = BinaryCopyEncoder::in_scope(&types, &scope);
             let io = |e: std::io::Error, q: &str| {
                 Error::message(ErrorKind::Driver, format!("COPY write failed: {e}")).with_query(q)
             };

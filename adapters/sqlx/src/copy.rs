@@ -69,8 +69,7 @@ pub trait CopyExt: ClientExt {
                 .copy_in_raw(&copy_text)
                 .await
                 .map_err(|e| error(e).with_query(&copy_text))?;
-            let policy = *scope.policy();
-            let mut encoder = BinaryCopyEncoder::new(&types, &policy);
+            let mut encoder = BinaryCopyEncoder::in_scope(&types, &scope);
             let rows = std::pin::pin!(rows);
             let mut rows = rows;
             while let Some(row) = rows.next().await {

@@ -205,6 +205,57 @@ impl<T: 'static, D: Dumper<T>> ErasedDumper for VecOfOption<T, D> {
     }
 }
 
+/// A value whose dumper is looked up in the scope it is dumped in
+/// ([`Ctx::scope`]): a dumper registered there for `T` writes it, else its own
+/// [`Dump`](crate::Dump). What the derives wrap the fields of composites and
+/// of `ToRow` rows in (for structs without generic parameters), so that a
+/// registered dumper reaches a field as it reaches a parameter; use it in a
+/// hand-written `ToRow` or composite the same way.
+///
+/// ```
+/// use bytes::{BufMut, BytesMut};
+/// use pgcast_core::{Adapters, Ctx, Dump, Dumper, InScope, IsNull, Policy, Result, Type};
+///
+/// struct Upper;
+/// impl Dumper<String> for Upper {
+///     fn pg_type(&self, _: &String, _: &Policy) -> Type {
+///         Type::TEXT
+///     }
+///     fn dump(&self, v: &String, _: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+///         out.put_slice(v.to_uppercase().as_bytes());
+///         Ok(IsNull::No)
+///     }
+/// }
+///
+/// let mut scope = Adapters::global().scope();
+/// scope.register_dumper::<String>(Upper);
+/// let name = String::from("ann");
+/// let mut out = BytesMut::new();
+/// InScope(&name).dump(&Ctx::text(&Type::TEXT).with_scope(&scope), &mut out).unwrap();
+/// assert_eq!(&out[..], b"ANN");
+/// out.clear();
+/// InScope(&name).dump(&Ctx::text(&Type::TEXT), &mut out).unwrap();
+/// assert_eq!(&out[..], b"ann");
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct InScope<'v, T>(pub &'v T);
+
+impl<T: crate::Dump + 'static> crate::Dump for InScope<'_, T> {
+    fn pg_type(&self, policy: &Policy) -> Type {
+        self.0.pg_type(policy)
+    }
+
+    #[inline]
+    fn dump(&self, ctx: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+        if let Some(scope) = ctx.scope
+            && let Some(dumper) = scope.dumper(TypeId::of::<T>())
+        {
+            return dumper.dump(self.0, ctx, out);
+        }
+        self.0.dump(ctx, out)
+    }
+}
+
 /// A registered dumper, found by the Rust type of the value.
 #[derive(Clone)]
 pub struct DynDumper(Arc<dyn ErasedDumper>);
@@ -535,6 +586,34 @@ impl Adapters {
             Some(loader) => ValueLoader(Resolved::Custom(loader.clone())),
             None => ValueLoader(Resolved::Builtin(Value::builtin_loader(ty, &self.0.policy))),
         }
+    }
+
+    /// This scope with the types `connection` knows and it does not (a
+    /// query scope over a connection's: type OIDs belong to the database,
+    /// whatever scope a query runs in). No copy when there is nothing to add.
+    pub(crate) fn with_types_of(mut self, connection: &Adapters) -> Adapters {
+        let theirs = &connection.0;
+        let missing = theirs
+            .types_by_oid
+            .keys()
+            .any(|oid| !self.0.types_by_oid.contains_key(oid));
+        if missing {
+            let reg = self.registry_mut();
+            for (oid, ty) in &theirs.types_by_oid {
+                reg.types_by_oid.entry(*oid).or_insert_with(|| ty.clone());
+            }
+            for (name, ty) in &theirs.types_by_name {
+                reg.types_by_name
+                    .entry(name.clone())
+                    .or_insert_with(|| ty.clone());
+            }
+        }
+        self
+    }
+
+    /// Whether this scope registers any dumper.
+    pub(crate) fn has_dumpers(&self) -> bool {
+        !self.0.dumpers.is_empty()
     }
 
     /// Whether this scope registers any loader.

@@ -10,7 +10,7 @@ mod policy;
 mod time_zone;
 mod type_name;
 
-pub use adapters::{Adapters, Dumper, DynDumper, Loader, ValueLoader};
+pub use adapters::{Adapters, Dumper, DynDumper, InScope, Loader, ValueLoader};
 pub use dump::{Dump, IsNull, StaticType};
 pub use format::{Ctx, Format};
 pub use load::{Load, LoadOwned};

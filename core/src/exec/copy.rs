@@ -8,7 +8,7 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use crate::row::{RawRow, ToRow};
 use crate::sql::{Composable, Composed, Identifier, Sql};
-use crate::{Ctx, Error as PgError, ErrorKind as PgErrorKind, Format, Policy, Type};
+use crate::{Adapters, Ctx, Error as PgError, ErrorKind as PgErrorKind, Format, Policy, Type};
 
 use super::rows::{Decoder, RowType};
 
@@ -60,6 +60,22 @@ impl<'a> BinaryCopyEncoder<'a> {
     /// An encoder for rows of these column types, dumped under `policy`;
     /// the header is written.
     pub fn new(types: &'a [Type], policy: &'a Policy) -> BinaryCopyEncoder<'a> {
+        BinaryCopyEncoder::with_scope(types, policy, None)
+    }
+
+    /// An encoder for rows of these column types, dumped under the policy
+    /// of `scope`, whose registered dumpers write the fields of derived
+    /// `ToRow` rows of the types they are registered for.
+    pub fn in_scope(types: &'a [Type], scope: &'a Adapters) -> BinaryCopyEncoder<'a> {
+        let dumpers = scope.has_dumpers().then_some(scope);
+        BinaryCopyEncoder::with_scope(types, scope.policy(), dumpers)
+    }
+
+    fn with_scope(
+        types: &'a [Type],
+        policy: &'a Policy,
+        scope: Option<&'a Adapters>,
+    ) -> BinaryCopyEncoder<'a> {
         let mut buf = BytesMut::with_capacity(COPY_CHUNK);
         buf.put_slice(SIGNATURE);
         buf.put_i32(0);
@@ -71,7 +87,7 @@ impl<'a> BinaryCopyEncoder<'a> {
                     ty,
                     format: Format::Binary,
                     policy,
-                    scope: None,
+                    scope,
                 })
                 .collect(),
             buf,

@@ -132,6 +132,7 @@ impl Request {
             .map(|param| Arg {
                 param,
                 policy: &self.policy,
+                scope: self.rendered.dumping_scope(),
             })
             .collect()
     }
@@ -209,6 +210,8 @@ pub(crate) fn named_type(scope: &Adapters, ty: &Type) -> Option<Type> {
 pub struct Arg<'a> {
     param: &'a Param<'static>,
     policy: &'a Policy,
+    /// The scope, when it registers dumpers.
+    scope: Option<&'a Adapters>,
 }
 
 impl Arg<'_> {
@@ -227,10 +230,10 @@ impl Arg<'_> {
             ty,
             format: self.param.format(),
             policy: self.policy,
-            scope: None,
+            scope: self.scope,
         };
         match self.param.dumper() {
-            Some(_) => self.param.dump_as(ty, self.policy, out),
+            Some(_) => self.param.dump_in(ty, self.policy, self.scope, out),
             None => value.dump(&ctx, out),
         }
     }

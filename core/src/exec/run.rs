@@ -471,8 +471,10 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
         let Some(reg) = self.registration.take() else {
             return Ok(());
         };
-        // Merged into the scope as it is now, under its lock.
+        // Merged into the connection's scope as it is now, under its lock,
+        // and into this query's own scope, if it has one.
         self.session.configure(|scope| reg.register(scope))?;
+        self.session.refresh_overlay();
         if matches!(self.describing, Describing::Registering(..)) {
             return Ok(());
         }

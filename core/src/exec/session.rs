@@ -215,6 +215,16 @@ impl<S: Clone + Send + 'static> Session<S> {
     /// assert!(!session.scope().policy().lossy);
     /// ```
     pub fn scoped(&self, scope: Adapters) -> Session<S> {
+        // The connection's types (fetched from its catalogue) hold in every
+        // scope a query runs in.
+        let scope = {
+            let connection = self
+                .shared
+                .scope
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            scope.with_types_of(&connection)
+        };
         Session {
             shared: Arc::clone(&self.shared),
             overlay: Some(scope),
@@ -364,6 +374,19 @@ impl<S: Clone + Send + 'static> Session<S> {
     /// Whether the session remembers statements and descriptions.
     pub fn is_caching(&self) -> bool {
         self.shared.caching
+    }
+
+    /// Merges the connection's types into this session's query scope, if it
+    /// has one (after types were fetched into the connection's).
+    pub(crate) fn refresh_overlay(&mut self) {
+        if let Some(scope) = self.overlay.take() {
+            let connection = self
+                .shared
+                .scope
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            self.overlay = Some(scope.with_types_of(&connection));
+        }
     }
 
     /// A snapshot of the scope (a cheap clone).

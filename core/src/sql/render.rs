@@ -129,6 +129,18 @@ impl<'a> Param<'a> {
     /// Writes the value in this parameter's format as `ty` (the type a
     /// statement gives the parameter, which may differ from the value's).
     pub fn dump_as(&self, ty: &Type, policy: &crate::Policy, out: &mut BytesMut) -> Result<IsNull> {
+        self.dump_in(ty, policy, None, out)
+    }
+
+    /// [`dump_as`](Self::dump_as) in `scope`, whose registered dumpers
+    /// reach the fields of derived composites.
+    pub(crate) fn dump_in(
+        &self,
+        ty: &Type,
+        policy: &crate::Policy,
+        scope: Option<&Adapters>,
+        out: &mut BytesMut,
+    ) -> Result<IsNull> {
         let Some(value) = self.value() else {
             return Err(Error::new(
                 ErrorKind::Format,
@@ -139,7 +151,7 @@ impl<'a> Param<'a> {
             ty,
             format: self.format,
             policy,
-            scope: None,
+            scope,
         };
         match (&self.dumper, &self.source) {
             (Some(d), ParamSource::Value(v)) => v.0.with_any(|v| d.dump(v, &ctx, out)),
@@ -227,6 +239,12 @@ impl<'a> Rendered<'a> {
         self
     }
 
+    /// The scope dumps see, when it registers dumpers (they reach the
+    /// fields of derived composites).
+    pub(crate) fn dumping_scope(&self) -> Option<&Adapters> {
+        self.scope.has_dumpers().then_some(&self.scope)
+    }
+
     /// The same query owning its values (borrowed ones copied once).
     pub fn into_owned(self) -> Rendered<'static> {
         Rendered {
@@ -298,7 +316,10 @@ impl<'a> Rendered<'a> {
         let mut items = Vec::with_capacity(self.params.len());
         for p in &self.params {
             let start = buf.len();
-            let null = p.dump(policy, &mut buf)?;
+            let null = match &p.ty {
+                Some(ty) => p.dump_in(ty, policy, self.dumping_scope(), &mut buf)?,
+                None => p.dump(policy, &mut buf)?,
+            };
             items.push(DumpedItem {
                 ty: p.ty.clone().unwrap_or(Type::UNKNOWN),
                 format: p.format,

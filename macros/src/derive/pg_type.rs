@@ -67,6 +67,10 @@ pub fn expand_composite(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         loads.push(quote_spanned!(ty.span()=> #member: __value.load::<#ty>(#i)?));
         values.push(if field.attrs.redact.is_some() {
             quote_spanned!(ty.span()=> &#k::Redacted(&self.#member) as &dyn #k::Dump)
+        } else if cont.generics.params.is_empty() {
+            // Every field type is 'static: a dumper registered for it in
+            // the scope of the dump applies.
+            quote_spanned!(ty.span()=> &#k::InScope(&self.#member) as &dyn #k::Dump)
         } else {
             quote_spanned!(ty.span()=> &self.#member as &dyn #k::Dump)
         });

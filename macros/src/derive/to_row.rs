@@ -73,6 +73,10 @@ pub fn expand(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         } else {
             visits.push(if a.redact.is_some() {
                 quote_spanned!(ty.span()=> __visit(&#k::Redacted(&self.#member))?;)
+            } else if cont.generics.params.is_empty() {
+                // Every field type is 'static: a dumper registered for it in
+                // the scope of the dump (COPY, parameters) applies.
+                quote_spanned!(ty.span()=> __visit(&#k::InScope(&self.#member))?;)
             } else {
                 quote_spanned!(ty.span()=> __visit(&self.#member)?;)
             });
