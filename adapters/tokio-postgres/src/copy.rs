@@ -85,7 +85,7 @@ where
         .map_err(|e| error(e).with_query(copy_text))?;
     pin_mut!(sink);
     pin_mut!(rows);
-    let mut encoder = BinaryCopyEncoder::in_scope(types, &scope);
+    let mut encoder = BinaryCopyEncoder::in_scope(types, scope);
     while let Some(row) = rows.next().await {
         let at = encoder.rows();
         encoder
