@@ -11,6 +11,25 @@ use crate::row::{Column, Columns, FromRow, RawRow};
 
 use super::rows::decode_from_row;
 
+/// The row type of a query whose rows are lent ([`LentRows`]) rather than
+/// decoded by the session: it reads nothing, so any result fits, and the
+/// statement's report still counts its rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lent;
+
+impl super::RowType for Lent {
+    type Plan = ();
+
+    fn plan(_: &[Column], _: &Adapters) -> crate::Result<()> {
+        Ok(())
+    }
+
+    #[inline]
+    fn decode<R: RawRow + ?Sized>(_: &(), _: &R) -> crate::Result<Lent> {
+        Ok(Lent)
+    }
+}
+
 /// Rows lent to a callback one at a time, decoded into row types that
 /// borrow from them (`&str`, `&[u8]`, [`RawJson`](crate::types::RawJson),
 /// derived structs with lifetimes): nothing is copied out of the driver's

@@ -52,7 +52,7 @@ pub use copy::{
 };
 pub use cursor::{CursorFetch, CursorState};
 pub use error::{Error, ErrorKind, Result, ServerReport};
-pub use lend::{LentRow, LentRows};
+pub use lend::{Lent, LentRow, LentRows};
 pub use observe::{Explain, Logger, Outcome, QueryLog, ServerInfo, Strategy};
 pub use redact::{LogValues, REDACTED, Redacted, redact_value};
 pub use request::{Arg, Request};

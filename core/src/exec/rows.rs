@@ -43,6 +43,7 @@ mod sealed {
     impl<T: crate::row::FromRowOwned + Send + 'static> Sealed for T {}
     impl<T> Sealed for super::First<T> {}
     impl Sealed for super::Record {}
+    impl Sealed for super::super::lend::Lent {}
 }
 
 /// The plan of a [`FromRow`] type, kept as `Any`: a row type's plan type
