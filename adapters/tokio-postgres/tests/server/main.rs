@@ -4,6 +4,7 @@
 #[path = "../../../../tests/support/mod.rs"]
 mod support;
 
+mod cancel;
 mod copy;
 mod correctness;
 mod cursor;
