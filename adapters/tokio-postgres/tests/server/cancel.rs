@@ -165,7 +165,11 @@ async fn session_timeout_and_per_query_override() {
     )
     .await
     .unwrap_err();
-    assert!(t.elapsed() < Duration::from_secs(8), "took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(8),
+        "took {:?}",
+        t.elapsed()
+    );
     assert!(err.is_timeout(), "{err:?}");
     // a longer per-query timeout overrides the session's
     let n = within(

@@ -9,6 +9,7 @@ mod copy;
 mod correctness;
 mod cursor;
 mod errors;
+mod faults;
 mod pool;
 mod pooler;
 mod queries;
