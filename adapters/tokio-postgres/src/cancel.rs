@@ -13,7 +13,7 @@
 //! when it ended by itself first.
 
 use std::future::Future;
-use std::pin::{Pin, pin};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -156,7 +156,9 @@ pub(crate) async fn guarded<T>(
     query: Option<String>,
     fut: impl Future<Output = Result<T>>,
 ) -> Result<T> {
-    settled(client).await;
+    if PENDING.load(Ordering::Acquire) != 0 {
+        settled(client).await;
+    }
     let mut in_flight = InFlight {
         client,
         armed: true,
@@ -166,7 +168,8 @@ pub(crate) async fn guarded<T>(
         in_flight.armed = false;
         return out;
     };
-    let mut fut = pin!(fut);
+    // Boxed: the common path above keeps the future small.
+    let mut fut = Box::pin(fut);
     let out = match tokio::time::timeout(after, fut.as_mut()).await {
         Ok(out) => out,
         Err(_) => {

@@ -337,10 +337,13 @@ async fn drive<C: GenericClient + Sync, T: RowType>(
     }
 }
 
-/// Runs a query; its rows as a stream of `T`.
+/// Runs a query; its rows as a stream of `T`. A stream handed to the caller
+/// (`own`) can cancel its statement when dropped; the verbs that read the
+/// stream themselves cancel through their own guard.
 async fn start<C: Conn + ?Sized, T: RowType>(
     conn: &C,
     exec: Result<Exec<Statement, T>>,
+    own: bool,
 ) -> Result<RowStream<T>> {
     let mut exec = exec?;
     let client = conn.generic_client();
@@ -349,11 +352,8 @@ async fn start<C: Conn + ?Sized, T: RowType>(
         Some(st) => exec.rows(&columns(st.columns()))?,
         None => exec.rows_later(),
     };
-    Ok(RowStream::new(
-        stream,
-        rows,
-        Canceller::new(client.client()),
-    ))
+    let cancel = own.then(|| Canceller::new(client.client()));
+    Ok(RowStream::new(stream, rows, cancel))
 }
 
 /// The query text of a composed query, for a timeout's error (only when a
@@ -471,7 +471,7 @@ pub trait ClientExt: Conn {
         let text = text_of(session.timeout(), &exec);
         let timeout = session.timeout();
         let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
-        let started = timed(self, timeout, text, start(self, exec));
+        let started = timed(self, timeout, text, start(self, exec, true));
         async move {
             let stream = started.await?;
             Ok(match (deadline, timeout) {
@@ -489,7 +489,7 @@ pub trait ClientExt: Conn {
         let session = self.session();
         let exec = Exec::query(&session, query);
         let text = text_of(session.timeout(), &exec);
-        let started = start::<_, T>(self, exec);
+        let started = start::<_, T>(self, exec, false);
         timed(self, session.timeout(), text, async move {
             let mut stream = started.await?.held();
             let mut rows = Vec::new();
@@ -513,7 +513,7 @@ pub trait ClientExt: Conn {
         let session = self.session();
         let exec = Exec::query(&session, query);
         let text = text_of(session.timeout(), &exec);
-        let started = start::<_, T>(self, exec);
+        let started = start::<_, T>(self, exec, false);
         // `one` has already reported no rows, with the query.
         timed(self, session.timeout(), text, async move {
             exactly_one(one(self, started.await?, false).await?, "")
@@ -528,7 +528,7 @@ pub trait ClientExt: Conn {
         let session = self.session();
         let exec = Exec::query(&session, query);
         let text = text_of(session.timeout(), &exec);
-        let started = start::<_, T>(self, exec);
+        let started = start::<_, T>(self, exec, false);
         timed(self, session.timeout(), text, async move {
             one(self, started.await?, true).await
         })
@@ -690,7 +690,7 @@ async fn one<C: Conn + ?Sized, T: RowType>(
     let more = first.is_some() && stream.next().await.transpose()?.is_some();
     if more {
         // Rows the answer does not need: the server stops sending them.
-        stream.cancel_rest();
+        stream.cancel_rest_with(Canceller::new(conn.generic_client().client()));
     }
     if let Some(plan) = stream.finish() {
         explain(conn.generic_client(), plan).await;

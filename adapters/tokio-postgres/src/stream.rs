@@ -56,13 +56,13 @@ impl<T: RowType> RowStream<T> {
     pub(crate) fn new(
         inner: tokio_postgres::RowStream,
         rows: Rows<T>,
-        cancel: Canceller,
+        cancel: Option<Canceller>,
     ) -> RowStream<T> {
         RowStream {
             inner: Some(Box::pin(inner)),
             rows,
             held: false,
-            cancel: Some(cancel),
+            cancel,
             deadline: None,
             rows_affected: None,
             seen: 0,
@@ -79,7 +79,15 @@ impl<T: RowType> RowStream<T> {
         self
     }
 
-    /// Cancels the statement if rows are still to come (the stream ends).
+    /// Cancels the statement through `cancel` if rows are still to come
+    /// (the stream ends).
+    pub(crate) fn cancel_rest_with(&mut self, cancel: Canceller) {
+        self.cancel = Some(cancel);
+        self.cancel_rest();
+    }
+
+    /// Cancels the statement if rows are still to come and the stream can
+    /// (the stream ends).
     pub(crate) fn cancel_rest(&mut self) {
         if let (Some(rest), Some(cancel)) = (self.inner.take(), self.cancel.take()) {
             cancel.cancel(Some(rest));

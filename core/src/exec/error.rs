@@ -158,6 +158,16 @@ impl Error {
         self
     }
 
+    /// Sets the hint of a server report, unless the server gave one.
+    pub(crate) fn with_hint(mut self, hint: &str) -> Error {
+        if let Some(report) = &mut self.0.report
+            && report.hint.is_none()
+        {
+            report.hint = Some(hint.to_owned());
+        }
+        self
+    }
+
     /// Sets the row (from 0) of a `COPY` or a result, unless one is already
     /// known.
     pub fn with_row(mut self, row: u64) -> Error {
