@@ -600,6 +600,7 @@ pub trait ClientExt: Conn {
     {
         let names: Vec<String> = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
         async move {
+            crate::cancel::settled(self.generic_client().client()).await;
             let session = self.session();
             let mut reg = Registration::new(&names);
             while let Some(l) = reg.next_lookup(&session.scope())? {

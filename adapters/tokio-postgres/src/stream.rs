@@ -22,8 +22,11 @@ use crate::rows::{RowRef, columns, error};
 /// Dropping the stream before its end cancels the statement on the server
 /// (inside a tokio runtime), so a dropped stream over millions of rows
 /// stops the server's work instead of having the driver read and discard
-/// them; the next statement on the connection waits until the cancel has
-/// settled and never sees its error. Inside a transaction the cancel aborts
+/// them; the next statement pgcast runs on the connection (every verb of
+/// [`ClientExt`](crate::ClientExt), [`CopyExt`](crate::CopyExt) and
+/// `register_types`) waits until the cancel has settled and never sees its
+/// error. A statement sent straight through the driver at once after the
+/// drop does not wait, and a late cancel request could reach it. Inside a transaction the cancel aborts
 /// the transaction, as any error does.
 ///
 /// A timeout ([`Session::set_timeout`](pgcast_core::exec::Session::set_timeout),
