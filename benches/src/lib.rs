@@ -136,3 +136,30 @@ pub fn median(v: &mut [std::time::Duration]) -> std::time::Duration {
     v.sort();
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
+
+/// This process's CPU time so far, every thread summed
+/// (`/proc/self/task/*/schedstat`; zero where missing): the client CPU of a
+/// multi-threaded runtime.
+pub fn process_cpu() -> std::time::Duration {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return std::time::Duration::ZERO;
+    };
+    let ns: u64 = tasks
+        .filter_map(Result::ok)
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|text| text.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    std::time::Duration::from_nanos(ns)
+}
+
+/// A field of `/proc/self/status` in kB (`VmRSS`, `VmHWM`); zero where
+/// missing.
+pub fn status_kb(field: &str) -> u64 {
+    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    text.lines()
+        .find_map(|line| {
+            let rest = line.strip_prefix(field)?.strip_prefix(':')?;
+            rest.split_whitespace().next()?.parse().ok()
+        })
+        .unwrap_or(0)
+}

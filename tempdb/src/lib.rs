@@ -85,6 +85,9 @@ pub struct TempDb {
 #[derive(Debug)]
 struct Cluster {
     dir: PathBuf,
+    /// Where `pg_ctl` is, and whom it runs as: for [`TempDb::restart_immediate`].
+    bindir: PathBuf,
+    run_as: Option<RunAs>,
     watchdog: Child,
     /// Held open for the life of the cluster: its closing is the stop signal.
     lifeline: Option<ChildStdin>,
@@ -248,6 +251,34 @@ impl TempDb {
     /// The cluster's directory, for a throwaway cluster.
     pub fn dir(&self) -> Option<&Path> {
         self.cluster.as_ref().map(|c| c.dir.as_path())
+    }
+
+    /// Restarts a throwaway cluster as a crash would: `pg_ctl restart -m
+    /// immediate` (every backend killed without a clean shutdown, recovery
+    /// at start), same port and settings; returns once the server accepts
+    /// connections again. For tests of lost connections: use a cluster of
+    /// the test's own ([`TempDb::start`]), never the [`shared`] one.
+    ///
+    /// An error for a server named by `DATABASE_URL`, which is not this
+    /// process's to restart.
+    pub fn restart_immediate(&self) -> Result<(), TempDbError> {
+        let Some(cluster) = &self.cluster else {
+            return Err(TempDbError(
+                "restart_immediate: the server is DATABASE_URL's, not a throwaway cluster".into(),
+            ));
+        };
+        run(
+            Command::new(cluster.bindir.join("pg_ctl"))
+                .arg("-D")
+                .arg(cluster.dir.join("data"))
+                .arg("-l")
+                .arg(cluster.dir.join("server.log"))
+                .args(["-m", "immediate", "-w", "-t", "60", "restart"])
+                .process_group(0),
+            cluster.run_as.as_ref(),
+            &cluster.dir,
+        )
+        .map_err(|e| TempDbError(format!("pg_ctl restart -m immediate failed: {e}")))
     }
 }
 
@@ -413,6 +444,8 @@ rm -rf "$2""#;
     let (watchdog, lifeline) = spawn_guard(SCRIPT, "pgcast-tempdb-watchdog", bindir, dir, run_as)?;
     Ok(Cluster {
         dir: dir.to_owned(),
+        bindir: bindir.to_owned(),
+        run_as: run_as.copied(),
         watchdog,
         lifeline,
     })

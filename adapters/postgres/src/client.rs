@@ -2,6 +2,7 @@
 //! same verbs as the async adapter, driving the same core.
 
 use std::io::{Read, Write};
+use std::time::Duration;
 
 use pgcast_core::exec::{
     Action, BinaryCopyEncoder, COPY_CHUNK, CopyOutState, Exec, Explain, Lookup, Record,
@@ -14,7 +15,9 @@ use pgcast_core::typeinfo::TypeInfo;
 use pgcast_core::{Adapters, Format, LoadOwned, Type};
 use pgcast_tokio_postgres::{RowRef, columns, error, simple_rows};
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, GenericClient, Statement, Transaction};
+use postgres::{CancelToken, Client, GenericClient, Statement, Transaction};
+
+use crate::cancel::{Watchdog, cancel_rest};
 
 use crate::{CopyOutRows, Cursor, Error, ErrorKind, First, Result, Session};
 
@@ -42,6 +45,9 @@ pub trait Conn: sealed::Sealed {
 
     /// The session: scope, statement and plan caches.
     fn session(&self) -> Session;
+
+    /// The token that cancels the statement running on the connection.
+    fn cancel_token(&self) -> CancelToken;
 }
 
 impl Conn for Client {
@@ -53,6 +59,10 @@ impl Conn for Client {
 
     fn session(&self) -> Session {
         Session::uncached()
+    }
+
+    fn cancel_token(&self) -> CancelToken {
+        Client::cancel_token(self)
     }
 }
 
@@ -66,6 +76,10 @@ impl Conn for Transaction<'_> {
     fn session(&self) -> Session {
         Session::uncached()
     }
+
+    fn cancel_token(&self) -> CancelToken {
+        Transaction::cancel_token(self)
+    }
 }
 
 impl<T: Conn + ?Sized> Conn for &mut T {
@@ -77,6 +91,10 @@ impl<T: Conn + ?Sized> Conn for &mut T {
 
     fn session(&self) -> Session {
         (**self).session()
+    }
+
+    fn cancel_token(&self) -> CancelToken {
+        (**self).cancel_token()
     }
 }
 
@@ -127,13 +145,19 @@ impl<C: Conn> Conn for PgClient<C> {
     fn session(&self) -> Session {
         self.pg_session().clone()
     }
+
+    fn cancel_token(&self) -> CancelToken {
+        self.client().cancel_token()
+    }
 }
 
-/// A connection with a per-query scope: made by [`ClientExt::with_scope`].
+/// A connection with a per-query scope or timeout: made by
+/// [`ClientExt::with_scope`] and [`ClientExt::with_timeout`].
 #[derive(Debug)]
 pub struct Scoped<'a, C: ?Sized> {
     conn: &'a mut C,
-    scope: Adapters,
+    scope: Option<Adapters>,
+    timeout: Option<Duration>,
 }
 
 impl<C: Conn + ?Sized> Conn for Scoped<'_, C> {
@@ -144,8 +168,36 @@ impl<C: Conn + ?Sized> Conn for Scoped<'_, C> {
     }
 
     fn session(&self) -> Session {
-        self.conn.session().scoped(self.scope.clone())
+        let session = self.conn.session();
+        let session = match &self.scope {
+            Some(scope) => session.scoped(scope.clone()),
+            None => session,
+        };
+        match self.timeout {
+            Some(timeout) => session.timed(timeout),
+            None => session,
+        }
     }
+
+    fn cancel_token(&self) -> CancelToken {
+        self.conn.cancel_token()
+    }
+}
+
+/// Runs `call` on `conn` under the session's timeout: past it a watchdog
+/// thread cancels the statement on the server and the call fails with an
+/// error of kind [`Timeout`](ErrorKind::Timeout).
+fn timed<C: Conn + ?Sized, R>(
+    conn: &mut C,
+    timeout: Option<Duration>,
+    call: impl FnOnce(&mut C) -> Result<R>,
+) -> Result<R> {
+    let Some(mut dog) = timeout.and_then(|after| Watchdog::start(conn.cancel_token(), after))
+    else {
+        return call(conn);
+    };
+    let out = call(conn);
+    dog.outcome(out)
 }
 
 fn lookup<C: GenericClient>(client: &mut C, l: &Lookup) -> Result<Option<TypeInfo>> {
@@ -314,11 +366,27 @@ fn each<T: RowType>(
 }
 
 /// Rows of a query decoded into `T` one at a time as the driver reads
-/// them: memory stays flat however large the result. Dropping it midway
-/// leaves the connection usable (the driver discards the rest).
+/// them: memory stays flat however large the result.
+///
+/// Dropping it before its end cancels the statement on the server and
+/// reads the little that is left, so the server stops working on it and
+/// the connection is ready for the next statement (which never sees the
+/// cancel's error). Inside a transaction the cancel aborts the transaction,
+/// as any error does.
+///
+/// A timeout ([`Session::set_timeout`](pgcast_core::exec::Session::set_timeout),
+/// [`ClientExt::with_timeout`]) is a deadline for the whole statement, from
+/// the call to [`fetch_iter`](ClientExt::fetch_iter) to the last row, time
+/// spent by the reader between rows included: a watchdog thread, joined
+/// when the iterator ends or is dropped, cancels the statement at the
+/// deadline, and the iterator yields an error of kind
+/// [`Timeout`](ErrorKind::Timeout), then ends.
 pub struct RowIter<'a, T: RowType> {
     inner: postgres::RowIter<'a>,
     rows: Rows<T>,
+    token: CancelToken,
+    done: bool,
+    watchdog: Option<Watchdog>,
 }
 
 impl<T: RowType> RowIter<'_, T> {
@@ -332,12 +400,38 @@ impl<T: RowType> Iterator for RowIter<'_, T> {
     type Item = Result<T>;
 
     fn next(&mut self) -> Option<Result<T>> {
+        if self.done {
+            return None;
+        }
         let row = next_row(&mut self.inner, &mut self.rows);
-        if row.is_none() {
-            // Reported at the end rather than when the iterator is dropped.
-            drop(self.rows.finish(None));
+        match &row {
+            None => {
+                self.done = true;
+                // Reported at the end rather than when the iterator is dropped.
+                drop(self.rows.finish(None));
+                self.watchdog.take();
+            }
+            Some(Err(_)) => {
+                self.done = true;
+                if let Some(mut dog) = self.watchdog.take() {
+                    return row.map(|r| dog.outcome(r));
+                }
+            }
+            Some(Ok(_)) => {}
         }
         row
+    }
+}
+
+impl<T: RowType> Drop for RowIter<'_, T> {
+    fn drop(&mut self) {
+        let fired = self
+            .watchdog
+            .as_mut()
+            .is_some_and(|dog| dog.stop().is_some());
+        if !self.done && !fired {
+            cancel_rest(&self.token, &mut self.inner);
+        }
     }
 }
 
@@ -353,14 +447,28 @@ fn one<C: Conn + ?Sized, T: RowType>(
     query: &impl Composable,
     at_most: bool,
 ) -> Result<Option<T>> {
-    let exec = Exec::query(&conn.session(), query)?;
-    with_rows(conn.generic_client(), exec, |mut inner, rows| {
-        let query = rows.query().to_owned();
-        one_of(
-            std::iter::from_fn(|| next_row(&mut inner, rows)),
-            at_most,
-            &query,
-        )
+    let session = conn.session();
+    let exec = Exec::query(&session, query)?;
+    timed(conn, session.timeout(), |conn| {
+        let token = conn.cancel_token();
+        with_rows(conn.generic_client(), exec, |mut inner, rows| {
+            let query = rows.query().to_owned();
+            let mut ended = false;
+            let out = one_of(
+                std::iter::from_fn(|| {
+                    let row = next_row(&mut inner, rows);
+                    ended = !matches!(row, Some(Ok(_)));
+                    row
+                }),
+                at_most,
+                &query,
+            );
+            if !ended {
+                // Rows the answer does not need: the server stops sending them.
+                cancel_rest(&token, &mut inner);
+            }
+            out
+        })
     })
 }
 
@@ -411,29 +519,55 @@ pub(crate) fn describe<C: GenericClient, T: RowType>(
 pub trait ClientExt: Conn {
     /// Runs a command; the number of rows it affected.
     fn exec(&mut self, query: &impl Composable) -> Result<u64> {
-        let exec = Exec::command(&self.session(), query)?;
-        with_rows(self.generic_client(), exec, |iter, rows| {
-            each(iter, rows, |_| Ok(())).map(|n| n.unwrap_or(0))
+        let session = self.session();
+        let exec = Exec::command(&session, query)?;
+        timed(self, session.timeout(), |conn| {
+            with_rows(conn.generic_client(), exec, |iter, rows| {
+                each(iter, rows, |_| Ok(())).map(|n| n.unwrap_or(0))
+            })
         })
     }
 
     /// The rows as an iterator of `T`, decoded as the driver reads them.
+    ///
+    /// Dropping the iterator before its end cancels the statement on the
+    /// server; a timeout is a deadline for the whole statement, its last
+    /// row included (see [`RowIter`]).
     fn fetch_iter<T: RowType>(&mut self, query: &impl Composable) -> Result<RowIter<'_, T>> {
-        let mut exec = Exec::query(&self.session(), query)?;
-        let (inner, rows) = start(self.generic_client(), &mut exec).map_err(|e| exec.fail(e))?;
-        Ok(RowIter { inner, rows })
+        let session = self.session();
+        let mut exec = Exec::query(&session, query)?;
+        let token = self.cancel_token();
+        let mut watchdog = session
+            .timeout()
+            .and_then(|after| Watchdog::start(token.clone(), after));
+        let started = start(self.generic_client(), &mut exec).map_err(|e| exec.fail(e));
+        let (inner, rows) = match (started, watchdog.as_mut()) {
+            (Ok(started), _) => started,
+            (Err(e), Some(dog)) => return dog.outcome(Err(e)),
+            (Err(e), None) => return Err(e),
+        };
+        Ok(RowIter {
+            inner,
+            rows,
+            token,
+            done: false,
+            watchdog,
+        })
     }
 
     /// Every row as a `T`.
     fn fetch_all<T: RowType>(&mut self, query: &impl Composable) -> Result<Vec<T>> {
-        let exec = Exec::query(&self.session(), query)?;
-        with_rows(self.generic_client(), exec, |iter, rows| {
-            let mut out = Vec::new();
-            each(iter, rows, |row| {
-                out.push(row);
-                Ok(())
-            })?;
-            Ok(out)
+        let session = self.session();
+        let exec = Exec::query(&session, query)?;
+        timed(self, session.timeout(), |conn| {
+            with_rows(conn.generic_client(), exec, |iter, rows| {
+                let mut out = Vec::new();
+                each(iter, rows, |row| {
+                    out.push(row);
+                    Ok(())
+                })?;
+                Ok(out)
+            })
         })
     }
 
@@ -469,8 +603,11 @@ pub trait ClientExt: Conn {
     /// Describes the query on the server (nothing runs) and checks that its
     /// columns fit `T`, with the error the real run would give.
     fn describe<T: RowType>(&mut self, query: &impl Composable) -> Result<()> {
-        let exec = Exec::<Statement, T>::describe(&self.session(), query)?;
-        describe(self.generic_client(), exec).map(drop)
+        let session = self.session();
+        let exec = Exec::<Statement, T>::describe(&session, query)?;
+        timed(self, session.timeout(), |conn| {
+            describe(conn.generic_client(), exec).map(drop)
+        })
     }
 
     /// Opens a server-side cursor over the query (inside a transaction),
@@ -520,7 +657,39 @@ pub trait ClientExt: Conn {
     fn with_scope(&mut self, scope: &Adapters) -> Scoped<'_, Self> {
         Scoped {
             conn: self,
-            scope: scope.clone(),
+            scope: Some(scope.clone()),
+            timeout: None,
+        }
+    }
+
+    /// This connection with `timeout` for the statements run through it,
+    /// over the session's own ([`Session::set_timeout`](pgcast_core::exec::Session::set_timeout)).
+    /// A verb that runs longer (lookups, describe, prepare and rows
+    /// included) has its statement canceled on the server by a watchdog
+    /// thread (started per timed call and joined before it returns) and
+    /// fails with an error of kind [`Timeout`](ErrorKind::Timeout); the
+    /// connection answers the next query. The verbs are timed (for
+    /// [`fetch_iter`](Self::fetch_iter), to the last row); `COPY` and cursor
+    /// batches are not. The cancel request goes out without TLS.
+    ///
+    /// ```no_run
+    /// # fn f(client: &mut postgres::Client) -> pgcast_postgres::Result<()> {
+    /// use std::time::Duration;
+    /// use pgcast::sql::Sql;
+    /// use pgcast_postgres::ClientExt;
+    ///
+    /// let slow = client
+    ///     .with_timeout(Duration::from_millis(200))
+    ///     .exec(&Sql::new("SELECT pg_sleep(10)"));
+    /// assert!(slow.is_err_and(|e| e.is_timeout()));
+    /// let one: i32 = client.fetch_scalar(&Sql::new("SELECT 1"))?;
+    /// # Ok(()) }
+    /// ```
+    fn with_timeout(&mut self, timeout: Duration) -> Scoped<'_, Self> {
+        Scoped {
+            conn: self,
+            scope: None,
+            timeout: Some(timeout),
         }
     }
 

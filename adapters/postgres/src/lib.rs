@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod batch;
+mod cancel;
 mod client;
 mod copy;
 mod cursor;

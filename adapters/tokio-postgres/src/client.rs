@@ -3,6 +3,7 @@
 //! connection gains, [`PgClient`] a client with a session of its own.
 
 use std::future::Future;
+use std::time::Duration;
 
 use futures_util::{StreamExt, pin_mut};
 use pgcast_core::exec::{
@@ -15,6 +16,7 @@ use pgcast_core::typeinfo::TypeInfo;
 use pgcast_core::{Adapters, Format, LoadOwned, Type};
 use tokio_postgres::{Client, GenericClient, Statement, Transaction};
 
+use crate::cancel::{Canceller, guarded};
 use crate::rows::{RowRef, columns, error, simple_rows};
 use crate::{Cursor, First, Result, RowStream, Session};
 
@@ -164,13 +166,15 @@ impl<C: Conn> Conn for PgClient<C> {
     }
 }
 
-/// A connection with a per-query scope or tags: made by
-/// [`ClientExt::with_scope`] and [`ClientExt::tagged`].
+/// A connection with a per-query scope, tags or timeout: made by
+/// [`ClientExt::with_scope`], [`ClientExt::tagged`] and
+/// [`ClientExt::with_timeout`].
 #[derive(Debug)]
 pub struct Scoped<'a, C: ?Sized> {
     conn: &'a C,
     scope: Option<Adapters>,
     tags: Option<Tags>,
+    timeout: Option<Duration>,
 }
 
 impl<C: Conn + ?Sized> Conn for Scoped<'_, C> {
@@ -186,8 +190,12 @@ impl<C: Conn + ?Sized> Conn for Scoped<'_, C> {
             Some(scope) => session.scoped(scope.clone()),
             None => session,
         };
-        match &self.tags {
+        let session = match &self.tags {
             Some(tags) => session.tagged(tags.clone()),
+            None => session,
+        };
+        match self.timeout {
+            Some(timeout) => session.timed(timeout),
             None => session,
         }
     }
@@ -329,18 +337,44 @@ async fn drive<C: GenericClient + Sync, T: RowType>(
     }
 }
 
-/// Runs a query; its rows as a stream of `T`.
+/// Runs a query; its rows as a stream of `T`. A stream handed to the caller
+/// (`own`) can cancel its statement when dropped; the verbs that read the
+/// stream themselves cancel through their own guard.
 async fn start<C: Conn + ?Sized, T: RowType>(
     conn: &C,
     exec: Result<Exec<Statement, T>>,
+    own: bool,
 ) -> Result<RowStream<T>> {
     let mut exec = exec?;
-    let (statement, stream) = run(conn.generic_client(), &mut exec).await?;
+    let client = conn.generic_client();
+    let (statement, stream) = run(client, &mut exec).await?;
     let rows = match statement {
         Some(st) => exec.rows(&columns(st.columns()))?,
         None => exec.rows_later(),
     };
-    Ok(RowStream::new(stream, rows))
+    let cancel = own.then(|| Canceller::new(client.client()));
+    Ok(RowStream::new(stream, rows, cancel))
+}
+
+/// The query text of a composed query, for a timeout's error (only when a
+/// timeout is set).
+fn text_of<T: RowType>(
+    timeout: Option<Duration>,
+    exec: &Result<Exec<Statement, T>>,
+) -> Option<String> {
+    timeout?;
+    exec.as_ref().ok().map(|e| e.text().to_owned())
+}
+
+/// Runs a verb's future on `conn` under the session's timeout (see
+/// [`guarded`]).
+fn timed<'a, C: Conn + ?Sized, T: Send + 'a>(
+    conn: &'a C,
+    timeout: Option<Duration>,
+    query: Option<String>,
+    fut: impl Future<Output = Result<T>> + Send + 'a,
+) -> impl Future<Output = Result<T>> + Send + 'a {
+    guarded(conn.generic_client().client(), timeout, query, fut)
 }
 
 /// Describes a query (nothing runs): `T`'s plan checked against it; the
@@ -404,8 +438,10 @@ pub(crate) async fn describe<C: Conn + ?Sized, T: RowType>(
 pub trait ClientExt: Conn {
     /// Runs a command; the number of rows it affected.
     fn exec(&self, query: &impl Composable) -> impl Future<Output = Result<u64>> + Send {
-        let exec = Exec::command(&self.session(), query);
-        async move {
+        let session = self.session();
+        let exec = Exec::command(&session, query);
+        let text = text_of(session.timeout(), &exec);
+        timed(self, session.timeout(), text, async move {
             let mut exec = exec?;
             let (_, stream) = run(self.generic_client(), &mut exec).await?;
             pin_mut!(stream);
@@ -418,15 +454,31 @@ pub trait ClientExt: Conn {
                 explain(self.generic_client(), plan).await;
             }
             Ok(stream.rows_affected().unwrap_or(0))
-        }
+        })
     }
 
     /// The rows as a stream of `T`, decoded as they arrive.
+    ///
+    /// Dropping the stream before its end cancels the statement on the
+    /// server (see [`RowStream`]); a timeout is a deadline for the whole
+    /// statement, its last row included.
     fn fetch_stream<T: RowType>(
         &self,
         query: &impl Composable,
     ) -> impl Future<Output = Result<RowStream<T>>> + Send {
-        start(self, Exec::query(&self.session(), query))
+        let session = self.session();
+        let exec = Exec::query(&session, query);
+        let text = text_of(session.timeout(), &exec);
+        let timeout = session.timeout();
+        let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+        let started = timed(self, timeout, text, start(self, exec, true));
+        async move {
+            let stream = started.await?;
+            Ok(match (deadline, timeout) {
+                (Some(deadline), Some(timeout)) => stream.with_deadline(deadline, timeout),
+                _ => stream,
+            })
+        }
     }
 
     /// Every row as a `T` (a `FromRow` type: derived struct, tuple, scalar).
@@ -434,8 +486,11 @@ pub trait ClientExt: Conn {
         &self,
         query: &impl Composable,
     ) -> impl Future<Output = Result<Vec<T>>> + Send {
-        let started = start::<_, T>(self, Exec::query(&self.session(), query));
-        async move {
+        let session = self.session();
+        let exec = Exec::query(&session, query);
+        let text = text_of(session.timeout(), &exec);
+        let started = start::<_, T>(self, exec, false);
+        timed(self, session.timeout(), text, async move {
             let mut stream = started.await?.held();
             let mut rows = Vec::new();
             while let Some(row) = stream.next().await {
@@ -445,7 +500,7 @@ pub trait ClientExt: Conn {
                 explain(self.generic_client(), plan).await;
             }
             Ok(rows)
-        }
+        })
     }
 
     /// Exactly one row as a `T`; an error of kind
@@ -455,9 +510,14 @@ pub trait ClientExt: Conn {
         &self,
         query: &impl Composable,
     ) -> impl Future<Output = Result<T>> + Send {
-        let started = start::<_, T>(self, Exec::query(&self.session(), query));
+        let session = self.session();
+        let exec = Exec::query(&session, query);
+        let text = text_of(session.timeout(), &exec);
+        let started = start::<_, T>(self, exec, false);
         // `one` has already reported no rows, with the query.
-        async move { exactly_one(one(self, started.await?, false).await?, "") }
+        timed(self, session.timeout(), text, async move {
+            exactly_one(one(self, started.await?, false).await?, "")
+        })
     }
 
     /// At most one row as a `T`.
@@ -465,8 +525,13 @@ pub trait ClientExt: Conn {
         &self,
         query: &impl Composable,
     ) -> impl Future<Output = Result<Option<T>>> + Send {
-        let started = start::<_, T>(self, Exec::query(&self.session(), query));
-        async move { one(self, started.await?, true).await }
+        let session = self.session();
+        let exec = Exec::query(&session, query);
+        let text = text_of(session.timeout(), &exec);
+        let started = start::<_, T>(self, exec, false);
+        timed(self, session.timeout(), text, async move {
+            one(self, started.await?, true).await
+        })
     }
 
     /// The first column of exactly one row, as any `Load` type.
@@ -494,8 +559,12 @@ pub trait ClientExt: Conn {
         &self,
         query: &impl Composable,
     ) -> impl Future<Output = Result<()>> + Send {
-        let exec = Exec::<Statement, T>::describe(&self.session(), query);
-        async move { describe(self, exec?).await.map(drop) }
+        let session = self.session();
+        let exec = Exec::<Statement, T>::describe(&session, query);
+        let text = text_of(session.timeout(), &exec);
+        timed(self, session.timeout(), text, async move {
+            describe(self, exec?).await.map(drop)
+        })
     }
 
     /// Opens a server-side cursor over the query (inside a transaction): rows
@@ -531,6 +600,7 @@ pub trait ClientExt: Conn {
     {
         let names: Vec<String> = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
         async move {
+            crate::cancel::settled(self.generic_client().client()).await;
             let session = self.session();
             let mut reg = Registration::new(&names);
             while let Some(l) = reg.next_lookup(&session.scope())? {
@@ -553,6 +623,7 @@ pub trait ClientExt: Conn {
             conn: self,
             scope: Some(scope.clone()),
             tags: None,
+            timeout: None,
         }
     }
 
@@ -564,6 +635,45 @@ pub trait ClientExt: Conn {
             conn: self,
             scope: None,
             tags: Some(tags),
+            timeout: None,
+        }
+    }
+
+    /// This connection with `timeout` for the statements run through it,
+    /// over the session's own ([`Session::set_timeout`](pgcast_core::exec::Session::set_timeout)).
+    /// A verb that runs longer (lookups, describe, prepare and rows
+    /// included) cancels its statement on the server through the driver's
+    /// cancel token and fails with an error of kind
+    /// [`Timeout`](crate::ErrorKind::Timeout); the connection answers the
+    /// next query. The verbs of [`ClientExt`] are timed (for
+    /// [`fetch_stream`](Self::fetch_stream), to the last row); `COPY`,
+    /// cursor batches and pipelines are not.
+    ///
+    /// The cancel request goes out without TLS (`NoTls`), as
+    /// tokio-postgres's cancel token allows for any connection made without
+    /// `sslmode=require`.
+    ///
+    /// ```no_run
+    /// # async fn f(client: &tokio_postgres::Client) -> pgcast_tokio_postgres::Result<()> {
+    /// use std::time::Duration;
+    /// use pgcast::sql::Sql;
+    /// use pgcast_tokio_postgres::ClientExt;
+    ///
+    /// let slow = client
+    ///     .with_timeout(Duration::from_millis(200))
+    ///     .exec(&Sql::new("SELECT pg_sleep(10)"))
+    ///     .await;
+    /// assert!(slow.is_err_and(|e| e.is_timeout()));
+    /// // the same connection answers at once
+    /// let one: i32 = client.fetch_scalar(&Sql::new("SELECT 1")).await?;
+    /// # Ok(()) }
+    /// ```
+    fn with_timeout(&self, timeout: Duration) -> Scoped<'_, Self> {
+        Scoped {
+            conn: self,
+            scope: None,
+            tags: None,
+            timeout: Some(timeout),
         }
     }
 }
@@ -579,6 +689,10 @@ async fn one<C: Conn + ?Sized, T: RowType>(
     let mut stream = stream.held();
     let first = stream.next().await.transpose()?;
     let more = first.is_some() && stream.next().await.transpose()?.is_some();
+    if more {
+        // Rows the answer does not need: the server stops sending them.
+        stream.cancel_rest_with(Canceller::new(conn.generic_client().client()));
+    }
     if let Some(plan) = stream.finish() {
         explain(conn.generic_client(), plan).await;
     }

@@ -213,6 +213,8 @@ pub trait CopyExt: ClientExt {
         let copy_text = copy.render_with(&scope).map(|c| c.text().to_owned());
         let described = Exec::<Statement, Record>::columns(&session, &describe_q);
         async move {
+            // After a statement canceled on this client: wait until it settled.
+            crate::cancel::settled(self.generic_client().client()).await;
             let copy_text = copy_text?;
             let trace = Trace::copy(&copy_text);
             let copied = trace
@@ -240,6 +242,8 @@ pub trait CopyExt: ClientExt {
         let session = self.session();
         let select = query.render_inline_with(&session.scope());
         async move {
+            // After a statement canceled on this client: wait until it settled.
+            crate::cancel::settled(self.generic_client().client()).await;
             let select = select?;
             let exec = Exec::<Statement, T>::columns(
                 &session,
@@ -275,6 +279,8 @@ pub trait CopyExt: ClientExt {
     {
         let text = statement.render_inline_with(&self.session().scope());
         async move {
+            // After a statement canceled on this client: wait until it settled.
+            crate::cancel::settled(self.generic_client().client()).await;
             let text = text?;
             let trace = Trace::copy(&text);
             let copied = trace
@@ -298,6 +304,8 @@ pub trait CopyExt: ClientExt {
     ) -> impl Future<Output = Result<BoxStream<'static, Result<Bytes>>>> + Send {
         let text = statement.render_inline_with(&self.session().scope());
         async move {
+            // After a statement canceled on this client: wait until it settled.
+            crate::cancel::settled(self.generic_client().client()).await;
             let text = text?;
             pooled_stream(self, &text)?;
             let opened = self.generic_client().client().copy_out(text.as_str());

@@ -36,6 +36,7 @@
 #![deny(missing_docs)]
 
 mod batch;
+mod cancel;
 mod client;
 mod copy;
 mod cursor;

@@ -61,7 +61,9 @@ pub fn error(e: tokio_postgres::Error) -> Error {
         hint: db.hint().map(str::to_owned),
         where_: db.where_().map(str::to_owned),
     });
-    Error::driver(e, report)
+    let closed = e.is_closed();
+    let e = Error::driver(e, report);
+    if closed { e.connection_lost() } else { e }
 }
 
 /// What a simple-protocol query returned, as the core takes it.

@@ -22,6 +22,15 @@ pub enum ErrorKind {
     TooManyRows,
     /// A `COPY` stream was not valid binary `COPY` data.
     Copy,
+    /// The statement ran past its timeout (see
+    /// [`Session::set_timeout`](super::Session::set_timeout)): pgcast asked
+    /// the server to cancel it and gave up waiting. The connection stays
+    /// usable, unless a transaction was open on it: the server aborted it.
+    Timeout,
+    /// The connection is gone: closed by the server (`pg_terminate_backend`,
+    /// a restart, a crash), by the network or by the driver. Open a new one
+    /// (a pool does); nothing of an open transaction was committed.
+    ConnectionLost,
 }
 
 /// What a server reported, as the driver hands it over: enough to print and
@@ -101,6 +110,8 @@ impl Error {
         let source = source.into();
         let kind = if report.is_some() {
             ErrorKind::Server
+        } else if lost_connection(&*source) {
+            ErrorKind::ConnectionLost
         } else if let Some(p) = pgcast_cause(&*source) {
             ErrorKind::Adapt(p.kind())
         } else {
@@ -111,10 +122,48 @@ impl Error {
         e
     }
 
+    /// The statement ran past `after` and was given up on: an error of kind
+    /// [`Timeout`](ErrorKind::Timeout). `cancel` is what asking the server
+    /// to cancel it gave (an error: the server may still be running it).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pgcast_core::exec::{Error, ErrorKind};
+    ///
+    /// let err = Error::timeout(Duration::from_millis(200), Ok(())).with_query("SELECT pg_sleep(10)");
+    /// assert!(err.is_timeout());
+    /// assert_eq!(err.kind(), ErrorKind::Timeout);
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "timed out after 200ms; the statement was canceled on the server (query: SELECT pg_sleep(10))"
+    /// );
+    /// ```
+    pub fn timeout(after: std::time::Duration, cancel: Result<(), Error>) -> Error {
+        let message = match cancel {
+            Ok(()) => {
+                format!("timed out after {after:?}; the statement was canceled on the server")
+            }
+            Err(e) => format!(
+                "timed out after {after:?}; canceling the statement on the server failed: {e}"
+            ),
+        };
+        Error::message(ErrorKind::Timeout, message)
+    }
+
     /// Sets the query that failed, unless one is already known.
     pub fn with_query(mut self, query: &str) -> Error {
         if self.0.query.is_none() {
             self.0.query = Some(query.to_owned());
+        }
+        self
+    }
+
+    /// Sets the hint of a server report, unless the server gave one.
+    pub(crate) fn with_hint(mut self, hint: &str) -> Error {
+        if let Some(report) = &mut self.0.report
+            && report.hint.is_none()
+        {
+            report.hint = Some(hint.to_owned());
         }
         self
     }
@@ -179,6 +228,83 @@ impl Error {
     pub fn is_stale_statement(&self) -> bool {
         matches!(self.code(), Some("0A000" | "26000"))
     }
+
+    /// Whether the statement ran past its timeout and was canceled (kind
+    /// [`Timeout`](ErrorKind::Timeout)).
+    pub fn is_timeout(&self) -> bool {
+        self.0.kind == ErrorKind::Timeout
+    }
+
+    /// Whether the server canceled the statement (SQLSTATE `57014`: a
+    /// cancel request, or the server's own `statement_timeout`).
+    pub fn is_canceled(&self) -> bool {
+        self.code() == Some("57014")
+    }
+
+    /// Whether the connection is gone: the driver found it closed (kind
+    /// [`ConnectionLost`](ErrorKind::ConnectionLost)), or the server said it
+    /// is ending it — a `FATAL` or `PANIC` report, SQLSTATE class `08`
+    /// (connection exception) or `57P01`–`57P03` (terminated by an
+    /// administrator, a crash, a shutdown). The connection cannot run
+    /// another query; a new one can.
+    ///
+    /// ```
+    /// use pgcast_core::exec::{Error, ServerReport};
+    ///
+    /// let report = ServerReport {
+    ///     severity: "FATAL".into(),
+    ///     code: "57P01".into(),
+    ///     message: "terminating connection due to administrator command".into(),
+    ///     ..ServerReport::default()
+    /// };
+    /// assert!(Error::driver(std::io::Error::other("db error"), Some(report)).is_connection_lost());
+    /// let closed = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+    /// assert!(Error::driver(closed, None).is_connection_lost());
+    /// ```
+    pub fn is_connection_lost(&self) -> bool {
+        if self.0.kind == ErrorKind::ConnectionLost {
+            return true;
+        }
+        match &self.0.report {
+            Some(r) => {
+                matches!(r.severity.as_str(), "FATAL" | "PANIC")
+                    || r.code.starts_with("08")
+                    || matches!(r.code.as_str(), "57P01" | "57P02" | "57P03")
+            }
+            None => false,
+        }
+    }
+
+    /// This error, of kind [`ConnectionLost`](ErrorKind::ConnectionLost)
+    /// unless the server reported it: for a driver that says its connection
+    /// is closed in its own way.
+    pub fn connection_lost(mut self) -> Error {
+        if self.0.report.is_none() {
+            self.0.kind = ErrorKind::ConnectionLost;
+        }
+        self
+    }
+}
+
+/// Whether an I/O error among `e`'s causes says the connection broke.
+fn lost_connection(e: &(dyn StdError + 'static)) -> bool {
+    use std::io::ErrorKind as Io;
+    let mut source = Some(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                Io::ConnectionReset
+                    | Io::ConnectionAborted
+                    | Io::BrokenPipe
+                    | Io::UnexpectedEof
+                    | Io::NotConnected
+                    | Io::ConnectionRefused
+            );
+        }
+        source = s.source();
+    }
+    false
 }
 
 fn pgcast_cause<'a>(e: &'a (dyn StdError + 'static)) -> Option<&'a crate::Error> {

@@ -400,6 +400,8 @@ pub(crate) fn error_type(kind: ErrorKind, code: Option<&str>) -> String {
         (ErrorKind::NoRows, _) => "no_rows".to_owned(),
         (ErrorKind::TooManyRows, _) => "too_many_rows".to_owned(),
         (ErrorKind::Copy, _) => "copy".to_owned(),
+        (ErrorKind::Timeout, _) => "timeout".to_owned(),
+        (ErrorKind::ConnectionLost, _) => "connection_lost".to_owned(),
     }
 }
 

@@ -232,7 +232,17 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     /// outside [`failed`](Self::failed): a lookup, reading results) and
     /// returns it, with the query.
     pub fn fail(&mut self, err: Error) -> Error {
-        let err = err.with_query(self.request.text());
+        let mut err = err.with_query(self.request.text());
+        if self.session.is_pooler() && err.code() == Some("26000") {
+            // pgcast names no statement behind a pooler: the driver's own
+            // lookup of a result type did, and lost it to another backend.
+            err = err.with_hint(
+                "behind a transaction pooler the driver looked up a result type it had not \
+                 seen through a named statement of its own (a DML statement with RETURNING, \
+                 which pgcast cannot describe without running it): cast that column to text \
+                 in the statement (RETURNING col::text)",
+            );
+        }
         let observed = self
             .observed
             .get_mut()

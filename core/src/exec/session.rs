@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::time::Duration;
 
 use crate::Adapters;
 use crate::row::Column;
@@ -98,6 +99,8 @@ struct Shared<S> {
     zone_known: AtomicBool,
     /// Behind a transaction pooler: no state may outlive a transaction.
     pooler: AtomicBool,
+    /// The timeout of every statement (see [`Session::set_timeout`]).
+    timeout: RwLock<Option<Duration>>,
     /// The logger, slow-query threshold, tags and server of
     /// [`Session::set_logger`] and its siblings.
     observer: RwLock<Arc<Observer>>,
@@ -145,6 +148,9 @@ pub struct Session<S> {
     overlay: Option<Adapters>,
     /// Tags of a query scope, over the session's (see [`Session::tagged`]).
     tags: Option<Arc<Tags>>,
+    /// The timeout of a query scope, over the session's (see
+    /// [`Session::timed`]).
+    timeout: Option<Duration>,
 }
 
 impl<S> Clone for Session<S> {
@@ -153,6 +159,7 @@ impl<S> Clone for Session<S> {
             shared: Arc::clone(&self.shared),
             overlay: self.overlay.clone(),
             tags: self.tags.clone(),
+            timeout: self.timeout,
         }
     }
 }
@@ -192,11 +199,13 @@ impl<S: Clone + Send + 'static> Session<S> {
                 }),
                 zone_known: AtomicBool::new(!caching),
                 pooler: AtomicBool::new(false),
+                timeout: RwLock::new(None),
                 observer: RwLock::default(),
                 observing: AtomicBool::new(false),
             }),
             overlay: None,
             tags: None,
+            timeout: None,
         }
     }
 
@@ -229,6 +238,7 @@ impl<S: Clone + Send + 'static> Session<S> {
             shared: Arc::clone(&self.shared),
             overlay: Some(scope),
             tags: self.tags.clone(),
+            timeout: self.timeout,
         }
     }
 
@@ -254,7 +264,64 @@ impl<S: Clone + Send + 'static> Session<S> {
             shared: Arc::clone(&self.shared),
             overlay: self.overlay.clone(),
             tags: Some(Arc::new(tags)),
+            timeout: self.timeout,
         }
+    }
+
+    /// The same session with `timeout` for the statements run through it,
+    /// over the session's own ([`set_timeout`](Self::set_timeout)): a
+    /// per-query scope.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use pgcast_core::exec::Session;
+    ///
+    /// let session = Session::<()>::new();
+    /// session.set_timeout(Some(Duration::from_secs(5)));
+    /// let quick = session.timed(Duration::from_millis(200));
+    /// assert_eq!(quick.timeout(), Some(Duration::from_millis(200)));
+    /// assert_eq!(session.timeout(), Some(Duration::from_secs(5)));
+    /// ```
+    pub fn timed(&self, timeout: Duration) -> Session<S> {
+        Session {
+            shared: Arc::clone(&self.shared),
+            overlay: self.overlay.clone(),
+            tags: self.tags.clone(),
+            timeout: Some(timeout),
+        }
+    }
+
+    /// The timeout of the statements run through this session: a query
+    /// scope's ([`timed`](Self::timed)), else the session's.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout.or_else(|| {
+            *self
+                .shared
+                .timeout
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+        })
+    }
+
+    /// Gives every statement run through this session (and its clones: the
+    /// connection and its transactions) at most `timeout` (`None`: no
+    /// limit, the default). A statement that runs longer is canceled on the
+    /// server through the driver's cancel request, and the verb returns an
+    /// error of kind [`Timeout`](super::ErrorKind::Timeout)
+    /// ([`Error::is_timeout`](super::Error::is_timeout)); the connection
+    /// answers the next query. The time counts the whole verb: type
+    /// lookups, describe and prepare, the rows. Inside a transaction the
+    /// cancel aborts the transaction, as any error does.
+    ///
+    /// Unlike the server's `statement_timeout`, this needs no `SET` (so it
+    /// holds behind a transaction pooler) and it also counts the time the
+    /// request waits on the network or on a busy pooler.
+    pub fn set_timeout(&self, timeout: Option<Duration>) {
+        *self
+            .shared
+            .timeout
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = timeout;
     }
 
     /// The tags statements run through this session carry: the session's,

@@ -4,10 +4,12 @@
 #[path = "../../../../tests/support/mod.rs"]
 mod support;
 
+mod cancel;
 mod copy;
 mod correctness;
 mod cursor;
 mod errors;
+mod faults;
 mod pool;
 mod pooler;
 mod queries;

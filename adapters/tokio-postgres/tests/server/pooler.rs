@@ -239,3 +239,92 @@ async fn the_same_directly_in_normal_mode() {
     let db = pgcast_tempdb::shared().unwrap_or_else(|e| panic!("{e}"));
     run_clients(db.url().to_owned(), false).await;
 }
+
+#[derive(PgEnum, Debug, PartialEq, Clone, Copy)]
+#[pg(name = "pool_ret.flavor", rename_all = "lowercase")]
+enum Flavor {
+    Sweet,
+    Sour,
+}
+
+/// DML with `RETURNING` of a type the connection has never seen, behind
+/// PgBouncer, each client new (nothing of the type known to it or to its
+/// driver), 8 of them over 2 server connections: with the column cast to
+/// text, as the README says, it works; without, the error says what to do
+/// (the driver looks the type up through a named statement of its own,
+/// which pgcast cannot prevent without describing the statement, and
+/// describing DML would run it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dml_returning_unseen_types_through_a_transaction_pooler() {
+    let setup = connect().await;
+    setup
+        .batch_execute(
+            "DROP SCHEMA IF EXISTS pool_ret CASCADE; CREATE SCHEMA pool_ret;
+             CREATE TYPE pool_ret.flavor AS ENUM ('sweet', 'sour');
+             CREATE TABLE pool_ret.fruit (id int8 PRIMARY KEY, f pool_ret.flavor NOT NULL);",
+        )
+        .await
+        .unwrap();
+    let pooler = pgcast_tempdb::shared_pooler().unwrap_or_else(|e| panic!("{e}"));
+    let mut tasks = Vec::new();
+    for k in 0..8_i64 {
+        let url = pooler.url().to_owned();
+        tasks.push(tokio::spawn(async move {
+            for round in 0..3_i64 {
+                let client = PgClient::new(connect_to(&url).await);
+                client.pg_session().set_pooler(true);
+                let id = k * 100 + round;
+                let flavor = if id % 2 == 0 {
+                    Flavor::Sweet
+                } else {
+                    Flavor::Sour
+                };
+                let back: (i64, Flavor) = within(
+                    "insert returning",
+                    client.fetch_one(&sql!(
+                        "INSERT INTO pool_ret.fruit (id, f) VALUES ({id}, {flavor}) \
+                         RETURNING id, f::text"
+                    )),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("client {k} round {round}: {e}"));
+                assert_eq!(back, (id, flavor));
+                let gone: Vec<Flavor> = within(
+                    "delete returning",
+                    client.fetch_all(&sql!(
+                        "DELETE FROM pool_ret.fruit WHERE id = {id} RETURNING f::text"
+                    )),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("client {k} round {round}: {e}"));
+                assert_eq!(gone, [flavor]);
+            }
+        }));
+    }
+    for task in tasks {
+        within("clients", task).await.unwrap();
+    }
+    // Without the cast: the driver's own lookup may land on another
+    // backend; when it does, the error says what to do.
+    for k in 0..6_i64 {
+        let client = PgClient::new(connect_to(pooler.url()).await);
+        client.pg_session().set_pooler(true);
+        let id = 1000 + k;
+        let flavor = Flavor::Sour;
+        let out: Result<(i64, Flavor), _> = within(
+            "uncast",
+            client.fetch_one(&sql!(
+                "INSERT INTO pool_ret.fruit (id, f) VALUES ({id}, {flavor}) RETURNING id, f"
+            )),
+        )
+        .await;
+        match out {
+            Ok(back) => assert_eq!(back, (id, flavor)),
+            Err(e) => {
+                assert_eq!(e.code(), Some("26000"), "{e}");
+                let hint = e.report().and_then(|r| r.hint.as_deref()).unwrap_or("");
+                assert!(hint.contains("cast that column to text"), "{e}");
+            }
+        }
+    }
+}
