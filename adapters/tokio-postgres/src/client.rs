@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use futures_util::{StreamExt, pin_mut};
 use pgcast_core::exec::{
-    Action, Exec, Explain, Lookup, Record, Registration, RowType, ServerInfo, SimpleRows, Tags,
-    Trace, exactly_one, expect_one,
+    Action, Exec, Explain, Lent, LentRow, LentRows, Lookup, Record, Registration, RowType,
+    ServerInfo, SimpleRows, Tags, Trace, exactly_one, expect_one,
 };
 use pgcast_core::row::RawRow;
 use pgcast_core::sql::Composable;
@@ -415,6 +415,10 @@ pub(crate) async fn describe<C: Conn + ?Sized, T: RowType>(
     }
 }
 
+/// A row lent to [`ClientExt::for_each`]'s callback: decode it with
+/// [`decode`](LentRow::decode) into a row type that borrows from it.
+pub type BorrowedRow<'r> = LentRow<'r, RowRef<'r>>;
+
 /// The verbs every [`Conn`] gains: composed queries (their values bound
 /// in the query: `sql!`, `bind`, [`Composed::with`](pgcast_core::sql::Composed::with)),
 /// rows decoded into Rust types.
@@ -427,6 +431,7 @@ pub(crate) async fn describe<C: Conn + ?Sized, T: RowType>(
 /// | [`fetch_optional`](Self::fetch_optional) (at most one) | `fetch_optional` | `query_opt` | `fetchone` |
 /// | [`fetch_scalar`](Self::fetch_scalar) | `query_scalar` + `fetch_one` | `query_one` + `get(0)` | `fetchone()[0]` |
 /// | [`fetch_stream`](Self::fetch_stream) | `fetch` | `query_raw` | `stream` |
+/// | [`for_each`](Self::for_each) (borrowed rows) | — | `query_raw` + `Row::get` | — |
 /// | [`fetch_records`](Self::fetch_records) | `fetch_all` + `PgRow` | `query` + `Row` | `fetchall` + dict rows |
 /// | [`cursor`](Self::cursor) | — | portals | named cursors |
 /// | [`describe`](Self::describe) | `describe` (macros only) | `prepare` | — |
@@ -541,6 +546,64 @@ pub trait ClientExt: Conn {
     ) -> impl Future<Output = Result<T>> + Send {
         let row = self.fetch_one::<First<T>>(query);
         async move { row.await.map(|First(v)| v) }
+    }
+
+    /// Lends each row to `f` as it arrives, to decode into a row type that
+    /// borrows from it (`&str`, `&[u8]`, [`RawJson`](pgcast_core::types::RawJson),
+    /// a derived struct with a lifetime): nothing is copied out of the
+    /// driver's buffer, and each row type is planned once per result. An
+    /// error from `f` stops the query (the rest is canceled on the server);
+    /// the number of rows lent.
+    ///
+    /// ```no_run
+    /// # async fn f(client: &pgcast_tokio_postgres::PgClient<tokio_postgres::Client>) -> pgcast_tokio_postgres::Result<()> {
+    /// use pgcast_core::sql;
+    /// use pgcast_tokio_postgres::ClientExt;
+    ///
+    /// let mut longest = 0;
+    /// client
+    ///     .for_each(&sql!("SELECT name, note FROM items"), |row| {
+    ///         let (name, note): (&str, Option<&str>) = row.decode()?;
+    ///         longest = longest.max(name.len() + note.map_or(0, str::len));
+    ///         Ok(())
+    ///     })
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    fn for_each<'s, F>(
+        &'s self,
+        query: &impl Composable,
+        mut f: F,
+    ) -> impl Future<Output = Result<u64>> + Send
+    where
+        F: for<'r> FnMut(BorrowedRow<'r>) -> pgcast_core::Result<()> + Send + 's,
+    {
+        let session = self.session();
+        let scope = session.scope();
+        let exec = Exec::<Statement, Lent>::query(&session, query);
+        let text = text_of(session.timeout(), &exec);
+        let started = start::<_, Lent>(self, exec, false);
+        timed(self, session.timeout(), text, async move {
+            let mut stream = started.await?.held();
+            let mut lent: Option<LentRows> = None;
+            let mut count = 0;
+            while let Some(row) = std::future::poll_fn(|cx| stream.poll_raw(cx)).await {
+                let row = row?;
+                let rows = lent
+                    .get_or_insert_with(|| LentRows::new(columns(row.columns()), scope.clone()));
+                let raw = RowRef(&row);
+                f(rows.row(&raw)).map_err(|e| {
+                    crate::Error::from(e)
+                        .with_query(stream.query())
+                        .with_row(count)
+                })?;
+                count += 1;
+            }
+            if let Some(plan) = stream.finish() {
+                explain(self.generic_client(), plan).await;
+            }
+            Ok(count)
+        })
     }
 
     /// Every row as dynamic values with its columns. A column of a type

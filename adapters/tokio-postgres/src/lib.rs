@@ -44,7 +44,9 @@ mod rows;
 mod stream;
 
 pub use batch::{BatchExt, PIPELINE_DEPTH};
-pub use client::{ClientExt, Conn, PgClient, Scoped, TransactionEnd, TransactionExt, server_info};
+pub use client::{
+    BorrowedRow, ClientExt, Conn, PgClient, Scoped, TransactionEnd, TransactionExt, server_info,
+};
 pub use copy::{CopyExt, CopyOutRows};
 pub use cursor::Cursor;
 pub use pgcast_core::exec::{

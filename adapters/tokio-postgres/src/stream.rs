@@ -125,11 +125,27 @@ impl<T: RowType> RowStream<T> {
     }
 }
 
-impl<T: RowType> Stream for RowStream<T> {
-    type Item = Result<T>;
+impl<T: RowType> RowStream<T> {
+    /// The next driver row, counted for the statement's report but not
+    /// decoded (what a lending verb hands on), with the same deadline and
+    /// end-of-rows handling as the stream.
+    pub(crate) fn poll_raw(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<tokio_postgres::Row>>> {
+        match self.poll_row(cx) {
+            Poll::Ready(Some(Ok(row))) => Poll::Ready(Some(
+                self.rows
+                    .decode(&RowRef(&row), || columns(row.columns()))
+                    .map(|_| row),
+            )),
+            other => other,
+        }
+    }
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
-        let this = &mut *self;
+    /// The next driver row.
+    fn poll_row(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<tokio_postgres::Row>>> {
+        let this = self;
         let Some(inner) = this.inner.as_mut() else {
             return Poll::Ready(None);
         };
@@ -174,10 +190,24 @@ impl<T: RowType> Stream for RowStream<T> {
                     let e = Error::timeout(timeout, Ok(())).with_query(this.rows.query());
                     return Poll::Ready(Some(Err(e)));
                 }
-                Poll::Ready(Some(
-                    this.rows.decode(&RowRef(&row), || columns(row.columns())),
-                ))
+                Poll::Ready(Some(Ok(row)))
             }
+        }
+    }
+}
+
+impl<T: RowType> Stream for RowStream<T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        let this = &mut *self;
+        match this.poll_row(cx) {
+            Poll::Ready(Some(Ok(row))) => Poll::Ready(Some(
+                this.rows.decode(&RowRef(&row), || columns(row.columns())),
+            )),
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
         }
     }
 }

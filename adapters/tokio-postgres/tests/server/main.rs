@@ -10,6 +10,7 @@ mod correctness;
 mod cursor;
 mod errors;
 mod faults;
+mod lend;
 mod pool;
 mod pooler;
 mod queries;
