@@ -5,15 +5,15 @@ use std::io::{Read, Write};
 use std::time::Duration;
 
 use pgcast_core::exec::{
-    Action, BinaryCopyEncoder, COPY_CHUNK, CopyOutState, Exec, Explain, Lookup, Record,
-    Registration, RowType, Rows, SimpleRows, Trace, copy_in_statements, copy_out_statement,
+    Action, BinaryCopyEncoder, COPY_CHUNK, CopyOutState, Exec, Explain, Lent, LentRows, Lookup,
+    Record, Registration, RowType, Rows, SimpleRows, Trace, copy_in_statements, copy_out_statement,
     exactly_one, one_of,
 };
 use pgcast_core::row::{Column, RawRow, ToRow};
 use pgcast_core::sql::{Composable, Sql};
 use pgcast_core::typeinfo::TypeInfo;
 use pgcast_core::{Adapters, Format, LoadOwned, Type};
-use pgcast_tokio_postgres::{RowRef, columns, error, simple_rows};
+use pgcast_tokio_postgres::{BorrowedRow, RowRef, columns, error, simple_rows};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{CancelToken, Client, GenericClient, Statement, Transaction};
 
@@ -592,6 +592,62 @@ pub trait ClientExt: Conn {
         query: &impl Composable,
     ) -> Result<T> {
         self.fetch_one::<First<T>>(query).map(|First(v)| v)
+    }
+
+    /// Lends each row to `f` as the driver reads it, to decode into a row
+    /// type that borrows from it (`&str`, `&[u8]`,
+    /// [`RawJson`](pgcast_core::types::RawJson), a derived struct with a
+    /// lifetime): nothing is copied out of the driver's buffer, and each row
+    /// type is planned once per result. An error from `f` stops the query
+    /// (the rest is canceled on the server); the number of rows lent.
+    ///
+    /// ```no_run
+    /// # fn f(client: &mut pgcast_postgres::PgClient<postgres::Client>) -> pgcast_postgres::Result<()> {
+    /// use pgcast_core::sql;
+    /// use pgcast_postgres::ClientExt;
+    ///
+    /// let mut total = 0;
+    /// client.for_each(&sql!("SELECT name FROM items"), |row| {
+    ///     let (name,): (&str,) = row.decode()?;
+    ///     total += name.len();
+    ///     Ok(())
+    /// })?;
+    /// # Ok(()) }
+    /// ```
+    fn for_each<F>(&mut self, query: &impl Composable, mut f: F) -> Result<u64>
+    where
+        F: for<'r> FnMut(BorrowedRow<'r>) -> pgcast_core::Result<()>,
+    {
+        let session = self.session();
+        let scope = session.scope();
+        let exec = Exec::<Statement, Lent>::query(&session, query)?;
+        let token = self.cancel_token();
+        timed(self, session.timeout(), |conn| {
+            with_rows(conn.generic_client(), exec, |mut iter, rows| {
+                let mut lent: Option<LentRows> = None;
+                let mut count = 0;
+                loop {
+                    let row = match iter.next() {
+                        Ok(Some(row)) => row,
+                        Ok(None) => {
+                            rows.set_affected(iter.rows_affected());
+                            return Ok(count);
+                        }
+                        Err(e) => return Err(rows.driver_error(error(e))),
+                    };
+                    rows.decode(&RowRef(&row), || columns(row.columns()))?;
+                    let lender = lent.get_or_insert_with(|| {
+                        LentRows::new(columns(row.columns()), scope.clone())
+                    });
+                    let raw = RowRef(&row);
+                    if let Err(e) = f(lender.row(&raw)) {
+                        cancel_rest(&token, &mut iter);
+                        return Err(Error::from(e).with_query(rows.query()).with_row(count));
+                    }
+                    count += 1;
+                }
+            })
+        })
     }
 
     /// Every row as dynamic values with its columns. A column of a type

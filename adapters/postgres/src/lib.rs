@@ -36,7 +36,7 @@ pub use client::{ClientExt, Conn, PgClient, RowIter, Scoped, TransactionEnd, Tra
 pub use copy::CopyOutRows;
 pub use cursor::Cursor;
 pub use pgcast_tokio_postgres::{
-    Error, ErrorKind, First, Prepare, Record, Result, RowType, Session,
+    BorrowedRow, Error, ErrorKind, First, Prepare, Record, Result, RowType, Session,
 };
 
 /// The traits to import: `use pgcast::postgres::prelude::*;`.

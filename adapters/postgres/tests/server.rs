@@ -354,3 +354,51 @@ fn obs_logger_and_slow_reports_through_the_blocking_adapter() {
         ("SELECT generate_series(1, 10)", 1)
     );
 }
+
+/// A row type borrowing its text.
+#[derive(FromRow, Debug, PartialEq)]
+struct NameRef<'r> {
+    id: i32,
+    name: &'r str,
+}
+
+#[test]
+fn rows_are_lent_to_a_callback() {
+    let mut client = PgClient::new(connect());
+    items(&mut client);
+    let mut names = Vec::new();
+    let n = client
+        .for_each(
+            &sql!("SELECT id, name FROM items ORDER BY id"),
+            |row: pgcast_postgres::BorrowedRow<'_>| {
+                let item: NameRef<'_> = row.decode()?;
+                let (id, name): (i32, &str) = row.decode()?;
+                assert_eq!((item.id, item.name), (id, name));
+                names.push(format!("{id}:{name}"));
+                Ok(())
+            },
+        )
+        .unwrap();
+    assert_eq!(n, 3);
+    assert_eq!(names, ["1:apple", "2:pear", "3:fig"]);
+
+    // An error from the callback stops a long query; the connection answers.
+    let mut seen = 0;
+    let err = client
+        .for_each(
+            &sql!("SELECT n FROM generate_series(1, 50000000) n"),
+            |row: pgcast_postgres::BorrowedRow<'_>| {
+                let (n,): (i32,) = row.decode()?;
+                seen += 1;
+                if n == 5 {
+                    return Err(pgcast::Error::new(pgcast::ErrorKind::OutOfRange, "enough"));
+                }
+                Ok(())
+            },
+        )
+        .unwrap_err();
+    assert_eq!(seen, 5);
+    assert!(err.to_string().contains("enough"), "{err}");
+    let one: i32 = client.fetch_scalar(&sql!("SELECT 1")).unwrap();
+    assert_eq!(one, 1);
+}
