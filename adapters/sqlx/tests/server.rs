@@ -1,25 +1,123 @@
-//! The sqlx adapter against a real server: the verbs on a connection, a
-//! transaction and a pool; strings against typed columns; unseen types on
-//! large results (under a timeout); sessions across pool checkouts; COPY;
-//! cursors; errors.
+//! The sqlx adapter against a real server: the shared suite of every
+//! adapter (`tests/suite`: every result shape, composite parameters, the
+//! text fallback, concurrent registrations, strings against typed columns,
+//! unseen types over 10,000 rows, cursors, COPY), then what is sqlx's own:
+//! transactions, errors, sessions across pool checkouts, kept statements,
+//! text COPY as bytes.
 
-use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::{StreamExt, TryStreamExt, stream};
+use futures_util::{TryStreamExt, stream};
 use pgcast::sql::{Identifier, Sql, bind};
-use pgcast::{FromRow, PgEnum, ToRow, Value, sql};
-use pgcast_sqlx::{ClientExt, CopyExt, CursorFetch, ErrorKind, PoolExt, Record};
+use pgcast::{FromRow, ToRow, Value, sql};
+use pgcast_sqlx::{ClientExt, CopyExt, ErrorKind, PoolExt, Record};
 use sqlx::Connection;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
 
-async fn within<T>(what: &str, f: impl Future<Output = T>) -> T {
-    match tokio::time::timeout(Duration::from_secs(60), f).await {
-        Ok(v) => v,
-        Err(_) => panic!("{what}: no answer in 60 s (a hang)"),
+/// What the shared suite needs of this driver.
+mod glue {
+    use std::future::Future;
+    use std::time::Duration;
+
+    pub use pgcast_sqlx::{ClientExt, CopyExt, CursorFetch};
+
+    pub const NAME: &str = "sqlx";
+
+    /// One step of a test, failed instead of hanging.
+    pub async fn step<T>(what: &str, f: impl Future<Output = T>) -> T {
+        match tokio::time::timeout(Duration::from_secs(60), f).await {
+            Ok(v) => v,
+            Err(_) => panic!("{what}: no answer in 60 s (a hang)"),
+        }
+    }
+
+    /// A whole test, failed instead of hanging.
+    pub async fn whole(what: &str, f: impl Future<Output = ()>) {
+        step(what, async {
+            tokio::time::timeout(Duration::from_secs(300), f)
+                .await
+                .unwrap_or_else(|_| panic!("{what}: not done in 300 s"))
+        })
+        .await;
+    }
+
+    pub async fn connect() -> sqlx::PgConnection {
+        super::connect().await
+    }
+
+    /// Eight registrations at once, one connection each (a sqlx connection
+    /// runs one call at a time), each landing in its connection's session.
+    pub async fn register_concurrently(names: &[String]) -> Vec<pgcast::Adapters> {
+        let mut conns = Vec::new();
+        for _ in names {
+            conns.push(connect().await);
+        }
+        let calls = conns.iter_mut().zip(names).map(|(c, n)| async move {
+            c.register_types([n.as_str()]).await.unwrap();
+            c.pg_session().await.unwrap().scope()
+        });
+        futures_util::future::join_all(calls).await
     }
 }
+
+macro_rules! w {
+    ($e:expr) => {
+        $crate::glue::step(stringify!($e), $e).await
+    };
+}
+
+macro_rules! suite_test {
+    (fn $name:ident() $body:block) => {
+        #[tokio::test]
+        async fn $name() {
+            $crate::glue::whole(stringify!($name), async move $body).await
+        }
+    };
+}
+
+macro_rules! connect {
+    () => {
+        $crate::glue::connect().await
+    };
+}
+
+macro_rules! batch {
+    ($c:expr, $text:expr) => {
+        w!(sqlx::raw_sql($text).execute(&mut $c)).unwrap()
+    };
+}
+
+macro_rules! stream {
+    ($c:expr, $t:ty, $q:expr) => {
+        w!(futures_util::StreamExt::collect::<
+            Vec<pgcast_sqlx::Result<$t>>,
+        >(w!($c.fetch_stream::<$t>($q)).unwrap()))
+    };
+}
+
+macro_rules! copy_out {
+    ($c:expr, $t:ty, $q:expr) => {
+        w!(futures_util::StreamExt::collect::<
+            Vec<pgcast_sqlx::Result<$t>>,
+        >(w!($c.copy_out_as::<$t>($q)).unwrap()))
+    };
+}
+
+macro_rules! scope {
+    ($c:expr) => {
+        w!($c.pg_session()).unwrap().scope()
+    };
+}
+
+macro_rules! prepare {
+    ($c:expr, $p:expr) => {
+        w!($c.pg_session()).unwrap().set_prepare($p)
+    };
+}
+
+#[path = "../../../tests/suite/mod.rs"]
+mod suite;
 
 fn url() -> String {
     pgcast_tempdb::shared()
@@ -40,15 +138,8 @@ async fn pool() -> PgPool {
         .unwrap()
 }
 
-#[derive(FromRow, Debug, PartialEq)]
-struct Item {
-    id: i32,
-    name: String,
-    price: Option<f64>,
-}
-
 #[tokio::test]
-async fn every_query_method_on_a_connection() {
+async fn a_transaction_has_the_same_verbs() {
     let mut conn = connect().await;
     conn.exec(&Sql::new(
         "CREATE TEMP TABLE items (id int4 PRIMARY KEY, name text NOT NULL, price float8)",
@@ -66,78 +157,6 @@ async fn every_query_method_on_a_connection() {
             .unwrap();
         assert_eq!(n, 1);
     }
-    let all: Vec<Item> = conn
-        .fetch_all(&Sql::new("SELECT * FROM items ORDER BY id"))
-        .await
-        .unwrap();
-    assert_eq!(
-        all[1],
-        Item {
-            id: 2,
-            name: "pear".into(),
-            price: None
-        }
-    );
-    let min = 2;
-    let one: Item = conn
-        .fetch_one(&sql!("SELECT * FROM items WHERE id = {min}"))
-        .await
-        .unwrap();
-    assert_eq!(one.name, "pear");
-    let none: Option<Item> = conn
-        .fetch_optional(&sql!("SELECT * FROM items WHERE id = {}", bind(99)))
-        .await
-        .unwrap();
-    assert_eq!(none, None);
-    let count: i64 = conn
-        .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
-        .await
-        .unwrap();
-    assert_eq!(count, 3);
-    let records: Vec<Record> = conn
-        .fetch_records(&Sql::new("SELECT id, price FROM items ORDER BY id"))
-        .await
-        .unwrap();
-    assert_eq!(records[0].get("price"), Some(&Value::Float8(0.5)));
-    assert_eq!(records[1].get_at(1), Some(&Value::Null));
-    let streamed: Vec<Item> = conn
-        .fetch_stream(&Sql::new("SELECT * FROM items ORDER BY id"))
-        .await
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
-    assert_eq!(streamed, all);
-
-    let err = conn
-        .fetch_one::<Item>(&Sql::new("SELECT * FROM items"))
-        .await
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::TooManyRows);
-    let err = conn
-        .fetch_one::<Item>(&Sql::new("SELECT * FROM items WHERE false"))
-        .await
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::NoRows);
-    // describe checks the row type, nothing runs
-    conn.describe::<Item>(&Sql::new("DELETE FROM items RETURNING id, name, price"))
-        .await
-        .unwrap();
-    let err = conn
-        .describe::<Item>(&Sql::new("SELECT id, name FROM items"))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.kind(),
-        ErrorKind::Adapt(pgcast::ErrorKind::MissingColumn),
-        "{err}"
-    );
-    let left: i64 = conn
-        .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
-        .await
-        .unwrap();
-    assert_eq!(left, 3);
-
     // a transaction has the same verbs, and rolls back
     let mut tx = conn.begin().await.unwrap();
     tx.exec(&sql!("DELETE FROM items WHERE id = {}", 1_i32))
@@ -189,153 +208,6 @@ async fn errors_keep_sqlstate_query_column_and_types() {
     );
     let n: i32 = conn.fetch_scalar(&Sql::new("SELECT 1")).await.unwrap();
     assert_eq!(n, 1);
-}
-
-async fn strings_against_typed_columns(conn: &mut PgConnection, table: &str) {
-    let t = Identifier::qualified(["s_strings".to_owned(), table.to_owned()]);
-    conn.exec(&Sql::new("SET search_path TO public, s_strings"))
-        .await
-        .unwrap();
-    conn.exec(&sql!(
-        "CREATE TABLE {t} (rating s_strings.mpaa_rating, d date, ts timestamptz, j jsonb,
-                           ci s_strings.citext, u uuid, dom s_strings.day_d)"
-    ))
-    .await
-    .unwrap();
-    let (rating, day, ts, json, ci, uuid) = (
-        String::from("PG-13"),
-        "2024-02-29",
-        "2024-02-29 12:00:00+00",
-        r#"{"a": [1, 2]}"#,
-        "MiXeD",
-        "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-    );
-    for _ in 0..2 {
-        let n = conn
-            .exec(&sql!(
-                "INSERT INTO {t} VALUES ({rating}, {day}, {ts}, {json}, {ci}, {uuid}, {day})"
-            ))
-            .await
-            .unwrap();
-        assert_eq!(n, 1);
-    }
-    for _ in 0..3 {
-        for q in [
-            sql!("SELECT count(*) FROM {t} WHERE rating = {rating}"),
-            sql!("SELECT count(*) FROM {t} WHERE d = {day}"),
-            sql!("SELECT count(*) FROM {t} WHERE ts = {ts}"),
-            sql!("SELECT count(*) FROM {t} WHERE j = {json}"),
-            sql!("SELECT count(*) FROM {t} WHERE ci = {ci} AND ci = 'mixed'"),
-            sql!("SELECT count(*) FROM {t} WHERE u = {uuid}"),
-            sql!("SELECT count(*) FROM {t} WHERE dom = {day}"),
-        ] {
-            let n: i64 = conn.fetch_scalar(&q).await.unwrap();
-            assert_eq!(n, 2, "{q:?}");
-        }
-    }
-    let d: String = conn
-        .fetch_scalar(&sql!("SELECT {day}::date::text"))
-        .await
-        .unwrap();
-    assert_eq!(d, "2024-02-29");
-}
-
-#[tokio::test]
-async fn strings_bind_against_enum_date_jsonb_citext_uuid_and_domain_columns() {
-    let mut setup = connect().await;
-    sqlx::raw_sql(
-        "DROP SCHEMA IF EXISTS s_strings CASCADE;
-             CREATE SCHEMA s_strings;
-             CREATE EXTENSION IF NOT EXISTS citext SCHEMA s_strings;
-             CREATE TYPE s_strings.mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');
-             CREATE DOMAIN s_strings.day_d AS date CHECK (VALUE > DATE '2000-01-01');",
-    )
-    .execute(&mut setup)
-    .await
-    .unwrap();
-    let mut conn = connect().await;
-    strings_against_typed_columns(&mut conn, "auto").await;
-    let mut conn = connect().await;
-    conn.pg_session()
-        .await
-        .unwrap()
-        .set_prepare(pgcast_sqlx::Prepare::Always);
-    strings_against_typed_columns(&mut conn, "always").await;
-}
-
-#[tokio::test]
-async fn unseen_result_types_do_not_hang() {
-    let mut setup = connect().await;
-    sqlx::raw_sql(
-        "DROP SCHEMA IF EXISTS s_hang CASCADE;
-             CREATE SCHEMA s_hang;
-             CREATE TYPE s_hang.mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');
-             CREATE TYPE s_hang.film_summary AS (title text, rating s_hang.mpaa_rating);
-             CREATE DOMAIN s_hang.rating_d AS s_hang.mpaa_rating;",
-    )
-    .execute(&mut setup)
-    .await
-    .unwrap();
-    let pad = "repeat('x', 200)";
-    let queries = [
-        format!("SELECT 'PG-13'::s_hang.mpaa_rating, {pad} FROM generate_series(1, 10000)"),
-        format!("SELECT ROW('t', 'R')::s_hang.film_summary, {pad} FROM generate_series(1, 10000)"),
-        format!("SELECT 'G'::s_hang.rating_d, {pad} FROM generate_series(1, 10000)"),
-        format!(
-            "SELECT ARRAY['G', 'R']::s_hang.mpaa_rating[], {pad} FROM generate_series(1, 10000)"
-        ),
-    ];
-    for text in &queries {
-        let q = Sql::from_runtime_unchecked(text.clone());
-        let mut conn = connect().await;
-        for _ in 0..3 {
-            let n = within(text, conn.fetch_records(&q)).await.unwrap().len();
-            assert_eq!(n, 10_000, "{text}");
-        }
-        let mut fresh = connect().await;
-        let mut stream = within(text, fresh.fetch_stream::<Record>(&q))
-            .await
-            .unwrap();
-        let mut n = 0;
-        while let Some(row) = within(text, stream.next()).await {
-            row.unwrap();
-            n += 1;
-        }
-        assert_eq!(n, 10_000, "{text}");
-    }
-    #[derive(PgEnum, Debug, PartialEq, Clone, Copy)]
-    #[pg(name = "s_hang.mpaa_rating")]
-    enum MpaaRating {
-        G,
-        #[pg(rename = "PG")]
-        Pg,
-        #[pg(rename = "PG-13")]
-        Pg13,
-        R,
-        #[pg(rename = "NC-17")]
-        Nc17,
-    }
-    let mut fresh = connect().await;
-    let n = 10_000_i32;
-    let rows: Vec<(MpaaRating, String)> = within(
-        "derived enum",
-        fresh.fetch_all(&sql!(
-            "SELECT 'PG-13'::s_hang.mpaa_rating, repeat('x', 200) FROM generate_series(1, {n})"
-        )),
-    )
-    .await
-    .unwrap();
-    assert_eq!(rows.len(), 10_000);
-    assert_eq!(rows[0].0, MpaaRating::Pg13);
-    // a derived enum as a parameter: fetched from the catalogue on first use
-    let r = MpaaRating::R;
-    let same: bool = within(
-        "enum parameter",
-        fresh.fetch_scalar(&sql!("SELECT {r} = 'R'::s_hang.mpaa_rating")),
-    )
-    .await
-    .unwrap();
-    assert!(same);
 }
 
 #[tokio::test]
@@ -549,24 +421,4 @@ async fn binary_and_text_copy() {
         .await
         .unwrap();
     assert_eq!(count, 20_001);
-}
-
-#[tokio::test]
-async fn cursors_in_a_transaction() {
-    let mut conn = connect().await;
-    let mut tx = conn.begin().await.unwrap();
-    let upto = 25_i32;
-    let mut cursor = tx
-        .cursor::<(i32, i64)>(&sql!(
-            "SELECT n, n::int8 * n FROM generate_series(1, {upto}) n"
-        ))
-        .await
-        .unwrap();
-    let first = cursor.fetch_many(10).await.unwrap();
-    assert_eq!(first[9], (10, 100));
-    assert_eq!(cursor.fetch_next().await.unwrap(), Some((11, 121)));
-    assert_eq!(cursor.fetch_rest().await.unwrap().len(), 14);
-    assert!(cursor.is_done());
-    cursor.close().await.unwrap();
-    tx.commit().await.unwrap();
 }
