@@ -29,7 +29,7 @@ use pgcast_core::exec::{Action, Error, Exec, Lookup, Request, RowType, changes_n
 use pgcast_core::row::Column;
 use pgcast_core::typeinfo::TypeInfo;
 use pgcast_core::{Format, Oid, Type};
-use sqlx::postgres::{PgConnection, PgTypeInfo};
+use sqlx::postgres::{PgConnection, PgRow, PgTypeInfo};
 use sqlx::{Column as _, Either, Executor, Statement as _};
 
 use crate::session::clear_statements;
@@ -46,6 +46,8 @@ pub struct Statement(Arc<Described>);
 struct Described {
     params: Vec<Type>,
     columns: Vec<Column>,
+    /// Whether running it may change name resolution (sniffed once).
+    renames: bool,
 }
 
 impl Statement {
@@ -188,7 +190,11 @@ pub(crate) async fn describe_statement<T: RowType>(
         .into_iter()
         .map(|(name, oid)| Ok(Column::new(name, ty(oid)?, Format::Binary)))
         .collect::<Result<Vec<_>>>()?;
-    Ok(Ok(Statement(Arc::new(Described { params, columns }))))
+    Ok(Ok(Statement(Arc::new(Described {
+        params,
+        columns,
+        renames: changes_name_resolution(exec.text()),
+    }))))
 }
 
 /// Whether a parameter is an untyped string (pgcast sends those in text,
@@ -205,11 +211,59 @@ pub(crate) async fn drive<T, F, Fut>(
     conn: &mut PgConnection,
     base: &Session,
     exec: &mut Exec<Statement, T>,
-    mut on_row: F,
+    on_row: F,
 ) -> Result<u64>
 where
     T: RowType,
     F: FnMut(Result<T>) -> Fut,
+    Fut: Future<Output = ControlFlow<()>>,
+{
+    drive_with(
+        conn,
+        base,
+        exec,
+        |rows, row, scope| rows.decode(&RowRef(row), || row_columns(row, scope)),
+        on_row,
+    )
+    .await
+}
+
+/// Runs `exec` on `conn`, handing each `PgRow` as sqlx received it to
+/// `on_row` until it says to stop (no pgcast decoding: the bridge's verbs
+/// decode with sqlx); the number of rows the command affected.
+pub(crate) async fn drive_raw<T, F>(
+    conn: &mut PgConnection,
+    base: &Session,
+    exec: &mut Exec<Statement, T>,
+    mut on_row: F,
+) -> Result<u64>
+where
+    T: RowType,
+    F: FnMut(&PgRow) -> ControlFlow<()>,
+{
+    drive_with(
+        conn,
+        base,
+        exec,
+        |_, row, _| on_row(row),
+        std::future::ready,
+    )
+    .await
+}
+
+/// The loop of [`drive`] and [`drive_raw`]: `decode` makes something of
+/// each row (given the rows' decoder and the scope), `on_row` takes it.
+async fn drive_with<T, X, D, F, Fut>(
+    conn: &mut PgConnection,
+    base: &Session,
+    exec: &mut Exec<Statement, T>,
+    mut decode: D,
+    mut on_row: F,
+) -> Result<u64>
+where
+    T: RowType,
+    D: FnMut(&mut pgcast_core::exec::Rows<T>, &PgRow, &pgcast_core::Adapters) -> X,
+    F: FnMut(X) -> Fut,
     Fut: Future<Output = ControlFlow<()>>,
 {
     let mut cleared = false;
@@ -263,7 +317,7 @@ where
                     Ok(Either::Left(done)) => affected += done.rows_affected(),
                     Ok(Either::Right(row)) => {
                         seen = true;
-                        let decoded = rows.decode(&RowRef(&row), || row_columns(&row, &scope));
+                        let decoded = decode(&mut rows, &row, &scope);
                         if on_row(decoded).await.is_break() {
                             break;
                         }
@@ -277,7 +331,11 @@ where
         }
         match failed {
             None => {
-                if changes_name_resolution(exec.text()) {
+                let renames = match &statement {
+                    Some(st) => st.0.renames,
+                    None => changes_name_resolution(exec.text()),
+                };
+                if renames {
                     clear_statements(conn).await?;
                 }
                 return Ok(affected);

@@ -422,3 +422,184 @@ async fn binary_and_text_copy() {
         .unwrap();
     assert_eq!(count, 20_001);
 }
+
+#[derive(sqlx::Type, Debug, PartialEq, Clone, Copy)]
+#[sqlx(type_name = "bridge_mood", rename_all = "lowercase")]
+enum Mood {
+    Happy,
+    Sad,
+}
+
+#[derive(sqlx::FromRow, Debug, PartialEq)]
+struct Person {
+    name: String,
+    mood: Mood,
+    moods: Vec<Mood>,
+    prefs: sqlx::types::Json<serde_json::Value>,
+    born: sqlx::types::chrono::NaiveDate,
+    balance: sqlx::types::BigDecimal,
+}
+
+#[tokio::test]
+async fn sqlx_types_bind_and_load_through_the_bridge() {
+    use pgcast_sqlx::{SqlxExt, SqlxValue};
+    use sqlx::types::chrono::NaiveDate;
+    use sqlx::types::{BigDecimal, Json};
+    use std::str::FromStr;
+
+    let mut setup = connect().await;
+    sqlx::raw_sql(
+        "DROP TYPE IF EXISTS bridge_mood CASCADE;
+         CREATE TYPE bridge_mood AS ENUM ('happy', 'sad');",
+    )
+    .execute(&mut setup)
+    .await
+    .unwrap();
+    // a fresh connection: the enum is unseen, resolved by name on first use
+    let mut conn = connect().await;
+    conn.exec(&Sql::new(
+        "CREATE TEMP TABLE people (name text, mood bridge_mood, moods bridge_mood[], prefs jsonb, \
+         born date, balance numeric)",
+    ))
+    .await
+    .unwrap();
+    let ann = Person {
+        name: "ann".into(),
+        mood: Mood::Sad,
+        moods: vec![Mood::Happy, Mood::Sad],
+        prefs: Json(serde_json::json!({"theme": "dark", "n": [1, 2]})),
+        born: NaiveDate::from_ymd_opt(1990, 2, 28).unwrap(),
+        balance: BigDecimal::from_str("1234.50").unwrap(),
+    };
+    // binding: sqlx's Encode, as the type sqlx names (twice: described,
+    // then sent in one round trip)
+    for name in ["ann", "bob"] {
+        let (mood, moods, prefs, born, balance) = (
+            SqlxValue(ann.mood),
+            SqlxValue(ann.moods.clone()),
+            SqlxValue(ann.prefs.clone()),
+            SqlxValue(ann.born),
+            SqlxValue(ann.balance.clone()),
+        );
+        let n = conn
+            .exec(&sql!(
+                "INSERT INTO people VALUES ({name}, {mood}, {moods}, {prefs}, {born}, {balance})"
+            ))
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+    assert!(
+        conn.pg_session()
+            .await
+            .unwrap()
+            .scope()
+            .type_by_name("bridge_mood")
+            .is_some()
+    );
+    let texts: (String, String, String, String, String) = conn
+        .fetch_one(&Sql::new(
+            "SELECT mood::text, moods::text, prefs->>'theme', born::text, balance::text \
+             FROM people WHERE name = 'ann'",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        texts,
+        (
+            "sad".into(),
+            "{happy,sad}".into(),
+            "dark".into(),
+            "1990-02-28".into(),
+            "1234.50".into()
+        )
+    );
+    // bound as a parameter where the statement compares
+    let happy = SqlxValue(Mood::Happy);
+    let n: i64 = conn
+        .fetch_scalar(&sql!(
+            "SELECT count(*) FROM people WHERE {happy} = ANY(moods)"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    // NULL, typed by sqlx's type
+    let none: Option<SqlxValue<Mood>> = None;
+    let n: i64 = conn
+        .fetch_scalar(&sql!(
+            "SELECT count(*) FROM people WHERE mood IS NOT DISTINCT FROM {none}"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    // sqlx writes binary only: a literal says so
+    let sad = SqlxValue(Mood::Sad);
+    let err = sql!("SELECT {sad:l}").render().map(drop).unwrap_err();
+    assert!(err.to_string().contains("binary"), "{err}");
+
+    // loading: each row decoded by sqlx's FromRow / Decode
+    let name = "ann";
+    let back: Person = conn
+        .fetch_one_sqlx(&sql!(
+            "SELECT name, mood, moods, prefs, born, balance FROM people WHERE name = {name}"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(back, ann);
+    let all: Vec<(String, Mood)> = conn
+        .fetch_all_sqlx(&Sql::new("SELECT name, mood FROM people ORDER BY name"))
+        .await
+        .unwrap();
+    assert_eq!(all, [("ann".into(), Mood::Sad), ("bob".into(), Mood::Sad)]);
+    let mood: Mood = conn
+        .fetch_scalar_sqlx(&sql!("SELECT mood FROM people WHERE name = {name}"))
+        .await
+        .unwrap();
+    assert_eq!(mood, Mood::Sad);
+    let json: Json<serde_json::Value> = conn
+        .fetch_scalar_sqlx(&sql!("SELECT prefs FROM people WHERE name = {name}"))
+        .await
+        .unwrap();
+    assert_eq!(json.0["n"], serde_json::json!([1, 2]));
+    let none: Option<(Mood,)> = conn
+        .fetch_optional_sqlx(&Sql::new("SELECT mood FROM people WHERE false"))
+        .await
+        .unwrap();
+    assert_eq!(none, None);
+    let err = conn
+        .fetch_one_sqlx::<(Mood,)>(&Sql::new("SELECT mood FROM people"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooManyRows, "{err}");
+    let err = conn
+        .fetch_optional_sqlx::<(Mood,)>(&Sql::new("SELECT mood FROM people"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::TooManyRows, "{err}");
+    let err = conn
+        .fetch_scalar_sqlx::<Mood>(&Sql::new("SELECT mood FROM people WHERE false"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NoRows, "{err}");
+    // sqlx's own decode error, with the query
+    let err = conn
+        .fetch_scalar_sqlx::<i32>(&Sql::new("SELECT name FROM people LIMIT 1"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Driver, "{err}");
+    // through a transaction and a pooled connection too
+    let mut tx = conn.begin().await.unwrap();
+    let n: i64 = tx
+        .fetch_scalar_sqlx(&Sql::new("SELECT count(*) FROM people"))
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    tx.rollback().await.unwrap();
+    let pool = pool().await;
+    let mut pooled = pool.acquire().await.unwrap();
+    let mood: Mood = pooled
+        .fetch_scalar_sqlx(&sql!("SELECT {happy}"))
+        .await
+        .unwrap();
+    assert_eq!(mood, Mood::Happy);
+}
