@@ -36,7 +36,7 @@ use sqlx::postgres::{PgArgumentBuffer, PgRow, PgTypeInfo, Postgres};
 use sqlx::{Row, TypeInfo as _};
 
 use crate::Result;
-use crate::client::{Conn, sessions};
+use crate::client::{Conn, Overlay, sessions};
 use crate::run::{Statement, drive_raw};
 use crate::wire::error;
 
@@ -185,9 +185,9 @@ where
     C: Conn + ?Sized,
     F: FnMut(&PgRow) -> ControlFlow<()> + Send,
 {
-    let overlay = conn.overlay().cloned();
+    let overlay = Overlay::of(&*conn);
     let mut held = conn.hold().await?;
-    let (session, base) = sessions(&mut held, overlay.as_ref()).await?;
+    let (session, base) = sessions(&mut held, &overlay).await?;
     let mut exec = Exec::<Statement, Record>::command(&session, query)?;
     let n = drive_raw(&mut held, &base, &mut exec, on_row).await?;
     exec.done();

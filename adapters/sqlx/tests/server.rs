@@ -130,6 +130,10 @@ async fn connect() -> PgConnection {
     PgConnection::connect(&url()).await.unwrap()
 }
 
+async fn within<T>(what: &str, f: impl std::future::Future<Output = T>) -> T {
+    glue::step(what, f).await
+}
+
 async fn pool() -> PgPool {
     PgPoolOptions::new()
         .max_connections(3)
@@ -602,4 +606,188 @@ async fn sqlx_types_bind_and_load_through_the_bridge() {
         .await
         .unwrap();
     assert_eq!(mood, Mood::Happy);
+}
+
+#[derive(pgcast::PgEnum, Debug, PartialEq, Clone, Copy)]
+#[pg(name = "sx_pool.mood", rename_all = "lowercase")]
+enum PoolMood {
+    Sad,
+    Ok,
+}
+
+#[derive(pgcast::PgComposite, Debug, PartialEq, Clone)]
+#[pg(name = "sx_pool.pair")]
+struct PoolPair {
+    m: PoolMood,
+    n: i32,
+}
+
+/// Everything a client does behind the pooler, on its own rows.
+async fn pooler_workload(pool: PgPool, session: pgcast_sqlx::Session, k: i32) {
+    let mut c = pool.with_session(&session);
+    for i in 0..5_i64 {
+        let (a, b): (i64, String) = within(
+            "built-in types",
+            c.fetch_one(&sql!("SELECT {i} + 1, 'x' || {i}::text")),
+        )
+        .await
+        .unwrap();
+        assert_eq!((a, b), (i + 1, format!("x{i}")));
+    }
+    // unseen types in results, 10,000 rows, typed and dynamic
+    let n = 10_000_i32;
+    let rows: Vec<(PoolMood, PoolPair, String)> = within(
+        "unseen types",
+        c.fetch_all(&sql!(
+            "SELECT 'ok'::sx_pool.mood, ROW('sad', i)::sx_pool.pair, repeat('x', 200)
+               FROM generate_series(1, {n}) i"
+        )),
+    )
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 10_000);
+    assert_eq!(
+        rows[9].1,
+        PoolPair {
+            m: PoolMood::Sad,
+            n: 10
+        }
+    );
+    let records = within(
+        "records",
+        c.fetch_records(&sql!(
+            "SELECT ROW('ok', 1)::sx_pool.pair AS p, 'sad'::sx_pool.mood AS m, {k} AS k"
+        )),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        serde_json::to_value(&records[0].values()[0]).unwrap(),
+        serde_json::json!("(ok,1)")
+    );
+    assert_eq!(records[0].get("m"), Some(&Value::Text("sad".into())));
+    assert_eq!(records[0].get("k"), Some(&Value::Int4(k)));
+    // parameters of derived types, strings against typed columns
+    let (mood, day, json) = ("ok", "2024-02-29", r#"{"k": 1}"#);
+    let pair = PoolPair {
+        m: PoolMood::Ok,
+        n: 3,
+    };
+    let same: bool = within(
+        "composite parameter",
+        c.fetch_scalar(&sql!("SELECT ROW('ok', 3)::sx_pool.pair = {pair}")),
+    )
+    .await
+    .unwrap();
+    assert!(same);
+    let inserted = within(
+        "strings against typed columns",
+        c.exec(&sql!(
+            "INSERT INTO sx_pool.days VALUES ({k}, {day}, {json}, {mood})"
+        )),
+    )
+    .await
+    .unwrap();
+    assert_eq!(inserted, 1);
+    for _ in 0..3 {
+        let found: i64 = within(
+            "strings in a WHERE",
+            c.fetch_scalar(&sql!(
+                "SELECT count(*) FROM sx_pool.days WHERE id = {k} AND d = {day} AND j = {json} AND m = {mood}"
+            )),
+        )
+        .await
+        .unwrap();
+        assert_eq!(found, 1);
+    }
+    let m = PoolMood::Ok;
+    let (id, back): (i32, PoolMood) = within(
+        "derived enum parameter",
+        c.fetch_one(&sql!(
+            "SELECT id, m FROM sx_pool.days WHERE id = {k} AND m = {m}"
+        )),
+    )
+    .await
+    .unwrap();
+    assert_eq!((id, back), (k, PoolMood::Ok));
+    // empty results: described, typed, dynamic
+    within(
+        "describe an empty result",
+        c.describe::<(i32, PoolMood)>(&sql!("SELECT id, m FROM sx_pool.days WHERE false")),
+    )
+    .await
+    .unwrap();
+    let none: Option<(i32, PoolMood)> = within(
+        "optional",
+        c.fetch_optional(&sql!("SELECT id, m FROM sx_pool.days WHERE id = {}", -1)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(none, None);
+    let empty = within(
+        "no records",
+        c.fetch_records(&Sql::new("SELECT * FROM sx_pool.days WHERE false")),
+    )
+    .await
+    .unwrap();
+    assert!(empty.is_empty());
+    // a stream, and a server error that leaves the client usable
+    let streamed: Vec<(i32,)> = within(
+        "stream",
+        c.fetch_stream::<(i32,)>(&Sql::new("SELECT generate_series(1, 1000)"))
+            .await
+            .unwrap()
+            .try_collect(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(streamed.len(), 1000);
+    let err = within("an error", c.fetch_scalar::<i32>(&Sql::new("SELECT 1 / 0")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("22012"), "{err}");
+    let n: i64 = within(
+        "after the error",
+        c.fetch_scalar(&sql!("SELECT count(*) FROM sx_pool.days WHERE id = {k}")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_query_shape_through_a_transaction_pooler() {
+    let mut setup = connect().await;
+    sqlx::raw_sql(
+        "DROP SCHEMA IF EXISTS sx_pool CASCADE; CREATE SCHEMA sx_pool;
+         CREATE TYPE sx_pool.mood AS ENUM ('sad', 'ok');
+         CREATE TYPE sx_pool.pair AS (m sx_pool.mood, n int4);
+         CREATE TABLE sx_pool.days (id int4, d date, j jsonb, m sx_pool.mood);",
+    )
+    .execute(&mut setup)
+    .await
+    .unwrap();
+    let pooler = pgcast_tempdb::shared_pooler().unwrap_or_else(|e| panic!("{e}"));
+    let pool = PgPoolOptions::new()
+        .max_connections(6)
+        .connect(pooler.url())
+        .await
+        .unwrap();
+    // one session for every client: no named statement, ever
+    let session = pgcast_sqlx::Session::new();
+    session.set_pooler(true);
+    let tasks: Vec<_> = (1..=6)
+        .map(|k| tokio::spawn(pooler_workload(pool.clone(), session.clone(), k)))
+        .collect();
+    for t in tasks {
+        within("a pooled client", t).await.unwrap();
+    }
+    // a connection of its own, with the same session
+    let mut conn = PgConnection::connect(pooler.url()).await.unwrap();
+    let n: i64 = conn
+        .with_session(&session)
+        .fetch_scalar(&Sql::new("SELECT count(*) FROM sx_pool.days"))
+        .await
+        .unwrap();
+    assert_eq!(n, 6);
 }
