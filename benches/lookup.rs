@@ -10,7 +10,10 @@
 //! - `pgcast Never`: the same, never keeping a statement (transaction
 //!   poolers): one unnamed round trip per lookup;
 //! - `tokio-postgres query_typed`: unprepared, one round trip;
-//! - `sqlx`: `query_as` with its statement cache.
+//! - `sqlx`: `query_as` with its statement cache;
+//! - `pgcast-sqlx`: the same `sql!` and `fetch_one` as `pgcast`, through
+//!   pgcast-sqlx on a sqlx `PgConnection` (its ratio to `sqlx` is printed
+//!   too).
 //!
 //! Reports each contender's median wall time and client CPU time (this
 //! thread's, from `/proc/thread-self/schedstat`) per round, and its ratio to
@@ -84,6 +87,10 @@ fn main() {
             use sqlx::Connection;
             sqlx::PgConnection::connect(&url).await.unwrap()
         };
+        let mut pgcast_sqlx_conn = {
+            use sqlx::Connection;
+            sqlx::PgConnection::connect(&url).await.unwrap()
+        };
         // The same row every way.
         let id = 42_i64;
         let ours: Item = pg
@@ -98,6 +105,7 @@ fn main() {
             "pgcast Never",
             "tokio-postgres query_typed",
             "sqlx",
+            "pgcast-sqlx",
         ];
         let mut wall = vec![Vec::new(); names.len()];
         let mut cpus = vec![Vec::new(); names.len()];
@@ -137,12 +145,21 @@ fn main() {
                                 row.get::<_, f64>(2),
                             ));
                         }
-                        _ => {
+                        4 => {
                             let item: SqlxItem = sqlx::query_as(
                                 "SELECT id, name, score FROM bench_lookup WHERE id = $1",
                             )
                             .bind(id)
                             .fetch_one(&mut sqlx_conn)
+                            .await
+                            .unwrap();
+                            std::hint::black_box(item);
+                        }
+                        _ => {
+                            let item: Item = pgcast_sqlx::ClientExt::fetch_one(
+                                &mut pgcast_sqlx_conn,
+                                &sql!("SELECT id, name, score FROM bench_lookup WHERE id = {id}"),
+                            )
                             .await
                             .unwrap();
                             std::hint::black_box(item);
@@ -172,5 +189,12 @@ fn main() {
                 c.as_secs_f64() / base_cpu.as_secs_f64()
             );
         }
+        let (sw, sc) = (median(&mut wall[4]), median(&mut cpus[4]));
+        let (pw, pc) = (median(&mut wall[5]), median(&mut cpus[5]));
+        println!(
+            "\npgcast-sqlx over sqlx: wall {:.2}, client CPU {:.2}",
+            pw.as_secs_f64() / sw.as_secs_f64(),
+            pc.as_secs_f64() / sc.as_secs_f64()
+        );
     });
 }

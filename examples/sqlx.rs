@@ -7,7 +7,8 @@
 //! with an identifier chosen at run time and bound values, a struct deriving
 //! both `FromRow`s, a PostgreSQL enum registered by name on every pooled
 //! connection (`after_connect` + `register_types`), plain strings against
-//! the enum column, both libraries in one transaction, and dynamic records.
+//! the enum column, both libraries in one transaction, dynamic records, and
+//! sqlx's own `Encode` / `FromRow` used through pgcast (`SqlxValue`, `SqlxExt`).
 //! Runs against `DATABASE_URL` when set, otherwise against a throwaway
 //! server started for the occasion:
 //!
@@ -21,7 +22,7 @@ use std::str::FromStr;
 
 use futures_util::TryStreamExt;
 use pgcast::sql::Sql;
-use pgcast::sqlx::{ClientExt, PoolExt};
+use pgcast::sqlx::{ClientExt, PoolExt, SqlxExt, SqlxValue};
 use pgcast::{FromRow, PgEnum, sql};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection};
@@ -203,6 +204,17 @@ async fn main() -> Result<(), Box<dyn Error>> {
         titles.len(),
         titles[4]
     );
+
+    // sqlx's own impls through pgcast: a value bound by its sqlx::Encode
+    // (SqlxValue), rows decoded by sqlx's FromRow (SqlxExt), with a
+    // composed query.
+    let closed = SqlxValue(Status::Closed);
+    let by_sqlx: Vec<Ticket> = conn
+        .fetch_all_sqlx(&sql!(
+            "SELECT id, title, status, tags FROM tickets WHERE status <> {closed} ORDER BY id"
+        ))
+        .await?;
+    println!("not closed, decoded by sqlx: {:?}", ids(&by_sqlx));
     drop(conn);
 
     pool.exec(&Sql::new("DROP SCHEMA sqlx_example CASCADE"))

@@ -23,6 +23,7 @@ mod sealed {
     impl Sealed for sqlx::postgres::PgConnection {}
     impl Sealed for super::Pooled<'_> {}
     impl<C: Sealed + ?Sized> Sealed for super::Scoped<'_, C> {}
+    impl<C: Sealed + ?Sized> Sealed for super::WithSession<'_, C> {}
 }
 
 /// A connection checked out for one call: borrowed, or taken from a pool.
@@ -69,6 +70,29 @@ pub trait Conn: Send + sealed::Sealed {
     fn overlay(&self) -> Option<&Adapters> {
         None
     }
+
+    /// The session used instead of the connection's own, if any.
+    #[doc(hidden)]
+    fn attached(&self) -> Option<&Session> {
+        None
+    }
+}
+
+/// What a [`Conn`] says about the session of a call: a query scope, a
+/// session of its own.
+#[derive(Default)]
+pub(crate) struct Overlay {
+    scope: Option<Adapters>,
+    session: Option<Session>,
+}
+
+impl Overlay {
+    pub(crate) fn of<C: Conn + ?Sized>(conn: &C) -> Overlay {
+        Overlay {
+            scope: conn.overlay().cloned(),
+            session: conn.attached().cloned(),
+        }
+    }
 }
 
 impl Conn for PgConnection {
@@ -83,6 +107,7 @@ impl Conn for PgConnection {
 pub struct Pooled<'a> {
     pool: &'a PgPool,
     scope: Option<Adapters>,
+    session: Option<Session>,
 }
 
 impl Conn for Pooled<'_> {
@@ -92,6 +117,10 @@ impl Conn for Pooled<'_> {
 
     fn overlay(&self) -> Option<&Adapters> {
         self.scope.as_ref()
+    }
+
+    fn attached(&self) -> Option<&Session> {
+        self.session.as_ref()
     }
 }
 
@@ -111,16 +140,48 @@ impl<C: Conn + ?Sized> Conn for Scoped<'_, C> {
     fn overlay(&self) -> Option<&Adapters> {
         Some(&self.scope)
     }
+
+    fn attached(&self) -> Option<&Session> {
+        self.conn.attached()
+    }
 }
 
-/// The session of a held connection: the connection's, under the query
-/// scope if there is one; and the connection's own (for registrations).
+/// A connection (or pool) with a session of its own instead of the one
+/// pgcast keeps for its physical connection: made by
+/// [`ClientExt::with_session`] or [`PoolExt::with_session`]. What
+/// transaction-pooler mode needs (see [`ClientExt::with_session`]).
+#[derive(Debug)]
+pub struct WithSession<'a, C: ?Sized> {
+    conn: &'a mut C,
+    session: Session,
+}
+
+impl<C: Conn + ?Sized> Conn for WithSession<'_, C> {
+    fn hold(&mut self) -> impl Future<Output = Result<Held<'_>>> + Send {
+        self.conn.hold()
+    }
+
+    fn overlay(&self) -> Option<&Adapters> {
+        self.conn.overlay()
+    }
+
+    fn attached(&self) -> Option<&Session> {
+        Some(&self.session)
+    }
+}
+
+/// The session of a held connection: the connection's (or the one
+/// attached with [`ClientExt::with_session`]), under the query scope if
+/// there is one; and the connection's own (for registrations).
 pub(crate) async fn sessions(
     conn: &mut PgConnection,
-    overlay: Option<&Adapters>,
+    overlay: &Overlay,
 ) -> Result<(Session, Session)> {
-    let base = session_of(conn).await?;
-    let session = match overlay {
+    let base = match &overlay.session {
+        Some(s) => s.clone(),
+        None => session_of(conn).await?,
+    };
+    let session = match &overlay.scope {
         Some(scope) => base.scoped(scope.clone()),
         None => base.clone(),
     };
@@ -132,9 +193,9 @@ async fn all<C: Conn + ?Sized, T: RowType>(
     conn: &mut C,
     query: &(impl Composable + Sync),
 ) -> Result<Vec<T>> {
-    let overlay = conn.overlay().cloned();
+    let overlay = Overlay::of(&*conn);
     let mut held = conn.hold().await?;
-    let (session, base) = sessions(&mut held, overlay.as_ref()).await?;
+    let (session, base) = sessions(&mut held, &overlay).await?;
     let mut exec = Exec::<Statement, T>::query(&session, query)?;
     let mut out = Vec::new();
     let mut failed = None;
@@ -163,9 +224,9 @@ async fn one<C: Conn + ?Sized, T: RowType>(
     query: &(impl Composable + Sync),
     at_most: bool,
 ) -> Result<Option<T>> {
-    let overlay = conn.overlay().cloned();
+    let overlay = Overlay::of(&*conn);
     let mut held = conn.hold().await?;
-    let (session, base) = sessions(&mut held, overlay.as_ref()).await?;
+    let (session, base) = sessions(&mut held, &overlay).await?;
     let mut exec = Exec::<Statement, T>::query(&session, query)?;
     let mut first = None;
     let mut more = false;
@@ -233,9 +294,9 @@ pub trait ClientExt: Conn {
         query: &(impl Composable + Sync),
     ) -> impl Future<Output = Result<u64>> + Send {
         async move {
-            let overlay = self.overlay().cloned();
+            let overlay = Overlay::of(&*self);
             let mut held = self.hold().await?;
-            let (session, base) = sessions(&mut held, overlay.as_ref()).await?;
+            let (session, base) = sessions(&mut held, &overlay).await?;
             let mut exec = Exec::<Statement, Record>::command(&session, query)?;
             command(&mut held, &base, &mut exec).await
         }
@@ -294,9 +355,9 @@ pub trait ClientExt: Conn {
         query: &(impl Composable + Sync),
     ) -> impl Future<Output = Result<BoxStream<'c, Result<T>>>> + Send {
         async move {
-            let overlay = self.overlay().cloned();
+            let overlay = Overlay::of(&*self);
             let mut held = self.hold().await?;
-            let (session, base) = sessions(&mut held, overlay.as_ref()).await?;
+            let (session, base) = sessions(&mut held, &overlay).await?;
             let exec = Exec::<Statement, T>::query(&session, query)?;
             Ok(crate::stream::rows(held, base, exec))
         }
@@ -309,9 +370,9 @@ pub trait ClientExt: Conn {
         query: &(impl Composable + Sync),
     ) -> impl Future<Output = Result<()>> + Send {
         async move {
-            let overlay = self.overlay().cloned();
+            let overlay = Overlay::of(&*self);
             let mut held = self.hold().await?;
-            let (session, base) = sessions(&mut held, overlay.as_ref()).await?;
+            let (session, base) = sessions(&mut held, &overlay).await?;
             let mut exec = Exec::<Statement, T>::describe(&session, query)?;
             describe(&mut held, &base, &mut exec).await.map(drop)
         }
@@ -345,8 +406,12 @@ pub trait ClientExt: Conn {
     {
         let names: Vec<String> = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
         async move {
+            let attached = self.attached().cloned();
             let mut held = self.hold().await?;
-            let session = session_of(&mut held).await?;
+            let session = match attached {
+                Some(s) => s,
+                None => session_of(&mut held).await?,
+            };
             let mut reg = Registration::new(&names);
             while let Some(l) = reg.next_lookup(&session.scope())? {
                 reg.found(lookup(&mut held, &l).await?)?;
@@ -364,7 +429,12 @@ pub trait ClientExt: Conn {
     /// The session of this connection (the one a pool checked out, for a
     /// pool): its scope, statements and plans.
     fn pg_session(&mut self) -> impl Future<Output = Result<Session>> + Send {
-        async move { session_of(&mut *self.hold().await?).await }
+        async move {
+            match self.attached().cloned() {
+                Some(s) => Ok(s),
+                None => session_of(&mut *self.hold().await?).await,
+            }
+        }
     }
 
     /// This connection with `scope` for the queries run through it: a
@@ -373,6 +443,40 @@ pub trait ClientExt: Conn {
         Scoped {
             conn: self,
             scope: scope.clone(),
+        }
+    }
+
+    /// This connection with `session` instead of the one pgcast finds for
+    /// it (through a statement kept in sqlx's cache): one session shared by
+    /// whoever holds it.
+    ///
+    /// Behind a transaction pooler (PgBouncer in `pool_mode = transaction`)
+    /// this is the way in: a session with
+    /// [`set_pooler(true)`](pgcast_core::exec::Session::set_pooler), attached
+    /// before the first query, so that no named statement is ever prepared
+    /// (the pooler would hand it to other clients, or lose it). In that
+    /// mode every statement, and every catalogue lookup, goes out through
+    /// the simple protocol with its values inlined as literals (see
+    /// [`run`](crate::run)).
+    ///
+    /// ```no_run
+    /// # async fn f(conn: &mut sqlx::PgConnection) -> pgcast_sqlx::Result<()> {
+    /// use pgcast::sql;
+    /// use pgcast_sqlx::{ClientExt, Session};
+    ///
+    /// let session = Session::new();
+    /// session.set_pooler(true);
+    /// let mood = "ok";
+    /// let n: i64 = conn
+    ///     .with_session(&session)
+    ///     .fetch_scalar(&sql!("SELECT count(*) FROM readings WHERE mood = {mood}"))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    fn with_session(&mut self, session: &Session) -> WithSession<'_, Self> {
+        WithSession {
+            conn: self,
+            session: session.clone(),
         }
     }
 }
@@ -436,6 +540,10 @@ pub trait PoolExt: sealed::Sealed {
     ) -> impl Future<Output = Result<()>> + Send;
     /// The pool with `scope` for the queries run through it.
     fn with_scope(&self, scope: &Adapters) -> Pooled<'_>;
+    /// The pool with `session` for every connection it checks out, instead
+    /// of each physical connection's own: see [`ClientExt::with_session`]
+    /// (transaction poolers).
+    fn with_session(&self, session: &Session) -> Pooled<'_>;
 }
 
 impl sealed::Sealed for PgPool {}
@@ -445,6 +553,7 @@ impl PoolExt for PgPool {
         Pooled {
             pool: self,
             scope: None,
+            session: None,
         }
         .exec(query)
         .await
@@ -454,6 +563,7 @@ impl PoolExt for PgPool {
         Pooled {
             pool: self,
             scope: None,
+            session: None,
         }
         .fetch_all(query)
         .await
@@ -463,6 +573,7 @@ impl PoolExt for PgPool {
         Pooled {
             pool: self,
             scope: None,
+            session: None,
         }
         .fetch_one(query)
         .await
@@ -475,6 +586,7 @@ impl PoolExt for PgPool {
         Pooled {
             pool: self,
             scope: None,
+            session: None,
         }
         .fetch_optional(query)
         .await
@@ -487,6 +599,7 @@ impl PoolExt for PgPool {
         Pooled {
             pool: self,
             scope: None,
+            session: None,
         }
         .fetch_scalar(query)
         .await
@@ -496,6 +609,7 @@ impl PoolExt for PgPool {
         Pooled {
             pool: self,
             scope: None,
+            session: None,
         }
         .fetch_records(query)
         .await
@@ -506,7 +620,7 @@ impl PoolExt for PgPool {
         query: &(impl Composable + Sync),
     ) -> Result<BoxStream<'static, Result<T>>> {
         let mut held = Held::Pooled(self.acquire().await.map_err(error)?);
-        let (session, base) = sessions(&mut held, None).await?;
+        let (session, base) = sessions(&mut held, &Overlay::default()).await?;
         let exec = Exec::<Statement, T>::query(&session, query)?;
         Ok(crate::stream::rows(held, base, exec))
     }
@@ -515,15 +629,25 @@ impl PoolExt for PgPool {
         Pooled {
             pool: self,
             scope: None,
+            session: None,
         }
         .describe::<T>(query)
         .await
+    }
+
+    fn with_session(&self, session: &Session) -> Pooled<'_> {
+        Pooled {
+            pool: self,
+            scope: None,
+            session: Some(session.clone()),
+        }
     }
 
     fn with_scope(&self, scope: &Adapters) -> Pooled<'_> {
         Pooled {
             pool: self,
             scope: Some(scope.clone()),
+            session: None,
         }
     }
 }

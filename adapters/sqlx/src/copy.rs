@@ -17,7 +17,7 @@ use pgcast_core::row::ToRow;
 use pgcast_core::sql::{Composable, Sql};
 use sqlx_core::ext::async_stream::TryAsyncStream;
 
-use crate::client::{ClientExt, Conn, sessions};
+use crate::client::{ClientExt, Conn, Overlay, sessions};
 use crate::run::{Statement, describe};
 use crate::session::session_of;
 use crate::wire::error;
@@ -56,9 +56,9 @@ pub trait CopyExt: ClientExt {
         S: Stream<Item = R> + Send,
     {
         async move {
-            let overlay = self.overlay().cloned();
+            let overlay = Overlay::of(&*self);
             let mut held = self.hold().await?;
-            let (session, base) = sessions(&mut held, overlay.as_ref()).await?;
+            let (session, base) = sessions(&mut held, &overlay).await?;
             let scope = session.scope();
             let (copy, describe_q) = copy_in_statements::<R>(table);
             let copy_text = copy.render_with(&scope)?.text().to_owned();
@@ -103,9 +103,9 @@ pub trait CopyExt: ClientExt {
         query: &(impl Composable + Sync),
     ) -> impl Future<Output = Result<BoxStream<'c, Result<T>>>> + Send {
         async move {
-            let overlay = self.overlay().cloned();
+            let overlay = Overlay::of(&*self);
             let mut held = self.hold().await?;
-            let (session, base) = sessions(&mut held, overlay.as_ref()).await?;
+            let (session, base) = sessions(&mut held, &overlay).await?;
             let select = query.render_inline_with(&session.scope())?;
             let mut exec = Exec::<Statement, T>::columns(
                 &session,

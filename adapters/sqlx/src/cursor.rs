@@ -8,7 +8,7 @@ use pgcast_core::exec::{CursorFetch, CursorState, Exec, Record, RowType};
 use pgcast_core::sql::Composable;
 use sqlx::Executor;
 
-use crate::client::{Conn, Held, sessions};
+use crate::client::{Conn, Held, Overlay, sessions};
 use crate::run::{Statement, command, describe};
 use crate::wire::{RowRef, error, row_columns};
 use crate::{Result, Session};
@@ -32,9 +32,9 @@ impl<'c, T: RowType> Cursor<'c, T> {
         query: &(impl Composable + Sync),
         hold: bool,
     ) -> Result<Cursor<'c, T>> {
-        let overlay = conn.overlay().cloned();
+        let overlay = Overlay::of(&*conn);
         let mut held = conn.hold().await?;
-        let (session, base) = sessions(&mut held, overlay.as_ref()).await?;
+        let (session, base) = sessions(&mut held, &overlay).await?;
         let mut exec = Exec::<Statement, T>::describe(&session, query)?;
         let columns = describe(&mut held, &base, &mut exec).await?;
         let (state, declare) = CursorState::open(&exec, &columns, hold)?;

@@ -11,6 +11,11 @@
 //! Errors are one [`Error`] with the SQLSTATE, the query, the column and
 //! the types.
 //!
+//! Types with sqlx's own `Type` / `Encode` / `Decode` impls (a
+//! `#[derive(sqlx::Type)]` enum, `sqlx::types::Json`, chrono, bigdecimal)
+//! need no pgcast impls: bind them as [`SqlxValue`], load rows of them with
+//! [`SqlxExt`]'s verbs (see the module [`bridge`] for why loading is a verb).
+//!
 //! ```no_run
 //! # async fn f(pool: sqlx::PgPool) -> Result<(), Box<dyn std::error::Error>> {
 //! use pgcast::{FromRow, sql};
@@ -33,6 +38,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod bridge;
 mod client;
 mod copy;
 mod cursor;
@@ -41,7 +47,8 @@ pub mod session;
 mod stream;
 mod wire;
 
-pub use client::{ClientExt, Conn, PoolExt, Pooled, Scoped};
+pub use bridge::{SqlxExt, SqlxValue, pg_type_of};
+pub use client::{ClientExt, Conn, PoolExt, Pooled, Scoped, WithSession};
 pub use copy::CopyExt;
 pub use cursor::Cursor;
 pub use pgcast_core::exec::{
@@ -56,5 +63,5 @@ pub type Session = pgcast_core::exec::Session<Statement>;
 
 /// The traits to import: `use pgcast::sqlx::prelude::*;`.
 pub mod prelude {
-    pub use crate::{ClientExt, CopyExt, CursorFetch, PoolExt};
+    pub use crate::{ClientExt, CopyExt, CursorFetch, PoolExt, SqlxExt};
 }

@@ -45,13 +45,11 @@ struct Registry {
 
 static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
 
-fn tag_types(n: u32) -> Vec<PgTypeInfo> {
-    (0..8)
-        .map(|i| {
-            let digit = (n >> (28 - 4 * i)) & 0xf;
-            PgTypeInfo::with_oid(sqlx::postgres::types::Oid(DIGITS[digit as usize]))
-        })
-        .collect()
+fn tag_types(n: u32) -> [PgTypeInfo; 8] {
+    std::array::from_fn(|i| {
+        let digit = (n >> (28 - 4 * i)) & 0xf;
+        PgTypeInfo::with_oid(sqlx::postgres::types::Oid(DIGITS[digit as usize]))
+    })
 }
 
 fn read_tag(types: &[PgTypeInfo]) -> Option<u32> {

@@ -90,12 +90,18 @@ pub fn columns(columns: &[PgColumn], scope: &Adapters) -> Result<Vec<Column>, Ve
 pub(crate) fn row_columns(row: &PgRow, scope: &Adapters) -> Vec<Column> {
     row.columns()
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let oid = oid(c.type_info());
             let ty = scope.type_by_oid(oid).unwrap_or_else(|| {
                 Type::new("unknown".into(), oid, Kind::Simple, "pg_catalog".into())
             });
-            Column::new(c.name(), ty, Format::Binary)
+            // The simple protocol (behind a transaction pooler) sends text.
+            let format = match row.try_get_raw(i).map(|v| v.format()) {
+                Ok(sqlx::postgres::PgValueFormat::Text) => Format::Text,
+                _ => Format::Binary,
+            };
+            Column::new(c.name(), ty, format)
         })
         .collect()
 }

@@ -279,6 +279,16 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
         self.sent.as_deref().unwrap_or(self.request.text())
     }
 
+    /// Behind a transaction pooler ([`Session::set_pooler`]), the query with
+    /// its values inlined as literals: what a driver that can send a
+    /// parameterized statement only in several round trips (sqlx prepares
+    /// before it binds) sends through the simple protocol instead of
+    /// [`Action::Direct`]'s request. `None` outside pooler mode, or for a
+    /// request made without its query.
+    pub fn inline_text(&self) -> Option<&str> {
+        self.inline.as_deref()
+    }
+
     /// The session.
     pub fn session(&self) -> &Session<S> {
         &self.session

@@ -12,12 +12,27 @@
 /// assert_eq!(first_keyword("(SELECT 1)"), None);
 /// ```
 pub fn first_keyword(text: &str) -> Option<String> {
-    let rest = skip_noise(text);
-    let word: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic() || *c == '_')
-        .collect();
+    let word = keyword(text);
     (!word.is_empty()).then(|| word.to_ascii_uppercase())
+}
+
+/// The first keyword of `text` as written (empty if none): what
+/// [`first_keyword`] upper-cases, without allocating, for the checks made
+/// on every statement.
+fn keyword(text: &str) -> &str {
+    let rest = skip_noise(text);
+    let end = rest
+        .bytes()
+        .position(|b| !(b.is_ascii_alphabetic() || b == b'_'))
+        .unwrap_or(rest.len());
+    // Everything before `end` is ASCII: a character boundary.
+    rest.get(..end).unwrap_or("")
+}
+
+/// Whether the first keyword of `text` is one of `words` (upper case).
+fn keyword_is(text: &str, words: &[&str]) -> bool {
+    let word = keyword(text);
+    words.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
 fn skip_noise(mut text: &str) -> &str {
@@ -51,9 +66,24 @@ fn skip_noise(mut text: &str) -> &str {
 }
 
 fn contains_word(text: &str, word: &str) -> bool {
-    text.as_bytes()
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    let (text, word) = (text.as_bytes(), word.as_bytes());
+    let Some((&first, rest)) = word.split_first() else {
+        return true;
+    };
+    let Some(last) = text.len().checked_sub(word.len()) else {
+        return false;
+    };
+    // Only where the first letter matches is the rest compared (`| 0x20`
+    // folds an ASCII letter to lower case; what else it folds is compared
+    // exactly below).
+    let lower = first.to_ascii_lowercase() | 0x20;
+    text.iter().take(last + 1).enumerate().any(|(i, &b)| {
+        b | 0x20 == lower
+            && b.eq_ignore_ascii_case(&first)
+            && text
+                .get(i + 1..i + word.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(rest))
+    })
 }
 
 /// Statements that never return rows.
@@ -128,11 +158,11 @@ pub fn changes_name_resolution(text: &str) -> bool {
     if contains_word(text, "search_path") {
         return true;
     }
-    match first_keyword(text).as_deref() {
-        Some("RESET" | "DISCARD") => true,
-        Some("SET") => contains_word(text, "role") || contains_word(text, "authorization"),
-        _ => false,
+    if keyword_is(text, &["RESET", "DISCARD"]) {
+        return true;
     }
+    keyword_is(text, &["SET"])
+        && (contains_word(text, "role") || contains_word(text, "authorization"))
 }
 
 /// Whether running the statement may change the session's `TimeZone`
@@ -149,7 +179,7 @@ pub fn changes_name_resolution(text: &str) -> bool {
 pub fn changes_time_zone(text: &str) -> bool {
     contains_word(text, "timezone")
         || contains_word(text, "time zone")
-        || matches!(first_keyword(text).as_deref(), Some("RESET" | "DISCARD"))
+        || keyword_is(text, &["RESET", "DISCARD"])
 }
 
 /// How a statement's result can be taken as a subquery.
@@ -198,6 +228,25 @@ mod tests {
         assert_eq!(first_keyword("-- only a comment"), None);
         assert_eq!(first_keyword("/* unterminated"), None);
         assert_eq!(first_keyword(""), None);
+        assert_eq!(first_keyword("sélect"), Some("S".into()));
+        assert_eq!(keyword("  reset all"), "reset");
+        assert!(keyword_is("discard all", &["RESET", "DISCARD"]));
+        assert!(!keyword_is("resetting", &["RESET"]));
+    }
+
+    #[test]
+    fn words_anywhere_in_any_case() {
+        assert!(contains_word("SET Search_Path TO x", "search_path"));
+        assert!(contains_word("search_path", "search_path"));
+        assert!(!contains_word("search_pat", "search_path"));
+        assert!(!contains_word("", "x"));
+        assert!(contains_word("x", ""));
+        assert!(contains_word("a time zone", "time zone"));
+        assert!(changes_name_resolution("  Reset ALL"));
+        assert!(changes_name_resolution("set role admin"));
+        assert!(!changes_name_resolution("set work_mem = '1MB'"));
+        assert!(changes_time_zone("DISCARD ALL"));
+        assert!(!changes_time_zone("SELECT 1"));
     }
 
     #[test]

@@ -6,11 +6,10 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use pgcast::sql::Sql;
-use pgcast::{PgComposite, PgEnum, Value, sql};
+use pgcast::{PgEnum, Value, sql};
 use pgcast_tokio_postgres::{
-    ClientExt, CursorFetch, ErrorKind, PgClient, Prepare, Record, TransactionEnd, TransactionExt,
+    ClientExt, CursorFetch, PgClient, Prepare, Record, TransactionEnd, TransactionExt,
 };
-use tokio_postgres::Client;
 
 use crate::support::connect;
 
@@ -50,8 +49,10 @@ async fn fixtures(schema: &str) {
         .unwrap();
 }
 
+/// The shared suite (`tests/suite`) runs this on sessions of their own;
+/// here, plain clients (no session kept) and a transaction.
 #[tokio::test]
-async fn unseen_result_types_do_not_hang() {
+async fn unseen_result_types_do_not_hang_on_plain_clients() {
     fixtures("c_hang").await;
     let pad = "repeat('x', 200)";
     let queries = [
@@ -65,15 +66,10 @@ async fn unseen_result_types_do_not_hang() {
     ];
     for text in &queries {
         let q = Sql::from_runtime_unchecked(text.clone());
-        // a plain client and a session of its own, each on a fresh connection
+        // a plain client on a fresh connection
         let plain = connect().await;
         let records = within(text, plain.fetch_records(&q)).await.unwrap();
         assert_eq!(records.len(), 10_000, "{text}");
-        let client = PgClient::new(connect().await);
-        for _ in 0..3 {
-            let n = within(text, client.fetch_records(&q)).await.unwrap().len();
-            assert_eq!(n, 10_000, "{text}");
-        }
         // streamed
         let fresh = connect().await;
         let mut stream = within(text, fresh.fetch_stream::<Record>(&q))
@@ -147,275 +143,6 @@ async fn unseen_result_types_do_not_hang() {
     tx.rollback().await.unwrap();
 }
 
-async fn strings_against_typed_columns(client: &(impl ClientExt + ?Sized), table: &str) {
-    let t = pgcast::sql::Identifier::qualified(["c_strings".to_owned(), table.to_owned()]);
-    // citext's operators live with it, in its schema
-    client
-        .exec(&Sql::new("SET search_path TO public, c_strings"))
-        .await
-        .unwrap();
-    client
-        .exec(&sql!(
-            "CREATE TABLE {t} (rating c_strings.mpaa_rating, d date, ts timestamptz, j jsonb,
-                               ci c_strings.citext, u uuid, dom c_strings.day_d)"
-        ))
-        .await
-        .unwrap();
-    let (rating, day, ts, json, ci, uuid) = (
-        String::from("PG-13"),
-        "2024-02-29",
-        "2024-02-29 12:00:00+00",
-        r#"{"a": [1, 2]}"#,
-        "MiXeD",
-        "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-    );
-    // twice: the second run may go out in one round trip
-    for _ in 0..2 {
-        let n = client
-            .exec(&sql!(
-                "INSERT INTO {t} VALUES ({rating}, {day}, {ts}, {json}, {ci}, {uuid}, {day})"
-            ))
-            .await
-            .unwrap();
-        assert_eq!(n, 1);
-    }
-    for _ in 0..3 {
-        let checks = [
-            sql!("SELECT count(*) FROM {t} WHERE rating = {rating}"),
-            sql!("SELECT count(*) FROM {t} WHERE d = {day}"),
-            sql!("SELECT count(*) FROM {t} WHERE ts = {ts}"),
-            sql!("SELECT count(*) FROM {t} WHERE j = {json}"),
-            sql!("SELECT count(*) FROM {t} WHERE ci = {ci} AND ci = 'mixed'"),
-            sql!("SELECT count(*) FROM {t} WHERE u = {uuid}"),
-            sql!("SELECT count(*) FROM {t} WHERE dom = {day}"),
-        ];
-        for q in checks {
-            let n: i64 = client.fetch_scalar(&q).await.unwrap();
-            assert_eq!(n, 2, "{q:?}");
-        }
-    }
-    // an explicit cast keeps working
-    let d: time::Date = client
-        .fetch_scalar(&sql!("SELECT {day}::date"))
-        .await
-        .unwrap();
-    assert_eq!(d.to_string(), "2024-02-29");
-    let v: Vec<u32> = client
-        .fetch_scalar(&sql!("SELECT {}::oidvector", "1 2 3"))
-        .await
-        .unwrap();
-    assert_eq!(v, [1, 2, 3]);
-}
-
-#[tokio::test]
-async fn strings_bind_against_enum_date_jsonb_citext_uuid_and_domain_columns() {
-    let setup = connect().await;
-    setup
-        .batch_execute(
-            "DROP SCHEMA IF EXISTS c_strings CASCADE;
-             CREATE SCHEMA c_strings;
-             CREATE EXTENSION IF NOT EXISTS citext SCHEMA c_strings;
-             CREATE TYPE c_strings.mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');
-             CREATE DOMAIN c_strings.day_d AS date CHECK (VALUE > DATE '2000-01-01');",
-        )
-        .await
-        .unwrap();
-    let plain: Client = connect().await;
-    strings_against_typed_columns(&plain, "plain").await;
-    let client = PgClient::new(connect().await);
-    client
-        .pg_session()
-        .set_prepare(Prepare::Auto { threshold: 5 });
-    strings_against_typed_columns(&client, "session").await;
-    let client = PgClient::new(connect().await);
-    client.pg_session().set_prepare(Prepare::Always);
-    strings_against_typed_columns(&client, "always").await;
-}
-
-#[tokio::test]
-async fn derived_composites_go_out_as_their_named_type() {
-    let setup = connect().await;
-    setup
-        .batch_execute(
-            "DROP SCHEMA IF EXISTS c_comp CASCADE;
-             CREATE SCHEMA c_comp;
-             CREATE TYPE c_comp.mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');
-             CREATE TYPE c_comp.film_summary AS (title text, rating c_comp.mpaa_rating);",
-        )
-        .await
-        .unwrap();
-
-    #[derive(PgEnum, Debug, PartialEq, Clone, Copy)]
-    #[pg(name = "c_comp.mpaa_rating", rename_all = "UPPERCASE")]
-    enum Rating {
-        G,
-        R,
-    }
-    #[derive(PgComposite, Debug, PartialEq, Clone)]
-    #[pg(name = "c_comp.film_summary")]
-    struct FilmSummary {
-        title: String,
-        rating: Rating,
-    }
-    let value = FilmSummary {
-        title: "Academy Dinosaur".into(),
-        rating: Rating::R,
-    };
-    // a fresh session, nothing registered: the type is fetched on first use
-    for client in [
-        PgClient::new(connect().await),
-        PgClient::new(connect().await),
-    ] {
-        for _ in 0..3 {
-            let same: bool = within(
-                "composite parameter",
-                client.fetch_scalar(&sql!(
-                    "SELECT ROW('Academy Dinosaur', 'R')::c_comp.film_summary = {value}"
-                )),
-            )
-            .await
-            .unwrap();
-            assert!(same);
-        }
-        let back: FilmSummary = client.fetch_scalar(&sql!("SELECT {value}")).await.unwrap();
-        assert_eq!(back, value);
-        assert!(
-            client
-                .pg_session()
-                .scope()
-                .type_by_name("c_comp.film_summary")
-                .is_some()
-        );
-    }
-    // a plain client too
-    let plain = connect().await;
-    let other = FilmSummary {
-        title: "x".into(),
-        rating: Rating::G,
-    };
-    let same: bool = plain
-        .fetch_scalar(&sql!("SELECT ROW('x', 'G')::c_comp.film_summary = {other}"))
-        .await
-        .unwrap();
-    assert!(same);
-
-    // a type the database lacks: an error that says so
-    #[derive(PgComposite, Debug, Clone)]
-    #[pg(name = "c_comp.no_such_type")]
-    struct Missing {
-        a: i32,
-    }
-    let err = plain
-        .fetch_scalar::<bool>(&sql!("SELECT {} IS NULL", Missing { a: 1 }))
-        .await
-        .unwrap_err();
-    assert!(
-        err.to_string().contains("no type named") && err.to_string().contains("no_such_type"),
-        "{err}"
-    );
-}
-
-#[tokio::test]
-async fn types_without_a_loader_come_out_as_the_servers_text() {
-    fixtures("c_text").await;
-    let client = PgClient::new(connect().await);
-    let cases = [
-        "to_tsvector('english', 'The academy battles the dinosaurs')",
-        "'fat & rat'::tsquery",
-        "'(1,2)'::point",
-        "'<(1,2),3>'::circle",
-        "B'1011'::bit(4)",
-        "'16/B374D848'::pg_lsn",
-        "'<a>b</a>'::xml",
-        "'pg_class'::regclass",
-        "'int4'::regtype",
-        "'(0,1)'::tid",
-        "ROW('t', 'PG')::c_text.film_summary",
-        "ARRAY[to_tsvector('a b'), NULL]",
-        "NULL::tsvector",
-    ];
-    for expr in cases {
-        let q = Sql::from_runtime_unchecked(format!("SELECT {expr} AS v"));
-        let records = within(expr, client.fetch_records(&q)).await.unwrap();
-        let ours = serde_json::to_value(records[0].get("v").unwrap()).unwrap();
-        // the server's JSON for the value, or for its text (composites:
-        // pgcast gives their text, to_jsonb an object)
-        let mut server = Vec::new();
-        for form in ["v", "v::text"] {
-            let json: Option<String> = client
-                .fetch_scalar(&Sql::from_runtime_unchecked(format!(
-                    "SELECT to_jsonb({form})::text FROM (SELECT {expr} AS v) q"
-                )))
-                .await
-                .unwrap();
-            server.push(json.map_or(serde_json::Value::Null, |j| {
-                serde_json::from_str(&j).unwrap()
-            }));
-        }
-        assert!(
-            server.contains(&ours),
-            "{expr}: {ours} is none of {server:?}"
-        );
-        // the column keeps its own type
-        assert_ne!(records[0].columns()[0].ty, pgcast::Type::TEXT, "{expr}");
-    }
-
-    // DML with RETURNING is wrapped too (a composite, which no loader reads)
-    let rows = client
-        .fetch_records(&Sql::new(
-            "UPDATE c_text.film SET fts = fts WHERE id <= 3
-             RETURNING id, ROW(title, rating)::c_text.film_summary AS s",
-        ))
-        .await
-        .unwrap();
-    assert_eq!(rows.len(), 3);
-    assert!(matches!(
-        rows[0].get("s"),
-        Some(Value::Other {
-            format: pgcast::Format::Text,
-            ..
-        })
-    ));
-    let films = client
-        .fetch_records(&Sql::new("SELECT * FROM c_text.film WHERE id = 1"))
-        .await
-        .unwrap();
-    let fts = serde_json::to_value(films[0].get("fts").unwrap()).unwrap();
-    assert_eq!(fts, serde_json::json!("'1':3 'academi':1 'battl':2"));
-
-    // every base type of the catalogue loads (NULL) through the same path
-    let names: Vec<String> = client
-        .fetch_all(&Sql::new(
-            "SELECT format_type(t.oid, NULL) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-             WHERE n.nspname = 'pg_catalog' AND t.typtype = 'b' AND t.typisdefined
-               AND t.typname NOT LIKE '\\_%' AND t.typinput <> 'array_in'::regproc
-               AND t.typname NOT IN ('unknown', 'cstring')",
-        ))
-        .await
-        .unwrap();
-    assert!(names.len() > 50, "{names:?}");
-    for name in names {
-        let q = Sql::from_runtime_unchecked(format!("SELECT NULL::{name} AS v"));
-        let rows = client
-            .fetch_records(&q)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(rows[0].get("v"), Some(&Value::Null), "{name}");
-    }
-
-    // a typed field says what to use instead
-    let err = client
-        .fetch_scalar::<String>(&Sql::new("SELECT '(0,1)'::tid"))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.kind(),
-        ErrorKind::Adapt(pgcast::ErrorKind::WrongType),
-        "{err}"
-    );
-    assert!(err.to_string().contains("::text"), "{err}");
-}
-
 #[tokio::test]
 async fn statements_follow_search_path_changes_and_survive_schema_changes() {
     let setup = connect().await;
@@ -478,36 +205,6 @@ async fn statements_follow_search_path_changes_and_survive_schema_changes() {
     // and a typed row follows
     let (id, name): (i32, String) = client.fetch_one(&q).await.unwrap();
     assert_eq!((id, name.as_str()), (1, "n"));
-}
-
-#[tokio::test]
-async fn concurrent_registrations_all_land() {
-    let setup = connect().await;
-    let names: Vec<String> = (0..8).map(|i| format!("c_reg.e{i}")).collect();
-    let mut ddl = String::from("DROP SCHEMA IF EXISTS c_reg CASCADE; CREATE SCHEMA c_reg;");
-    for name in &names {
-        ddl.push_str(&format!("CREATE TYPE {name} AS ENUM ('a');"));
-    }
-    setup.batch_execute(&ddl).await.unwrap();
-    let client = PgClient::new(connect().await);
-    let registrations = names.iter().map(|n| client.register_types([n.as_str()]));
-    let policy_change = async {
-        client.pg_session().configure(|scope| {
-            scope.set_policy(pgcast::Policy {
-                lossy: true,
-                ..pgcast::Policy::DEFAULT
-            });
-        });
-    };
-    let (done, ()) = tokio::join!(futures_util::future::join_all(registrations), policy_change);
-    for r in done {
-        r.unwrap();
-    }
-    let scope = client.pg_session().scope();
-    for name in &names {
-        assert!(scope.type_by_name(name).is_some(), "{name} lost");
-    }
-    assert!(scope.policy().lossy, "the policy change was lost");
 }
 
 #[tokio::test]
