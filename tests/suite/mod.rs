@@ -572,3 +572,70 @@ suite_test! {
         assert_eq!(count, 2_000);
     }
 }
+
+/// A row type borrowing its text from the row.
+#[derive(FromRow, Debug, PartialEq)]
+struct NameRef<'r> {
+    id: i64,
+    name: &'r str,
+}
+
+suite_test! {
+    fn rows_are_lent_to_a_callback() {
+        let mut c = connect!();
+        batch!(c, "DROP SCHEMA IF EXISTS s_lend CASCADE; CREATE SCHEMA s_lend; \
+                   CREATE TYPE s_lend.mood AS ENUM ('calm', 'wild');");
+        let q = sql!(
+            "SELECT n::int8 AS id, 'name-' || n AS name, jsonb_build_object('n', n) AS doc, \
+             (ARRAY['calm','wild']::s_lend.mood[])[1 + n % 2] AS mood \
+             FROM generate_series(1, 10000) n"
+        );
+        for _ in 0..2 {
+            // (twice: described first on a fresh connection, then as the
+            // session knows the statement)
+            let (mut bytes, mut ids, mut wild) = (0_usize, 0_i64, 0);
+            let n = w!(c.for_each(&q, |row| {
+                let named: NameRef<'_> = row.decode()?;
+                let (id, name, doc, mood): (i64, &str, pgcast::types::RawJson<'_>, &str) =
+                    row.decode()?;
+                assert_eq!((named.id, named.name), (id, name));
+                assert!(doc.0.contains("\"n\""), "{}", doc.0);
+                bytes += name.len();
+                ids += id;
+                wild += usize::from(mood == "wild");
+                Ok(())
+            }))
+            .unwrap();
+            assert_eq!(n, 10_000, "{}", NAME);
+            assert_eq!(ids, 10_000 * 10_001 / 2);
+            assert_eq!(wild, 5_000);
+            let expected: i64 = w!(c.fetch_scalar(&sql!(
+                "SELECT sum(length('name-' || n))::int8 FROM generate_series(1, 10000) n"
+            )))
+            .unwrap();
+            assert_eq!(bytes as i64, expected);
+        }
+
+        // An error from the callback stops the query; the connection answers.
+        let mut seen = 0;
+        let err = w!(c.for_each(&sql!("SELECT n FROM generate_series(1, 2000000) n"), |row| {
+            let (n,): (i32,) = row.decode()?;
+            seen += 1;
+            if n == 10 {
+                return Err(pgcast::Error::new(pgcast::ErrorKind::OutOfRange, "enough"));
+            }
+            Ok(())
+        }))
+        .unwrap_err();
+        assert_eq!(seen, 10);
+        assert!(err.to_string().contains("enough"), "{err}");
+        // A row type that does not fit is the decode's error.
+        let err = w!(c.for_each(&sql!("SELECT 'x'::text AS t"), |row| {
+            row.decode::<(i64,)>().map(drop)
+        }))
+        .unwrap_err();
+        assert!(err.to_string().contains("int8") || err.to_string().contains("i64"), "{err}");
+        let one: i32 = w!(c.fetch_scalar(&sql!("SELECT 1"))).unwrap();
+        assert_eq!(one, 1);
+    }
+}

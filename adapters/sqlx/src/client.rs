@@ -6,16 +6,16 @@ use std::future::Future;
 use std::ops::{ControlFlow, Deref, DerefMut};
 
 use futures_util::stream::BoxStream;
-use pgcast_core::exec::{Exec, Record, Registration, RowType, expect_one};
+use pgcast_core::exec::{Exec, Lent, LentRow, LentRows, Record, Registration, RowType, expect_one};
 use pgcast_core::sql::Composable;
 use pgcast_core::{Adapters, LoadOwned, Type};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnection, PgPool, Postgres};
 
 use crate::cursor::Cursor;
-use crate::run::{Statement, command, describe, drive, lookup};
+use crate::run::{Statement, command, describe, drive, drive_raw, lookup};
 use crate::session::session_of;
-use crate::wire::error;
+use crate::wire::{RowRef, columns, error};
 use crate::{First, Result, Session};
 
 mod sealed {
@@ -254,6 +254,10 @@ async fn one<C: Conn + ?Sized, T: RowType>(
     expect_one(first, more, at_most, exec.text())
 }
 
+/// A row lent to [`ClientExt::for_each`]'s callback: decode it with
+/// [`decode`](LentRow::decode) into a row type that borrows from it.
+pub type BorrowedRow<'r> = LentRow<'r, RowRef<'r>>;
+
 /// The verbs every [`Conn`] gains: composed queries (their values bound in
 /// the query: `sql!`, `bind`, `Composed::with`), rows decoded into Rust
 /// types with a plan made once per statement.
@@ -267,6 +271,7 @@ async fn one<C: Conn + ?Sized, T: RowType>(
 /// | [`fetch_scalar`](Self::fetch_scalar) | `query_scalar(..).fetch_one(..)` |
 /// | [`fetch_stream`](Self::fetch_stream) | `fetch` |
 /// | [`fetch_records`](Self::fetch_records) | `fetch_all` + `PgRow` |
+/// | [`for_each`](Self::for_each) (borrowed rows) | `fetch` + `try_get` of `&str` |
 /// | [`cursor`](Self::cursor) | — |
 /// | [`describe`](Self::describe) | `describe` (macros only) |
 ///
@@ -337,6 +342,82 @@ pub trait ClientExt: Conn {
         query: &(impl Composable + Sync),
     ) -> impl Future<Output = Result<T>> + Send {
         async move { self.fetch_one::<First<T>>(query).await.map(|First(v)| v) }
+    }
+
+    /// Lends each row to `f` as it arrives, to decode into a row type that
+    /// borrows from it (`&str`, `&[u8]`,
+    /// [`RawJson`](pgcast_core::types::RawJson), a derived struct with a
+    /// lifetime): nothing is copied out of sqlx's row, and each row type is
+    /// planned once per result. An error from `f` stops reading (sqlx
+    /// discards the rest of the result); the number of rows lent.
+    ///
+    /// ```no_run
+    /// # async fn f(conn: &mut sqlx::PgConnection) -> pgcast_sqlx::Result<()> {
+    /// use pgcast_core::sql;
+    /// use pgcast_sqlx::ClientExt;
+    ///
+    /// let mut total = 0;
+    /// conn.for_each(&sql!("SELECT name FROM items"), |row| {
+    ///     let (name,): (&str,) = row.decode()?;
+    ///     total += name.len();
+    ///     Ok(())
+    /// })
+    /// .await?;
+    /// # Ok(()) }
+    /// ```
+    fn for_each<F>(
+        &mut self,
+        query: &(impl Composable + Sync),
+        mut f: F,
+    ) -> impl Future<Output = Result<u64>> + Send
+    where
+        F: for<'r> FnMut(BorrowedRow<'r>) -> pgcast_core::Result<()> + Send,
+    {
+        async move {
+            let overlay = Overlay::of(&*self);
+            let mut held = self.hold().await?;
+            let (session, base) = sessions(&mut held, &overlay).await?;
+            let mut exec = Exec::<Statement, Lent>::query(&session, query)?;
+            let mut lent: Option<LentRows> = None;
+            let mut failed: Option<crate::Error> = None;
+            let mut count = 0_u64;
+            let text = exec.text().to_owned();
+            drive_raw(&mut held, &base, &mut exec, |row| {
+                if lent.is_none() {
+                    let scope = session.scope();
+                    match columns(sqlx::Row::columns(row), &scope) {
+                        Ok(cols) => lent = Some(LentRows::new(cols, scope)),
+                        Err(oids) => {
+                            failed = Some(crate::Error::from(pgcast_core::Error::new(
+                                pgcast_core::ErrorKind::WrongType,
+                                format!("result columns of types pgcast does not know: {oids:?}"),
+                            )));
+                            return ControlFlow::Break(());
+                        }
+                    }
+                }
+                let Some(rows) = &lent else {
+                    return ControlFlow::Break(());
+                };
+                match f(rows.row(&RowRef(row))) {
+                    Ok(()) => {
+                        count += 1;
+                        ControlFlow::Continue(())
+                    }
+                    Err(e) => {
+                        failed = Some(crate::Error::from(e).with_row(count));
+                        ControlFlow::Break(())
+                    }
+                }
+            })
+            .await?;
+            // (a slow statement is reported without its plan here)
+            drop(exec.finish(Some(count)));
+            match failed {
+                Some(e) => Err(e.with_query(&text)),
+                None => Ok(count),
+            }
+        }
     }
 
     /// Every row as dynamic values with its columns. A column of a type
@@ -527,6 +608,14 @@ pub trait PoolExt: sealed::Sealed {
         &self,
         query: &(impl Composable + Sync),
     ) -> impl Future<Output = Result<Vec<Record>>> + Send;
+    /// [`ClientExt::for_each`] on a connection of the pool.
+    fn for_each<F>(
+        &self,
+        query: &(impl Composable + Sync),
+        f: F,
+    ) -> impl Future<Output = Result<u64>> + Send
+    where
+        F: for<'r> FnMut(BorrowedRow<'r>) -> pgcast_core::Result<()> + Send;
     /// [`ClientExt::fetch_stream`] on a connection of the pool, which the
     /// stream holds until it ends or is dropped.
     fn fetch_stream<T: RowType>(
@@ -612,6 +701,19 @@ impl PoolExt for PgPool {
             session: None,
         }
         .fetch_records(query)
+        .await
+    }
+
+    async fn for_each<F>(&self, query: &(impl Composable + Sync), f: F) -> Result<u64>
+    where
+        F: for<'r> FnMut(BorrowedRow<'r>) -> pgcast_core::Result<()> + Send,
+    {
+        Pooled {
+            pool: self,
+            scope: None,
+            session: None,
+        }
+        .for_each(query, f)
         .await
     }
 

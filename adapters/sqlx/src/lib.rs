@@ -48,7 +48,7 @@ mod stream;
 mod wire;
 
 pub use bridge::{SqlxExt, SqlxValue, pg_type_of};
-pub use client::{ClientExt, Conn, PoolExt, Pooled, Scoped, WithSession};
+pub use client::{BorrowedRow, ClientExt, Conn, PoolExt, Pooled, Scoped, WithSession};
 pub use copy::CopyExt;
 pub use cursor::Cursor;
 pub use pgcast_core::exec::{

@@ -121,7 +121,6 @@ mod copy;
 mod correctness;
 mod errors;
 mod faults;
-mod lend;
 mod pool;
 mod pooler;
 mod queries;
