@@ -2,7 +2,8 @@
 //! the same run, on the same current-thread runtime:
 //!
 //! - `fetch`: N mixed rows (default 1,000,000; `PGCAST_BENCH_ROWS`) into
-//!   structs — with a query, and with `COPY (SELECT …) TO STDOUT (FORMAT
+//!   structs — with a query (owned rows, and rows borrowed from the
+//!   driver's buffer through `for_each`), and with `COPY (SELECT …) TO STDOUT (FORMAT
 //!   binary)` decoded by pgcast (`copy_out_as`), which skips the driver's
 //!   per-row message handling. The floor is the server's own time to produce the rows:
 //!   `COPY (SELECT …) TO '/dev/null' (FORMAT binary)` (needs a superuser;
@@ -49,6 +50,21 @@ struct SqlxMixed {
     active: bool,
     tags: Vec<String>,
     doc: serde_json::Value,
+    key: uuid::Uuid,
+}
+
+/// The same row borrowed from the driver's buffer: what `for_each` lends.
+#[derive(pgcast::FromRow)]
+#[allow(dead_code)]
+struct MixedRef<'r> {
+    id: i64,
+    name: &'r str,
+    score: f64,
+    price: rust_decimal::Decimal,
+    created: time::OffsetDateTime,
+    active: bool,
+    tags: Vec<String>,
+    doc: pgcast::types::RawJson<'r>,
     key: uuid::Uuid,
 }
 
@@ -161,6 +177,18 @@ fn fetch(c: &mut Criterion, rt: &Runtime) {
                 while let Some(row) = rows.next().await {
                     black_box(row.unwrap());
                 }
+            })
+        })
+    });
+    g.bench_function("pgcast-for_each-borrowed", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                pg.for_each(&query, |row| {
+                    black_box(row.decode::<MixedRef<'_>>()?);
+                    Ok(())
+                })
+                .await
+                .unwrap()
             })
         })
     });
