@@ -18,6 +18,9 @@
 //! Reports each contender's median wall time and client CPU time (this
 //! thread's, from `/proc/thread-self/schedstat`) per round, and its ratio to
 //! the prepared floor. `cargo bench -p pgcast-benches --bench lookup`.
+//! `PGCAST_BENCH_ONLY=<index>` runs one contender alone and
+//! `PGCAST_BENCH_ROUNDS` sets the rounds (for counting one contender's
+//! instructions under valgrind).
 
 use std::time::Instant;
 
@@ -57,7 +60,14 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
-    let rounds = 7;
+    let rounds = std::env::var("PGCAST_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7);
+    // One contender alone (its index), for profiling it under valgrind.
+    let only: Option<usize> = std::env::var("PGCAST_BENCH_ONLY")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -111,6 +121,9 @@ fn main() {
         let mut cpus = vec![Vec::new(); names.len()];
         for round in 0..=rounds {
             for (k, _) in names.iter().enumerate() {
+                if only.is_some_and(|o| o != k) {
+                    continue;
+                }
                 let (t0, c0) = (Instant::now(), cpu());
                 for i in 0..lookups {
                     let id = i % TABLE_ROWS + 1;
@@ -172,6 +185,10 @@ fn main() {
                     cpus[k].push(cpu() - c0);
                 }
             }
+        }
+        if let Some(k) = only {
+            println!("{}: {lookups} lookups per round, {rounds} rounds", names[k]);
+            return;
         }
         println!("{lookups} point lookups per round, median of {rounds} interleaved rounds:\n");
         println!("| contender | wall | ratio | client CPU | ratio |");

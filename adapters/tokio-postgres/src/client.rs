@@ -374,7 +374,15 @@ fn timed<'a, C: Conn + ?Sized, T: Send + 'a>(
     query: Option<String>,
     fut: impl Future<Output = Result<T>> + Send + 'a,
 ) -> impl Future<Output = Result<T>> + Send + 'a {
-    guarded(conn.generic_client().client(), timeout, query, fut)
+    // Boxed: the verb's future is then a few words, moved for the price of
+    // one allocation instead of copying its whole state (kilobytes) at
+    // every await of the caller's.
+    guarded(
+        conn.generic_client().client(),
+        timeout,
+        query,
+        Box::pin(fut),
+    )
 }
 
 /// Describes a query (nothing runs): `T`'s plan checked against it; the

@@ -68,6 +68,8 @@ pub enum Step<S> {
 /// What a session remembers of one query text.
 struct Entry<S> {
     runs: u32,
+    /// What running the text does to the session, sniffed once.
+    effects: Effects,
     /// The result description, once seen.
     columns: Option<Arc<[Column]>>,
     statement: Option<S>,
@@ -84,8 +86,84 @@ type Plan = (TypeId, Arc<[Column]>, Arc<dyn Any + Send + Sync>);
 const PLANS_PER_TEXT: usize = 8;
 
 struct Cache<S> {
-    entries: HashMap<Box<str>, Entry<S>>,
+    entries: HashMap<Box<str>, Entry<S>, BuildTextHasher>,
     clock: u64,
+}
+
+/// What running a query text does to the session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Effects {
+    /// It may change how names resolve (`SET search_path`, `DISCARD`, …).
+    renames: bool,
+    /// It may change the `TimeZone` setting.
+    zone: bool,
+}
+
+impl Effects {
+    fn of(text: &str) -> Effects {
+        Effects {
+            renames: sniff::changes_name_resolution(text),
+            zone: sniff::changes_time_zone(text),
+        }
+    }
+}
+
+/// A hasher for query texts: eight bytes a step (the keys are the
+/// application's own statements, so flooding is not a concern, and the
+/// session hashes every text it runs a few times).
+#[derive(Clone, Copy, Debug, Default)]
+struct BuildTextHasher;
+
+impl std::hash::BuildHasher for BuildTextHasher {
+    type Hasher = TextHasher;
+
+    fn build_hasher(&self) -> TextHasher {
+        TextHasher(0)
+    }
+}
+
+/// See [`BuildTextHasher`].
+#[derive(Clone, Copy, Debug)]
+struct TextHasher(u64);
+
+impl TextHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for TextHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 struct Shared<S> {
@@ -194,7 +272,7 @@ impl<S: Clone + Send + 'static> Session<S> {
                 caching,
                 capacity: CAPACITY,
                 cache: Mutex::new(Cache {
-                    entries: HashMap::new(),
+                    entries: HashMap::with_hasher(BuildTextHasher),
                     clock: 0,
                 }),
                 zone_known: AtomicBool::new(!caching),
@@ -648,10 +726,13 @@ impl<S: Clone + Send + 'static> Session<S> {
         if !self.shared.caching {
             return;
         }
-        if sniff::changes_name_resolution(text) {
+        // Sniffed once per text the session keeps.
+        let known = self.cache().entries.get(text).map(|e| e.effects);
+        let effects = known.unwrap_or_else(|| Effects::of(text));
+        if effects.renames {
             self.clear_cache();
         }
-        if sniff::changes_time_zone(text) {
+        if effects.zone {
             self.shared.zone_known.store(false, Ordering::Relaxed);
         }
     }
@@ -748,6 +829,7 @@ fn entry<'c, S>(cache: &'c mut Cache<S>, text: &str, capacity: usize) -> Option<
             text.into(),
             Entry {
                 runs: 0,
+                effects: Effects::of(text),
                 columns: None,
                 statement: None,
                 used: clock,
