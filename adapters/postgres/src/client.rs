@@ -276,7 +276,10 @@ fn drive<'c, C: GenericClient, T: RowType>(
     match started {
         Ok(iter) => {
             let rows = match &statement {
-                Some(st) => exec.rows(&columns(st.columns()))?,
+                Some(st) => match exec.rows_kept() {
+                    Some(rows) => rows,
+                    None => exec.rows(&columns(st.columns()))?,
+                },
                 None => exec.rows_later(),
             };
             Ok((iter, rows))

@@ -349,7 +349,10 @@ async fn start<C: Conn + ?Sized, T: RowType>(
     let client = conn.generic_client();
     let (statement, stream) = run(client, &mut exec).await?;
     let rows = match statement {
-        Some(st) => exec.rows(&columns(st.columns()))?,
+        Some(st) => match exec.rows_kept() {
+            Some(rows) => rows,
+            None => exec.rows(&columns(st.columns()))?,
+        },
         None => exec.rows_later(),
     };
     let cancel = own.then(|| Canceller::new(client.client()));

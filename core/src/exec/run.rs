@@ -602,6 +602,23 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
 
     /// The result started (the driver sent the request): its columns give
     /// the decoder of its rows.
+    /// The rows of a statement the session keeps, planned from the
+    /// description it keeps with it: `None` when the request did not run a
+    /// kept statement or `T` has no plan for it yet (then
+    /// [`rows`](Self::rows) with the statement's columns). Spares the
+    /// driver's description being converted and compared on every run.
+    pub fn rows_kept(&self) -> Option<Rows<T>> {
+        if self.last != Some(Sent::Statement) || !self.text_columns.is_empty() {
+            return None;
+        }
+        let text = self.request.text();
+        let decoder = self.session.kept_decoder::<T>(text)?;
+        self.session.ran(text);
+        Some(Rows::new(decoder, text).observed(self.observed().take()))
+    }
+
+    /// The rows of a result described by `columns`, planned for `T` (the
+    /// plan cached per description by the session).
     pub fn rows(&self, columns: &[Column]) -> Result<Rows<T>> {
         let text = self.request.text();
         self.session.ran(text);

@@ -773,6 +773,25 @@ impl<S: Clone + Send + 'static> Session<S> {
         cache.entries.clear();
     }
 
+    /// The cached decoder of `T` for the description kept with `text`'s
+    /// statement, if `T` was planned for exactly that description.
+    pub(crate) fn kept_decoder<T: RowType>(&self, text: &str) -> Option<Decoder<T>> {
+        if !self.shared.caching || self.overlay.is_some() {
+            return None;
+        }
+        let id = TypeId::of::<T>();
+        let cache = self.cache();
+        let entry = cache.entries.get(text)?;
+        entry.statement.as_ref()?;
+        let kept = entry.columns.as_ref()?;
+        entry
+            .plans
+            .iter()
+            .find(|(t, cols, _)| *t == id && (Arc::ptr_eq(cols, kept) || **cols == **kept))
+            .and_then(|(_, _, plan)| plan.downcast_ref::<T::Plan>())
+            .map(|plan| Decoder::from_plan(plan.clone()))
+    }
+
     /// The decoder of `T` for a result of `text` described by `columns`:
     /// planned once per description, then taken from the cache.
     pub fn decoder<T: RowType>(&self, text: &str, columns: &[Column]) -> crate::Result<Decoder<T>> {
