@@ -606,7 +606,7 @@ pub trait ClientExt: Conn {
     ///
     /// ```no_run
     /// # fn f(client: &mut pgcast_postgres::PgClient<postgres::Client>) -> pgcast_postgres::Result<()> {
-    /// use pgcast_core::sql;
+    /// use pgcast::sql;
     /// use pgcast_postgres::ClientExt;
     ///
     /// let mut total = 0;

@@ -353,7 +353,7 @@ pub trait ClientExt: Conn {
     ///
     /// ```no_run
     /// # async fn f(conn: &mut sqlx::PgConnection) -> pgcast_sqlx::Result<()> {
-    /// use pgcast_core::sql;
+    /// use pgcast::sql;
     /// use pgcast_sqlx::ClientExt;
     ///
     /// let mut total = 0;

@@ -568,7 +568,7 @@ pub trait ClientExt: Conn {
     ///
     /// ```no_run
     /// # async fn f(client: &pgcast_tokio_postgres::PgClient<tokio_postgres::Client>) -> pgcast_tokio_postgres::Result<()> {
-    /// use pgcast_core::sql;
+    /// use pgcast::sql;
     /// use pgcast_tokio_postgres::ClientExt;
     ///
     /// let mut longest = 0;
