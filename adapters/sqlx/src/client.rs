@@ -185,6 +185,11 @@ pub(crate) async fn sessions(
         Some(scope) => base.scoped(scope.clone()),
         None => base.clone(),
     };
+    // Behind a pooler every statement goes through the simple protocol,
+    // its values inlined.
+    if session.is_pooler() {
+        session.set_inline_always(true);
+    }
     Ok((session, base))
 }
 

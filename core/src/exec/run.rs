@@ -169,7 +169,9 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
         let scope = session.scope();
         let request = Request::new(query, &scope)?;
         let mut exec = Exec::from_request(session, request, wants);
-        if session.is_pooler() {
+        // Behind a pooler, what the simple protocol needs: the query with
+        // its values inlined (only when it will be used).
+        if session.wants_inline(exec.request.text()) {
             exec.inline = query.render_inline_with(&scope).ok();
         }
         Ok(exec)

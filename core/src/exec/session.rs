@@ -177,6 +177,8 @@ struct Shared<S> {
     zone_known: AtomicBool,
     /// Behind a transaction pooler: no state may outlive a transaction.
     pooler: AtomicBool,
+    /// Behind a pooler, every query also rendered with its values inlined.
+    inline_always: AtomicBool,
     /// The timeout of every statement (see [`Session::set_timeout`]).
     timeout: RwLock<Option<Duration>>,
     /// The logger, slow-query threshold, tags and server of
@@ -277,6 +279,7 @@ impl<S: Clone + Send + 'static> Session<S> {
                 }),
                 zone_known: AtomicBool::new(!caching),
                 pooler: AtomicBool::new(false),
+                inline_always: AtomicBool::new(false),
                 timeout: RwLock::new(None),
                 observer: RwLock::default(),
                 observing: AtomicBool::new(false),
@@ -590,6 +593,22 @@ impl<S: Clone + Send + 'static> Session<S> {
     /// [`set_pooler`](Self::set_pooler)).
     pub fn is_pooler(&self) -> bool {
         self.shared.pooler.load(Ordering::Relaxed)
+    }
+
+    /// Behind a transaction pooler, renders every query with its values
+    /// inlined too ([`Exec::inline_text`](super::Exec::inline_text)), for a
+    /// driver that sends every statement through the simple protocol.
+    /// Otherwise only a query whose result is not described yet is (its
+    /// description goes through the simple protocol).
+    pub fn set_inline_always(&self, on: bool) {
+        self.shared.inline_always.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether behind a pooler a query is rendered with its values inlined.
+    pub(crate) fn wants_inline(&self, text: &str) -> bool {
+        self.is_pooler()
+            && (self.shared.inline_always.load(Ordering::Relaxed)
+                || self.description(text).is_none())
     }
 
     /// Marks the connection as going through a transaction pooler
