@@ -54,14 +54,14 @@ pub struct LentRows {
     columns: Arc<[Column]>,
     scope: Adapters,
     /// Plans made so far.
-    plans: RefCell<Vec<(PlanKey, SharedPlan)>>,
+    plans: RefCell<Vec<(PlanKey, KeptPlan)>>,
 }
 
 /// A row type's name and its plan's type.
 type PlanKey = (&'static str, TypeId);
 
 /// A plan of some row type.
-type SharedPlan = Arc<dyn Any + Send + Sync>;
+type KeptPlan = Box<dyn Any + Send + Sync>;
 
 impl LentRows {
     /// Rows with these columns, decoded in `scope`.
@@ -83,17 +83,26 @@ impl LentRows {
         LentRow { row, rows: self }
     }
 
-    /// The plan of `T`, made on first use.
-    fn plan<'r, T: FromRow<'r>>(&self) -> crate::Result<SharedPlan> {
+    /// `row` as `T`, with `T`'s plan made on its first row and kept.
+    fn decode<'r, T: FromRow<'r>, R: RawRow + ?Sized>(&self, row: &'r R) -> crate::Result<T> {
         // Row types that differ only in lifetimes share a plan; the name
-        // keeps two row types with the same plan type apart.
+        // keeps two row types with the same plan type apart. Per row: an
+        // integer compare, then (the same `&'static str`) a pointer compare,
+        // and no reference count touched.
         let key = (std::any::type_name::<T>(), TypeId::of::<T::Plan>());
-        if let Some((_, plan)) = self.plans.borrow().iter().find(|(k, _)| *k == key) {
-            return Ok(plan.clone());
+        {
+            let plans = self.plans.borrow();
+            let found = plans.iter().find(|((name, id), _)| {
+                *id == key.1 && (std::ptr::eq(*name, key.0) || *name == key.0)
+            });
+            if let Some((_, plan)) = found {
+                return decode_from_row(&**plan, row);
+            }
         }
-        let plan: SharedPlan = Arc::new(T::plan(&Columns::new(&self.columns, &self.scope))?);
-        self.plans.borrow_mut().push((key, plan.clone()));
-        Ok(plan)
+        let plan = T::plan(&Columns::new(&self.columns, &self.scope))?;
+        let value = T::from_row(&plan, row);
+        self.plans.borrow_mut().push((key, Box::new(plan)));
+        value
     }
 }
 
@@ -115,8 +124,7 @@ pub struct LentRow<'r, R: ?Sized> {
 impl<'r, R: RawRow + ?Sized> LentRow<'r, R> {
     /// The row as `T`, which may borrow from it.
     pub fn decode<T: FromRow<'r>>(&self) -> crate::Result<T> {
-        let plan = self.rows.plan::<T>()?;
-        decode_from_row(&*plan, self.row)
+        self.rows.decode(self.row)
     }
 
     /// The columns.
