@@ -836,9 +836,15 @@ impl<S: Clone + Send + 'static> Session<S> {
                 if entry.plans.len() >= PLANS_PER_TEXT {
                     entry.plans.remove(0);
                 }
+                // The kept description itself when it is the same, so that
+                // `kept_decoder` finds the plan by pointer.
+                let cols = match &entry.columns {
+                    Some(kept) if **kept == *columns => Arc::clone(kept),
+                    _ => columns.into(),
+                };
                 entry
                     .plans
-                    .push((id, columns.into(), Arc::new(decoder.plan().clone())));
+                    .push((id, cols, Arc::new(decoder.plan().clone())));
             }
         }
         Ok(decoder)
