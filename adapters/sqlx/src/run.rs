@@ -301,7 +301,7 @@ pub(crate) async fn describe_statement<T: RowType>(
 /// Whether a parameter is an untyped string (pgcast sends those in text,
 /// which sqlx cannot).
 fn has_text_args(request: &Request) -> bool {
-    request.args().iter().any(|a| a.format() == Format::Text)
+    request.args().any(|a| a.format() == Format::Text)
 }
 
 /// Runs `exec` on `conn`, handing each row (decoded) to `on_row` until it
@@ -432,7 +432,7 @@ where
                 None => exec.request().param_types().to_vec(),
             };
             Some(
-                arguments(&exec.request().args(), &types, &scope)
+                arguments(exec.request().args(), &types, &scope)
                     .map_err(|e| e.with_query(exec.text()))?,
             )
         };

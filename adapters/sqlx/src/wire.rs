@@ -167,15 +167,15 @@ impl sqlx::Encode<'_, Postgres> for Bytes {
 /// `jsonb` …), but sqlx binds every value in binary: such a value, once the
 /// statement says what the server inferred, is read as text by that type's
 /// loader and written again in binary ([`transcode`]).
-pub(crate) fn arguments(
-    args: &[Arg<'_>],
+pub(crate) fn arguments<'a>(
+    args: impl ExactSizeIterator<Item = Arg<'a>>,
     types: &[Type],
     scope: &Adapters,
 ) -> Result<PgArguments, Error> {
     let mut out = PgArguments::default();
     out.reserve(args.len(), 0);
-    for (arg, ty) in args.iter().zip(types) {
-        let bytes = write(arg, ty, scope)?;
+    for (arg, ty) in args.zip(types) {
+        let bytes = write(&arg, ty, scope)?;
         out.add(Bytes(bytes, type_info(ty)))
             .map_err(|e| Error::driver(e, None))?;
     }

@@ -156,21 +156,34 @@ pub(crate) async fn guarded<T>(
     query: Option<String>,
     fut: impl Future<Output = Result<T>>,
 ) -> Result<T> {
+    // The rare paths (a cancel in flight, a timeout) are boxed futures of
+    // their own: this one stays a few words, cheap to move at every await
+    // of the caller's.
     if PENDING.load(Ordering::Acquire) != 0 {
-        settled(client).await;
+        Box::pin(settled(client)).await;
     }
     let mut in_flight = InFlight {
         client,
         armed: true,
     };
-    let Some(after) = timeout else {
-        let out = fut.await;
-        in_flight.armed = false;
-        return out;
+    let out = match timeout {
+        None => fut.await,
+        Some(after) => Box::pin(within(client, after, query, fut)).await,
     };
-    // Boxed: the common path above keeps the future small.
-    let mut fut = Box::pin(fut);
-    let out = match tokio::time::timeout(after, fut.as_mut()).await {
+    in_flight.armed = false;
+    out
+}
+
+/// `fut` given `after` to finish; past it, the statement is canceled on the
+/// server and the verb fails with a timeout error.
+async fn within<T>(
+    client: &Client,
+    after: Duration,
+    query: Option<String>,
+    fut: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    let mut fut = std::pin::pin!(fut);
+    match tokio::time::timeout(after, fut.as_mut()).await {
         Ok(out) => out,
         Err(_) => {
             let cancel = client
@@ -203,7 +216,5 @@ pub(crate) async fn guarded<T>(
                 Err(_) => Err(failed(cancel)),
             }
         }
-    };
-    in_flight.armed = false;
-    out
+    }
 }

@@ -282,6 +282,10 @@ async fn drive<C: GenericClient + Sync, T: RowType>(
     client: &C,
     exec: &mut Exec<Statement, T>,
 ) -> Result<Started> {
+    // Statements go out on the driver's `Client` itself (a transaction's
+    // too): its methods are plain futures, where `GenericClient`'s box one
+    // per call.
+    let driver = client.client();
     loop {
         let sent = match exec.next_action()? {
             Action::TimeZone(sql) => {
@@ -305,23 +309,23 @@ async fn drive<C: GenericClient + Sync, T: RowType>(
                     "a query to run was only described",
                 ));
             }
-            Action::Direct => client
+            Action::Direct => driver
                 .query_typed_raw(exec.text(), exec.request().typed_args())
                 .await
                 .map(|s| (None, s)),
-            Action::Execute(st) => client
+            Action::Execute(st) => driver
                 .query_raw(&st, exec.request().args())
                 .await
                 .map(|s| (Some(st), s)),
             Action::Prepare => {
                 let types = exec.request().param_types().to_vec();
-                let prepare = client.prepare_typed(exec.text(), &types);
+                let prepare = driver.prepare_typed(exec.text(), &types);
                 match Trace::prepare(exec.text()).instrument(prepare).await {
                     Ok(st) => {
                         if !exec.prepared(&st, &columns(st.columns()))? {
                             continue;
                         }
-                        client
+                        driver
                             .query_raw(&st, exec.request().args())
                             .await
                             .map(|s| (Some(st), s))

@@ -124,23 +124,21 @@ impl Request {
     }
 
     /// The parameters as `ToSql` values, each written as the type the driver
-    /// passes (the statement's) in its own format.
-    pub fn args(&self) -> Vec<Arg<'_>> {
-        self.rendered
-            .params()
-            .iter()
-            .map(|param| Arg {
-                param,
-                policy: &self.policy,
-                scope: self.rendered.dumping_scope(),
-            })
-            .collect()
+    /// passes (the statement's) in its own format; an iterator, which the
+    /// drivers take without collecting it.
+    pub fn args(&self) -> impl ExactSizeIterator<Item = Arg<'_>> + '_ {
+        let scope = self.rendered.dumping_scope();
+        self.rendered.params().iter().map(move |param| Arg {
+            param,
+            policy: &self.policy,
+            scope,
+        })
     }
 
     /// The parameters with the types they are sent as, for a driver that
     /// sends them in one round trip without preparing.
-    pub fn typed_args(&self) -> Vec<(Arg<'_>, Type)> {
-        self.args().into_iter().zip(self.types.clone()).collect()
+    pub fn typed_args(&self) -> impl ExactSizeIterator<Item = (Arg<'_>, Type)> + '_ {
+        self.args().zip(self.types.iter().cloned())
     }
 
     /// Whether every parameter can go out without the server describing the

@@ -298,9 +298,14 @@ pub struct Rows<T: RowType> {
 impl<T: RowType> Rows<T> {
     /// Rows of `query` decoded with `decoder`.
     pub fn new(decoder: Decoder<T>, query: &str) -> Rows<T> {
+        Rows::shared(decoder, query.into())
+    }
+
+    /// Rows of `query` (shared, not copied) decoded with `decoder`.
+    pub(crate) fn shared(decoder: Decoder<T>, query: Arc<str>) -> Rows<T> {
         Rows {
             plan: Plan::Ready(decoder),
-            query: query.into(),
+            query,
             seen: 0,
             affected: None,
             observed: Mutex::new(None),

@@ -614,9 +614,9 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             return None;
         }
         let text = self.request.text();
-        let decoder = self.session.kept_decoder::<T>(text)?;
-        self.session.ran(text);
-        Some(Rows::new(decoder, text).observed(self.observed().take()))
+        let (decoder, text) = self.session.kept_decoder::<T>(text)?;
+        self.session.ran(&text);
+        Some(Rows::shared(decoder, text).observed(self.observed().take()))
     }
 
     /// The rows of a result described by `columns`, planned for `T` (the

@@ -86,7 +86,8 @@ type Plan = (TypeId, Arc<[Column]>, Arc<dyn Any + Send + Sync>);
 const PLANS_PER_TEXT: usize = 8;
 
 struct Cache<S> {
-    entries: HashMap<Box<str>, Entry<S>, BuildTextHasher>,
+    /// Keyed by the text, shared with the rows of its runs (for errors).
+    entries: HashMap<Arc<str>, Entry<S>, BuildTextHasher>,
     clock: u64,
 }
 
@@ -794,13 +795,13 @@ impl<S: Clone + Send + 'static> Session<S> {
 
     /// The cached decoder of `T` for the description kept with `text`'s
     /// statement, if `T` was planned for exactly that description.
-    pub(crate) fn kept_decoder<T: RowType>(&self, text: &str) -> Option<Decoder<T>> {
+    pub(crate) fn kept_decoder<T: RowType>(&self, text: &str) -> Option<(Decoder<T>, Arc<str>)> {
         if !self.shared.caching || self.overlay.is_some() {
             return None;
         }
         let id = TypeId::of::<T>();
         let cache = self.cache();
-        let entry = cache.entries.get(text)?;
+        let (key, entry) = cache.entries.get_key_value(text)?;
         entry.statement.as_ref()?;
         let kept = entry.columns.as_ref()?;
         entry
@@ -808,7 +809,7 @@ impl<S: Clone + Send + 'static> Session<S> {
             .iter()
             .find(|(t, cols, _)| *t == id && (Arc::ptr_eq(cols, kept) || **cols == **kept))
             .and_then(|(_, _, plan)| plan.downcast_ref::<T::Plan>())
-            .map(|plan| Decoder::from_plan(plan.clone()))
+            .map(|plan| (Decoder::from_plan(plan.clone()), Arc::clone(key)))
     }
 
     /// The decoder of `T` for a result of `text` described by `columns`:
