@@ -22,7 +22,8 @@
 //! and peak (`VmHWM`) read from `/proc/self/status` before and along the
 //! way: flat memory means the peak does not grow with the rows read.
 //!
-//! `cargo bench -p pgcast-benches --bench scale`.
+//! `cargo bench -p pgcast-benches --bench scale`; `PGCAST_BENCH_ONLY=0`
+//! (hand-written) or `=1` (pgcast) runs one contender alone, for profiling.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -159,6 +160,10 @@ async fn round(
 /// for each.
 async fn compare(label: &str, url: &str, pooler: bool, hand: Contender, lookups: i64) {
     let rounds = 7;
+    // One contender alone (0: hand-written, 1: pgcast), for profiling it.
+    let only: Option<usize> = std::env::var("PGCAST_BENCH_ONLY")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let pool = pool(url);
     let sessions = Sessions {
         pooler,
@@ -168,7 +173,15 @@ async fn compare(label: &str, url: &str, pooler: bool, hand: Contender, lookups:
     let mut wall = vec![Vec::new(); 2];
     let mut cpu = vec![Vec::new(); 2];
     for r in 0..=rounds {
-        for (k, (who, _)) in contenders.iter().enumerate() {
+        // The order alternates round by round, so that neither contender
+        // always runs right after the other (a server still busy with the
+        // previous round's work, caches warmed by it).
+        for step in 0..contenders.len() {
+            let k = if r % 2 == 0 { step } else { contenders.len() - 1 - step };
+            let (who, _) = &contenders[k];
+            if only.is_some_and(|o| o != k) {
+                continue;
+            }
             let (w, c) = round(&pool, &sessions, *who, lookups).await;
             // Round 0 warms up every contender and fills the pool.
             if r > 0 {
@@ -179,9 +192,13 @@ async fn compare(label: &str, url: &str, pooler: bool, hand: Contender, lookups:
     }
     let per_s = |w: Duration| lookups as f64 / w.as_secs_f64();
     let us = |c: Duration| c.as_secs_f64() * 1e6 / lookups as f64;
-    let base_w = median(&mut wall[0].clone());
-    let base_c = median(&mut cpu[0].clone());
+    let base = usize::from(wall[0].is_empty());
+    let base_w = median(&mut wall[base].clone());
+    let base_c = median(&mut cpu[base].clone());
     for (k, (_, name)) in contenders.iter().enumerate() {
+        if wall[k].is_empty() {
+            continue;
+        }
         let w = median(&mut wall[k]);
         let c = median(&mut cpu[k]);
         println!(

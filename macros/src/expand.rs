@@ -213,6 +213,12 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
         }
     });
     let capacity = parts.len();
+    // Values and literals (a `{x}` may turn out to be a composable: then
+    // one slot is unused).
+    let values = holes
+        .iter()
+        .filter(|(_, kind)| matches!(kind, Kind::Bind | Kind::Literal))
+        .count();
     // The text buffer: the static text, plus a guess for each identifier
     // (quotes included) and each nested query.
     let text_capacity: usize = parts
@@ -233,7 +239,7 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
             #uses_traits
             #uses_bind_traits
             #(#lets)*
-            let mut #q = #k::sql::__private::with_capacity(#capacity, #text_capacity);
+            let mut #q = #k::sql::__private::with_capacity(#capacity, #text_capacity, #values);
             #(#body)*
             #q
         }

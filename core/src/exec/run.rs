@@ -19,7 +19,7 @@ use super::observe::{Explain, Observed, Strategy};
 use super::request::Request;
 use super::resolve::{Lookup, Registration};
 use super::rows::{Decoder, RowType, Rows};
-use super::session::{Session, Step};
+use super::session::{KeptPlan, Session, Step};
 use super::sniff::{Wrap, wrap_kind};
 use super::{Error, Result};
 
@@ -104,6 +104,8 @@ pub struct Exec<S, T> {
     /// The tags appended to the text sent, and that text.
     tags: Tags,
     sent: Option<String>,
+    /// `T`'s plan for the kept statement chosen, and its text (shared).
+    kept: Option<KeptPlan>,
     _row: PhantomData<fn() -> T>,
 }
 
@@ -206,6 +208,7 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             observed: Mutex::new(observed),
             tags,
             sent: None,
+            kept: None,
             _row: PhantomData,
         };
         exec.tag();
@@ -330,9 +333,10 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             return Ok(Action::Simple(sql));
         }
         let describe = matches!(self.wants, Wants::Describe | Wants::Columns);
-        let step = self
+        let (step, kept) = self
             .session
-            .plan(self.request.text(), self.request.params_known());
+            .plan_kept::<T>(self.request.text(), self.request.params_known());
+        self.kept = kept;
         if matches!(step, Step::DescribeSimple)
             && let Some(inline) = &self.inline
         {
@@ -609,13 +613,14 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     /// kept statement or `T` has no plan for it yet (then
     /// [`rows`](Self::rows) with the statement's columns). Spares the
     /// driver's description being converted and compared on every run.
-    pub fn rows_kept(&self) -> Option<Rows<T>> {
+    pub fn rows_kept(&mut self) -> Option<Rows<T>> {
         if self.last != Some(Sent::Statement) || !self.text_columns.is_empty() {
             return None;
         }
-        let text = self.request.text();
-        let (decoder, text) = self.session.kept_decoder::<T>(text)?;
-        self.session.ran(&text);
+        // Found when the statement was chosen (running it changes nothing
+        // in the session, or there would be none).
+        let (plan, text) = self.kept.take()?;
+        let decoder = Decoder::from_plan(plan.downcast_ref::<T::Plan>()?.clone());
         Some(Rows::shared(decoder, text).observed(self.observed().take()))
     }
 

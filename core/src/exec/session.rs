@@ -67,6 +67,8 @@ pub enum Step<S> {
 
 /// What a session remembers of one query text.
 struct Entry<S> {
+    /// The text (the map's key, shared with the rows of its runs).
+    text: Arc<str>,
     runs: u32,
     /// What running the text does to the session, sniffed once.
     effects: Effects,
@@ -78,6 +80,10 @@ struct Entry<S> {
     /// made for (a handful at most, so a short list).
     plans: Vec<Plan>,
 }
+
+/// A kept statement's row plan for one row type (its `RowType::Plan`), and
+/// the statement's text.
+pub(crate) type KeptPlan = (Arc<dyn Any + Send + Sync>, Arc<str>);
 
 /// A row plan: its row type, the description it was made for, the plan.
 type Plan = (TypeId, Arc<[Column]>, Arc<dyn Any + Send + Sync>);
@@ -658,26 +664,64 @@ impl<S: Clone + Send + 'static> Session<S> {
     /// How `text` goes out now; `params_known` says whether every parameter
     /// can be sent without a describe. Counts the run.
     pub fn plan(&self, text: &str, params_known: bool) -> Step<S> {
+        self.plan_in(text, params_known, |_| None::<()>).0
+    }
+
+    /// [`plan`](Self::plan), with what reading a kept statement's rows as
+    /// `T` needs, found under the same lock: `T`'s plan for the kept
+    /// description and the text (shared), when the text is kept, has such a
+    /// plan, and running it changes nothing in the session (so that the run
+    /// needs no [`ran`](Self::ran)).
+    pub(crate) fn plan_kept<T: RowType>(
+        &self,
+        text: &str,
+        params_known: bool,
+    ) -> (Step<S>, Option<KeptPlan>) {
+        if self.overlay.is_some() {
+            return (self.plan(text, params_known), None);
+        }
+        let id = TypeId::of::<T>();
+        self.plan_in(text, params_known, |entry| {
+            if entry.effects.renames || entry.effects.zone {
+                return None;
+            }
+            let kept = entry.columns.as_ref()?;
+            entry
+                .plans
+                .iter()
+                .find(|(t, cols, _)| *t == id && (Arc::ptr_eq(cols, kept) || **cols == **kept))
+                .map(|(_, _, plan)| (Arc::clone(plan), Arc::clone(&entry.text)))
+        })
+    }
+
+    /// [`plan`](Self::plan); `kept` reads the entry of a kept statement.
+    fn plan_in<K>(
+        &self,
+        text: &str,
+        params_known: bool,
+        kept: impl FnOnce(&Entry<S>) -> Option<K>,
+    ) -> (Step<S>, Option<K>) {
         if self.is_pooler() {
-            return self.plan_pooled(text);
+            return (self.plan_pooled(text), None);
         }
         if !self.shared.caching {
             // Nothing known: describe first, unless the text surely returns
             // no rows (then no result type can be unseen).
-            return if params_known && sniff::returns_no_rows(text) {
+            let step = if params_known && sniff::returns_no_rows(text) {
                 Step::Direct
             } else {
                 Step::Prepare
             };
+            return (step, None);
         }
         let prepare = self.prepare();
         let mut cache = self.cache();
         let Some(entry) = entry(&mut cache, text, self.shared.capacity) else {
-            return Step::Prepare;
+            return (Step::Prepare, None);
         };
         entry.runs = entry.runs.saturating_add(1);
         if let Some(statement) = &entry.statement {
-            return Step::Prepared(statement.clone());
+            return (Step::Prepared(statement.clone()), kept(entry));
         }
         let result_known = match &entry.columns {
             Some(columns) => columns
@@ -685,11 +729,12 @@ impl<S: Clone + Send + 'static> Session<S> {
                 .all(|c| crate::Type::from_oid(c.ty.oid()).is_some()),
             None => sniff::returns_no_rows(text),
         };
-        if !keeps(prepare, entry.runs) && params_known && result_known {
+        let step = if !keeps(prepare, entry.runs) && params_known && result_known {
             Step::Direct
         } else {
             Step::Prepare
-        }
+        };
+        (step, None)
     }
 
     /// [`plan`](Self::plan) behind a transaction pooler: never a named
@@ -793,25 +838,6 @@ impl<S: Clone + Send + 'static> Session<S> {
         cache.entries.clear();
     }
 
-    /// The cached decoder of `T` for the description kept with `text`'s
-    /// statement, if `T` was planned for exactly that description.
-    pub(crate) fn kept_decoder<T: RowType>(&self, text: &str) -> Option<(Decoder<T>, Arc<str>)> {
-        if !self.shared.caching || self.overlay.is_some() {
-            return None;
-        }
-        let id = TypeId::of::<T>();
-        let cache = self.cache();
-        let (key, entry) = cache.entries.get_key_value(text)?;
-        entry.statement.as_ref()?;
-        let kept = entry.columns.as_ref()?;
-        entry
-            .plans
-            .iter()
-            .find(|(t, cols, _)| *t == id && (Arc::ptr_eq(cols, kept) || **cols == **kept))
-            .and_then(|(_, _, plan)| plan.downcast_ref::<T::Plan>())
-            .map(|plan| (Decoder::from_plan(plan.clone()), Arc::clone(key)))
-    }
-
     /// The decoder of `T` for a result of `text` described by `columns`:
     /// planned once per description, then taken from the cache.
     pub fn decoder<T: RowType>(&self, text: &str, columns: &[Column]) -> crate::Result<Decoder<T>> {
@@ -870,9 +896,11 @@ fn entry<'c, S>(cache: &'c mut Cache<S>, text: &str, capacity: usize) -> Option<
         if cache.entries.len() >= capacity {
             evict(cache, capacity / 8 + 1);
         }
+        let key: Arc<str> = text.into();
         cache.entries.insert(
-            text.into(),
+            Arc::clone(&key),
             Entry {
+                text: key,
                 runs: 0,
                 effects: Effects::of(text),
                 columns: None,

@@ -2,7 +2,6 @@
 
 use std::borrow::Cow;
 
-use super::composed::Kind as ComposedKind;
 use super::{BindRef, Bound, Composable, Composed, Identifier, Literal, SqlValue, bind};
 
 // `{x}` holes choose what to do by the type of the value, with the
@@ -185,10 +184,10 @@ impl OwnedTag {
 
 #[inline]
 fn push_bound<'q>(bound: Bound<'q>, name: Option<&'static str>, q: &mut Composed<'q>) {
-    q.push_kind(ComposedKind::Bound(match name {
+    q.push_bound(match name {
         Some(name) => bound.named(name),
         None => bound,
-    }));
+    });
 }
 
 /// `{x}` given an owned value: bound as a parameter.
@@ -241,7 +240,7 @@ pub trait LiteralHole {
 impl<T: SqlValue> LiteralHole for T {
     #[inline]
     fn push_literal(self, q: &mut Composed<'_>) {
-        q.push_kind(ComposedKind::Literal(Literal::new(self)));
+        q.push_literal(Literal::new(self));
     }
 }
 
@@ -312,9 +311,10 @@ impl<C: Composable> QueryHole for C {
     }
 }
 
-/// An empty query sized for `pieces` pieces and `text` bytes of trusted text
-/// and quoted identifiers (what `sql!` computes from its format string).
+/// An empty query sized for `pieces` pieces, `values` of them bound values
+/// or literals, and `text` bytes of trusted text and quoted identifiers
+/// (what `sql!` computes from its format string).
 #[inline]
-pub fn with_capacity<'q>(pieces: usize, text: usize) -> Composed<'q> {
-    Composed::with_capacities(pieces, text)
+pub fn with_capacity<'q>(pieces: usize, text: usize, values: usize) -> Composed<'q> {
+    Composed::with_room(pieces, text, values)
 }

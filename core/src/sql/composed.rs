@@ -161,10 +161,17 @@ impl<'a> Composed<'a> {
     /// An empty sequence with room for `pieces` pieces and `text` bytes of
     /// trusted text and quoted identifiers.
     pub(crate) fn with_capacities(pieces: usize, text: usize) -> Composed<'a> {
+        Composed::with_room(pieces, text, 0)
+    }
+
+    /// An empty sequence with room for `pieces` pieces, of which `values`
+    /// are not text, and `text` bytes.
+    #[inline]
+    pub(crate) fn with_room(pieces: usize, text: usize, values: usize) -> Composed<'a> {
         Composed {
             text: String::with_capacity(text),
             pieces: Vec::with_capacity(pieces),
-            values: Vec::new(),
+            values: Vec::with_capacity(values),
             extra: 0,
             params: 0,
         }
@@ -198,16 +205,13 @@ impl<'a> Composed<'a> {
     #[inline]
     pub(crate) fn push_ident_str(&mut self, name: &str) {
         let start = self.text.len();
-        match write_part(name, &mut self.text) {
-            Ok(()) => self.pieces.push(Piece {
+        if write_part(name, &mut self.text).is_ok() {
+            self.pieces.push(Piece {
                 end: self.text.len(),
                 slot: Slot::Identifier,
-            }),
-            Err(_) => {
-                self.text.truncate(start);
-                let bad = Identifier::new(name.to_owned());
-                self.push_kind(Kind::BadIdentifier(Box::new(bad)));
-            }
+            });
+        } else {
+            self.push_bad_ident(start, Identifier::new(name.to_owned()));
         }
     }
 
@@ -215,16 +219,36 @@ impl<'a> Composed<'a> {
     #[inline]
     pub(crate) fn push_identifier(&mut self, id: &Identifier) {
         let start = self.text.len();
-        match id.write(&mut self.text) {
-            Ok(()) => self.pieces.push(Piece {
+        if id.write(&mut self.text).is_ok() {
+            self.pieces.push(Piece {
                 end: self.text.len(),
                 slot: Slot::Identifier,
-            }),
-            Err(_) => {
-                self.text.truncate(start);
-                self.push_kind(Kind::BadIdentifier(Box::new(id.clone())));
-            }
+            });
+        } else {
+            self.push_bad_ident(start, id.clone());
         }
+    }
+
+    /// Drops what a bad identifier wrote and keeps it, for its error.
+    #[cold]
+    fn push_bad_ident(&mut self, start: usize, id: Identifier) {
+        self.text.truncate(start);
+        self.push_kind(Kind::BadIdentifier(Box::new(id)));
+    }
+
+    /// Appends a bound value (what `sql!` does for each `{x}`).
+    #[inline]
+    pub(crate) fn push_bound(&mut self, bound: Bound<'a>) {
+        self.extra += PARAM_ESTIMATE;
+        self.params += 1;
+        self.push_slot(self.text.len(), Kind::Bound(bound));
+    }
+
+    /// Appends a literal (what `sql!` does for each `{x:l}`).
+    #[inline]
+    pub(crate) fn push_literal(&mut self, literal: Literal) {
+        self.extra += LITERAL_ESTIMATE;
+        self.push_slot(self.text.len(), Kind::Literal(literal));
     }
 
     /// Appends a piece with no text in the buffer.
@@ -244,6 +268,12 @@ impl<'a> Composed<'a> {
             }
             _ => {}
         }
+        self.push_slot(end, kind);
+    }
+
+    /// Stores a value and its piece (counted by the caller).
+    #[inline(always)]
+    fn push_slot(&mut self, end: usize, kind: Kind<'a>) {
         let slot = Slot::Value(self.values.len());
         if self.values.capacity() == 0 {
             // Room for the values of a typical statement at once.

@@ -242,16 +242,25 @@ pub fn write_quoted_name(name: &str, out: &mut String) {
 /// Writes one part double-quoted, `"` doubled: straight into the output.
 #[inline]
 pub(crate) fn write_part(part: &str, out: &mut String) -> Result<()> {
-    check_part_len(part)?;
-    // Most names have neither a quote nor a NUL and are copied whole.
-    let special = part.bytes().any(|b| b == b'"' || b == 0);
-    if !special {
-        out.reserve(part.len() + 2);
-        out.push('"');
-        out.push_str(part);
-        out.push('"');
-        return Ok(());
+    let bytes = part.as_bytes();
+    // Most names have neither a quote nor a NUL and are copied whole; one
+    // pass without early exit (no branch per byte) finds out.
+    let special = bytes.iter().fold(false, |seen, &b| seen | (b == b'"') | (b == 0));
+    if special || bytes.is_empty() || bytes.len() > MAX_IDENTIFIER_BYTES {
+        return write_part_checked(part, out);
     }
+    out.reserve(bytes.len() + 2);
+    out.push('"');
+    out.push_str(part);
+    out.push('"');
+    Ok(())
+}
+
+/// [`write_part`] for a name that is empty, too long, or has a quote or a
+/// NUL.
+#[cold]
+fn write_part_checked(part: &str, out: &mut String) -> Result<()> {
+    check_part_len(part)?;
     write_part_escaped(part, out)
 }
 

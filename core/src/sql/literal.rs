@@ -78,6 +78,9 @@ pub(crate) fn resolve<'s>(
     scope: &'s Adapters,
 ) -> (Type, Option<&'s crate::DynDumper>) {
     let policy = scope.policy();
+    if !scope.has_dumpers() {
+        return (value.builtin_type().unwrap_or_else(|| value.get().pg_type(policy)), None);
+    }
     match scope.dumper(value.key()) {
         Some(d) => {
             let ty = value

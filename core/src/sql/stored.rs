@@ -120,6 +120,24 @@ impl<'a> Stored<'a> {
         }
     }
 
+    /// The PostgreSQL type of an inline, string or bytes value (what its
+    /// own `Dump` says, whatever the policy), without a virtual call.
+    #[inline]
+    pub(crate) fn builtin_type(&self) -> Option<crate::Type> {
+        use crate::Type;
+        Some(match self {
+            Stored::Bool(_) => Type::BOOL,
+            Stored::I16(_) => Type::INT2,
+            Stored::I32(_) => Type::INT4,
+            Stored::I64(_) => Type::INT8,
+            Stored::F32(_) => Type::FLOAT4,
+            Stored::F64(_) => Type::FLOAT8,
+            Stored::Str(_) => Type::TEXT,
+            Stored::Bytes(_) => Type::BYTEA,
+            Stored::Ref(_) | Stored::Shared(_) => return None,
+        })
+    }
+
     /// The Rust type a dumper is registered for: a string or bytes, borrowed
     /// or not, is looked up as `String` or `Vec<u8>`.
     #[inline]
