@@ -177,7 +177,11 @@ async fn compare(label: &str, url: &str, pooler: bool, hand: Contender, lookups:
         // always runs right after the other (a server still busy with the
         // previous round's work, caches warmed by it).
         for step in 0..contenders.len() {
-            let k = if r % 2 == 0 { step } else { contenders.len() - 1 - step };
+            let k = if r % 2 == 0 {
+                step
+            } else {
+                contenders.len() - 1 - step
+            };
             let (who, _) = &contenders[k];
             if only.is_some_and(|o| o != k) {
                 continue;

@@ -150,15 +150,21 @@ impl Drop for InFlight<'_> {
 /// client have settled, within `timeout` if one is set (past it the
 /// statement is canceled on the server and the verb fails with
 /// [`Error::timeout`]); dropped before its end, it cancels its statement.
-pub(crate) async fn guarded<T>(
+///
+/// The verb's future is made here, by `make`, and awaited where it is made:
+/// it is then stored once in this future's state, not once as an argument
+/// and again while awaited. The rare paths (a cancel in flight, a timeout)
+/// are boxed futures of their own, so the common one adds a few words.
+pub(crate) async fn guarded<T, F, Fut>(
     client: &Client,
     timeout: Option<Duration>,
     query: Option<String>,
-    fut: impl Future<Output = Result<T>>,
-) -> Result<T> {
-    // The rare paths (a cancel in flight, a timeout) are boxed futures of
-    // their own: this one stays a few words, cheap to move at every await
-    // of the caller's.
+    make: F,
+) -> Result<T>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
     if PENDING.load(Ordering::Acquire) != 0 {
         Box::pin(settled(client)).await;
     }
@@ -167,8 +173,8 @@ pub(crate) async fn guarded<T>(
         armed: true,
     };
     let out = match timeout {
-        None => fut.await,
-        Some(after) => Box::pin(within(client, after, query, fut)).await,
+        None => make().await,
+        Some(after) => Box::pin(within(client, after, query, make())).await,
     };
     in_flight.armed = false;
     out

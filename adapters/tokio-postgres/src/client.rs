@@ -284,23 +284,27 @@ async fn drive<C: GenericClient + Sync, T: RowType>(
 ) -> Result<Started> {
     // Statements go out on the driver's `Client` itself (a transaction's
     // too): its methods are plain futures, where `GenericClient`'s box one
-    // per call.
+    // per call. The steps taken once per connection or per query text
+    // (time zone, type lookups, describing, preparing) are boxed futures
+    // of their own, so that this future, and every verb's, stays the size
+    // of the common step: executing a statement (kept, or in one round
+    // trip).
     let driver = client.client();
     loop {
         let sent = match exec.next_action()? {
             Action::TimeZone(sql) => {
-                exec.time_zone(&time_zone(client, sql).await?);
+                exec.time_zone(&Box::pin(time_zone(client, sql)).await?);
                 continue;
             }
             Action::Lookup(l) => {
                 let trace = Trace::lookup(&l);
-                let found = trace.instrument(lookup(client, &l)).await;
+                let found = Box::pin(trace.instrument(lookup(client, &l))).await;
                 trace.record(&found, None);
                 exec.found(found?)?;
                 continue;
             }
             Action::Simple(sql) => {
-                exec.simple(simple(client, &sql).await?)?;
+                exec.simple(Box::pin(simple(client, &sql)).await?)?;
                 continue;
             }
             Action::Described(_) => {
@@ -317,22 +321,10 @@ async fn drive<C: GenericClient + Sync, T: RowType>(
                 .query_raw(&st, exec.request().args())
                 .await
                 .map(|s| (Some(st), s)),
-            Action::Prepare => {
-                let types = exec.request().param_types().to_vec();
-                let prepare = driver.prepare_typed(exec.text(), &types);
-                match Trace::prepare(exec.text()).instrument(prepare).await {
-                    Ok(st) => {
-                        if !exec.prepared(&st, &columns(st.columns()))? {
-                            continue;
-                        }
-                        driver
-                            .query_raw(&st, exec.request().args())
-                            .await
-                            .map(|s| (Some(st), s))
-                    }
-                    Err(e) => Err(e),
-                }
-            }
+            Action::Prepare => match Box::pin(prepare(driver, exec)).await? {
+                Some(sent) => sent,
+                None => continue,
+            },
         };
         match sent {
             Ok(started) => return Ok(started),
@@ -341,15 +333,43 @@ async fn drive<C: GenericClient + Sync, T: RowType>(
     }
 }
 
+/// Prepares `exec`'s statement and, unless the description calls for
+/// another step first (`None`), runs it.
+async fn prepare<T: RowType>(
+    driver: &Client,
+    exec: &mut Exec<Statement, T>,
+) -> Result<Option<std::result::Result<Started, tokio_postgres::Error>>> {
+    let types = exec.request().param_types().to_vec();
+    let prepare = driver.prepare_typed(exec.text(), &types);
+    Ok(
+        match Trace::prepare(exec.text()).instrument(prepare).await {
+            Ok(st) => {
+                if !exec.prepared(&st, &columns(st.columns()))? {
+                    return Ok(None);
+                }
+                Some(
+                    driver
+                        .query_raw(&st, exec.request().args())
+                        .await
+                        .map(|s| (Some(st), s)),
+                )
+            }
+            Err(e) => Some(Err(e)),
+        },
+    )
+}
+
 /// Runs a query; its rows as a stream of `T`. A stream handed to the caller
 /// (`own`) can cancel its statement when dropped; the verbs that read the
 /// stream themselves cancel through their own guard.
+///
+/// The request comes boxed: verbs move it into their futures, which then
+/// hold a pointer rather than the request's few hundred bytes.
 async fn start<C: Conn + ?Sized, T: RowType>(
     conn: &C,
-    exec: Result<Exec<Statement, T>>,
+    mut exec: Box<Exec<Statement, T>>,
     own: bool,
 ) -> Result<RowStream<T>> {
-    let mut exec = exec?;
     let client = conn.generic_client();
     let (statement, stream) = run(client, &mut exec).await?;
     let rows = match statement {
@@ -367,29 +387,27 @@ async fn start<C: Conn + ?Sized, T: RowType>(
 /// timeout is set).
 fn text_of<T: RowType>(
     timeout: Option<Duration>,
-    exec: &Result<Exec<Statement, T>>,
+    exec: &Result<impl std::ops::Deref<Target = Exec<Statement, T>>>,
 ) -> Option<String> {
     timeout?;
     exec.as_ref().ok().map(|e| e.text().to_owned())
 }
 
-/// Runs a verb's future on `conn` under the session's timeout (see
-/// [`guarded`]).
-fn timed<'a, C: Conn + ?Sized, T: Send + 'a>(
+/// Runs a verb's future, made by `make`, on `conn` under the session's
+/// timeout (see [`guarded`]).
+fn timed<'a, C, T, F, Fut>(
     conn: &'a C,
     timeout: Option<Duration>,
     query: Option<String>,
-    fut: impl Future<Output = Result<T>> + Send + 'a,
-) -> impl Future<Output = Result<T>> + Send + 'a {
-    // Boxed: the verb's future is then a few words, moved for the price of
-    // one allocation instead of copying its whole state (kilobytes) at
-    // every await of the caller's.
-    guarded(
-        conn.generic_client().client(),
-        timeout,
-        query,
-        Box::pin(fut),
-    )
+    make: F,
+) -> impl Future<Output = Result<T>> + Send + 'a
+where
+    C: Conn + ?Sized,
+    T: Send + 'a,
+    F: FnOnce() -> Fut + Send + 'a,
+    Fut: Future<Output = Result<T>> + Send + 'a,
+{
+    guarded(conn.generic_client().client(), timeout, query, make)
 }
 
 /// Describes a query (nothing runs): `T`'s plan checked against it; the
@@ -459,9 +477,9 @@ pub trait ClientExt: Conn {
     /// Runs a command; the number of rows it affected.
     fn exec(&self, query: &impl Composable) -> impl Future<Output = Result<u64>> + Send {
         let session = self.session();
-        let exec = Exec::command(&session, query);
+        let exec = Exec::command(&session, query).map(Box::new);
         let text = text_of(session.timeout(), &exec);
-        timed(self, session.timeout(), text, async move {
+        timed(self, session.timeout(), text, move || async move {
             let mut exec = exec?;
             let (_, stream) = run(self.generic_client(), &mut exec).await?;
             pin_mut!(stream);
@@ -487,11 +505,13 @@ pub trait ClientExt: Conn {
         query: &impl Composable,
     ) -> impl Future<Output = Result<RowStream<T>>> + Send {
         let session = self.session();
-        let exec = Exec::query(&session, query);
+        let exec = Exec::query(&session, query).map(Box::new);
         let text = text_of(session.timeout(), &exec);
         let timeout = session.timeout();
         let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
-        let started = timed(self, timeout, text, start(self, exec, true));
+        let started = timed(self, timeout, text, move || async move {
+            start(self, exec?, true).await
+        });
         async move {
             let stream = started.await?;
             Ok(match (deadline, timeout) {
@@ -507,11 +527,10 @@ pub trait ClientExt: Conn {
         query: &impl Composable,
     ) -> impl Future<Output = Result<Vec<T>>> + Send {
         let session = self.session();
-        let exec = Exec::query(&session, query);
+        let exec = Exec::query(&session, query).map(Box::new);
         let text = text_of(session.timeout(), &exec);
-        let started = start::<_, T>(self, exec, false);
-        timed(self, session.timeout(), text, async move {
-            let mut stream = started.await?.held();
+        timed(self, session.timeout(), text, move || async move {
+            let mut stream = start::<_, T>(self, exec?, false).await?.held();
             let mut rows = Vec::new();
             while let Some(row) = stream.next().await {
                 rows.push(row?);
@@ -531,12 +550,14 @@ pub trait ClientExt: Conn {
         query: &impl Composable,
     ) -> impl Future<Output = Result<T>> + Send {
         let session = self.session();
-        let exec = Exec::query(&session, query);
+        let exec = Exec::query(&session, query).map(Box::new);
         let text = text_of(session.timeout(), &exec);
-        let started = start::<_, T>(self, exec, false);
         // `one` has already reported no rows, with the query.
-        timed(self, session.timeout(), text, async move {
-            exactly_one(one(self, started.await?, false).await?, "")
+        timed(self, session.timeout(), text, move || async move {
+            exactly_one(
+                one(self, start::<_, T>(self, exec?, false).await?, false).await?,
+                "",
+            )
         })
     }
 
@@ -546,11 +567,10 @@ pub trait ClientExt: Conn {
         query: &impl Composable,
     ) -> impl Future<Output = Result<Option<T>>> + Send {
         let session = self.session();
-        let exec = Exec::query(&session, query);
+        let exec = Exec::query(&session, query).map(Box::new);
         let text = text_of(session.timeout(), &exec);
-        let started = start::<_, T>(self, exec, false);
-        timed(self, session.timeout(), text, async move {
-            one(self, started.await?, true).await
+        timed(self, session.timeout(), text, move || async move {
+            one(self, start::<_, T>(self, exec?, false).await?, true).await
         })
     }
 
@@ -595,11 +615,10 @@ pub trait ClientExt: Conn {
     {
         let session = self.session();
         let scope = session.scope();
-        let exec = Exec::<Statement, Lent>::query(&session, query);
+        let exec = Exec::<Statement, Lent>::query(&session, query).map(Box::new);
         let text = text_of(session.timeout(), &exec);
-        let started = start::<_, Lent>(self, exec, false);
-        timed(self, session.timeout(), text, async move {
-            let mut stream = started.await?.held();
+        timed(self, session.timeout(), text, move || async move {
+            let mut stream = start::<_, Lent>(self, exec?, false).await?.held();
             let mut lent: Option<LentRows> = None;
             let mut count = 0;
             while let Some(row) = std::future::poll_fn(|cx| stream.poll_raw(cx)).await {
@@ -638,10 +657,10 @@ pub trait ClientExt: Conn {
         query: &impl Composable,
     ) -> impl Future<Output = Result<()>> + Send {
         let session = self.session();
-        let exec = Exec::<Statement, T>::describe(&session, query);
+        let exec = Exec::<Statement, T>::describe(&session, query).map(Box::new);
         let text = text_of(session.timeout(), &exec);
-        timed(self, session.timeout(), text, async move {
-            describe(self, exec?).await.map(drop)
+        timed(self, session.timeout(), text, move || async move {
+            describe(self, *exec?).await.map(drop)
         })
     }
 
@@ -772,7 +791,7 @@ async fn one<C: Conn + ?Sized, T: RowType>(
         stream.cancel_rest_with(Canceller::new(conn.generic_client().client()));
     }
     if let Some(plan) = stream.finish() {
-        explain(conn.generic_client(), plan).await;
+        Box::pin(explain(conn.generic_client(), plan)).await;
     }
     expect_one(first, more, at_most, stream.query())
 }

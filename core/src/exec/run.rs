@@ -88,7 +88,9 @@ pub struct Exec<S, T> {
     session: Session<S>,
     request: Request,
     wants: Wants,
-    registration: Option<Registration>,
+    /// Types being fetched from the catalogue (boxed: rare, and an `Exec`
+    /// is moved into every verb's future).
+    registration: Option<Box<Registration>>,
     /// Columns read as the server's text: (index, the column's own type).
     text_columns: Vec<(usize, Type)>,
     wrapped: bool,
@@ -181,7 +183,7 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
 
     fn from_request(session: &Session<S>, request: Request, wants: Wants) -> Exec<S, T> {
         let registration = (!request.missing_types().is_empty())
-            .then(|| Registration::for_types(request.missing_types()));
+            .then(|| Box::new(Registration::for_types(request.missing_types())));
         let observer = session.observer();
         let observed = match wants {
             Wants::Rows | Wants::Command => {
@@ -469,7 +471,7 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
                     .filter(|&oid| scope.type_by_oid(oid).is_none())
                     .collect();
                 if !unknown.is_empty() {
-                    self.registration = Some(Registration::for_oids(&unknown));
+                    self.registration = Some(Box::new(Registration::for_oids(&unknown)));
                 }
                 self.describing = Describing::Registering(names, oids);
             }
@@ -688,7 +690,7 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
         self.session.forget(self.request.text());
         let request =
             Request::from_rendered(self.request.rendered().clone(), &self.session.scope())?;
-        self.registration = Some(Registration::for_types(request.missing_types()));
+        self.registration = Some(Box::new(Registration::for_types(request.missing_types())));
         self.request = request;
         self.tag();
         Ok(true)

@@ -245,7 +245,9 @@ pub(crate) fn write_part(part: &str, out: &mut String) -> Result<()> {
     let bytes = part.as_bytes();
     // Most names have neither a quote nor a NUL and are copied whole; one
     // pass without early exit (no branch per byte) finds out.
-    let special = bytes.iter().fold(false, |seen, &b| seen | (b == b'"') | (b == 0));
+    let special = bytes
+        .iter()
+        .fold(false, |seen, &b| seen | (b == b'"') | (b == 0));
     if special || bytes.is_empty() || bytes.len() > MAX_IDENTIFIER_BYTES {
         return write_part_checked(part, out);
     }

@@ -79,7 +79,12 @@ pub(crate) fn resolve<'s>(
 ) -> (Type, Option<&'s crate::DynDumper>) {
     let policy = scope.policy();
     if !scope.has_dumpers() {
-        return (value.builtin_type().unwrap_or_else(|| value.get().pg_type(policy)), None);
+        return (
+            value
+                .builtin_type()
+                .unwrap_or_else(|| value.get().pg_type(policy)),
+            None,
+        );
     }
     match scope.dumper(value.key()) {
         Some(d) => {
