@@ -313,10 +313,10 @@ impl<T: RowType> Rows<T> {
         }
     }
 
-    pub(crate) fn later(planner: Planner<T>, query: &str) -> Rows<T> {
+    pub(crate) fn later(planner: Planner<T>, query: Arc<str>) -> Rows<T> {
         Rows {
             plan: Plan::Later(Some(planner)),
-            query: query.into(),
+            query,
             seen: 0,
             affected: None,
             observed: Mutex::new(None),

@@ -6,8 +6,9 @@
 //! columns no loader reads, preparing a stale statement again — is made
 //! here, once for every driver.
 
+use std::any::Any;
 use std::marker::PhantomData;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::row::Column;
 use crate::sql::Composable;
@@ -19,7 +20,7 @@ use super::observe::{Explain, Observed, Strategy};
 use super::request::Request;
 use super::resolve::{Lookup, Registration};
 use super::rows::{Decoder, RowType, Rows};
-use super::session::{KeptPlan, Session, Step};
+use super::session::{Session, Step};
 use super::sniff::{Wrap, wrap_kind};
 use super::{Error, Result};
 
@@ -106,8 +107,11 @@ pub struct Exec<S, T> {
     /// The tags appended to the text sent, and that text.
     tags: Tags,
     sent: Option<String>,
-    /// `T`'s plan for the kept statement chosen, and its text (shared).
-    kept: Option<KeptPlan>,
+    /// `T`'s plan for the kept statement chosen.
+    kept: Option<Arc<dyn Any + Send + Sync>>,
+    /// The text as the session keeps it, when running it changes nothing
+    /// in the session.
+    known: Option<Arc<str>>,
     _row: PhantomData<fn() -> T>,
 }
 
@@ -211,6 +215,7 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             tags,
             sent: None,
             kept: None,
+            known: None,
             _row: PhantomData,
         };
         exec.tag();
@@ -335,10 +340,12 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
             return Ok(Action::Simple(sql));
         }
         let describe = matches!(self.wants, Wants::Describe | Wants::Columns);
-        let (step, kept) = self
+        let planned = self
             .session
             .plan_kept::<T>(self.request.text(), self.request.params_known());
-        self.kept = kept;
+        self.kept = planned.kept;
+        self.known = planned.text;
+        let step = planned.step;
         if matches!(step, Step::DescribeSimple)
             && let Some(inline) = &self.inline
         {
@@ -594,18 +601,32 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     /// known yet (a result sent in one round trip describes itself with its
     /// first row): the rows, planned at the first row.
     pub fn rows_later(&self) -> Rows<T> {
-        let text = self.request.text();
-        self.session.ran(text);
+        let text = self.ran();
         let session = self.session.clone();
-        let owned = text.to_owned();
         let text_columns = self.text_columns.clone();
+        let query = Arc::clone(&text);
         Rows::later(
             Box::new(move |columns: &[Column]| {
-                session.decoder::<T>(&owned, &planned(columns, &text_columns))
+                if text_columns.is_empty() {
+                    session.decoder::<T>(&query, columns)
+                } else {
+                    session.decoder::<T>(&query, &planned(columns, &text_columns))
+                }
             }),
             text,
         )
         .observed(self.observed().take())
+    }
+
+    /// Notes that the request ran (see [`Session::ran`], not needed for a
+    /// text the session knows changes nothing); its text, shared.
+    fn ran(&self) -> Arc<str> {
+        if let Some(text) = &self.known {
+            return Arc::clone(text);
+        }
+        let text = self.request.text();
+        self.session.ran(text);
+        text.into()
     }
 
     /// The result started (the driver sent the request): its columns give
@@ -621,7 +642,8 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
         }
         // Found when the statement was chosen (running it changes nothing
         // in the session, or there would be none).
-        let (plan, text) = self.kept.take()?;
+        let plan = self.kept.take()?;
+        let text = self.known.clone()?;
         let decoder = Decoder::from_plan(plan.downcast_ref::<T::Plan>()?.clone());
         Some(Rows::shared(decoder, text).observed(self.observed().take()))
     }
@@ -629,9 +651,8 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     /// The rows of a result described by `columns`, planned for `T` (the
     /// plan cached per description by the session).
     pub fn rows(&self, columns: &[Column]) -> Result<Rows<T>> {
-        let text = self.request.text();
-        self.session.ran(text);
-        let rows = Rows::new(self.decoder(columns)?, text);
+        let text = self.ran();
+        let rows = Rows::shared(self.decoder(columns)?, text);
         Ok(rows.observed(self.observed().take()))
     }
 

@@ -81,9 +81,16 @@ struct Entry<S> {
     plans: Vec<Plan>,
 }
 
-/// A kept statement's row plan for one row type (its `RowType::Plan`), and
-/// the statement's text.
-pub(crate) type KeptPlan = (Arc<dyn Any + Send + Sync>, Arc<str>);
+/// How a run goes out, and what the session knows of its text.
+pub(crate) struct Planned<S> {
+    pub(crate) step: Step<S>,
+    /// A kept statement's row plan for the row type asked for (its
+    /// `RowType::Plan`).
+    pub(crate) kept: Option<Arc<dyn Any + Send + Sync>>,
+    /// The text, shared, when the session keeps it and running it changes
+    /// nothing in the session.
+    pub(crate) text: Option<Arc<str>>,
+}
 
 /// A row plan: its row type, the description it was made for, the plan.
 type Plan = (TypeId, Arc<[Column]>, Arc<dyn Any + Send + Sync>);
@@ -664,64 +671,83 @@ impl<S: Clone + Send + 'static> Session<S> {
     /// How `text` goes out now; `params_known` says whether every parameter
     /// can be sent without a describe. Counts the run.
     pub fn plan(&self, text: &str, params_known: bool) -> Step<S> {
-        self.plan_in(text, params_known, |_| None::<()>).0
+        self.plan_in(text, params_known, |_| None).step
     }
 
-    /// [`plan`](Self::plan), with what reading a kept statement's rows as
-    /// `T` needs, found under the same lock: `T`'s plan for the kept
-    /// description and the text (shared), when the text is kept, has such a
-    /// plan, and running it changes nothing in the session (so that the run
-    /// needs no [`ran`](Self::ran)).
-    pub(crate) fn plan_kept<T: RowType>(
-        &self,
-        text: &str,
-        params_known: bool,
-    ) -> (Step<S>, Option<KeptPlan>) {
+    /// [`plan`](Self::plan), with what reading the rows as `T` needs, found
+    /// under the same lock: for a kept statement, `T`'s plan for the kept
+    /// description; and the text (shared) when the session keeps it and
+    /// running it changes nothing in the session (the run then needs no
+    /// [`ran`](Self::ran)).
+    pub(crate) fn plan_kept<T: RowType>(&self, text: &str, params_known: bool) -> Planned<S> {
         if self.overlay.is_some() {
-            return (self.plan(text, params_known), None);
+            let mut planned = self.plan_in(text, params_known, |_| None);
+            planned.kept = None;
+            return planned;
         }
         let id = TypeId::of::<T>();
         self.plan_in(text, params_known, |entry| {
-            if entry.effects.renames || entry.effects.zone {
-                return None;
-            }
             let kept = entry.columns.as_ref()?;
             entry
                 .plans
                 .iter()
                 .find(|(t, cols, _)| *t == id && (Arc::ptr_eq(cols, kept) || **cols == **kept))
-                .map(|(_, _, plan)| (Arc::clone(plan), Arc::clone(&entry.text)))
+                .map(|(_, _, plan)| Arc::clone(plan))
         })
     }
 
     /// [`plan`](Self::plan); `kept` reads the entry of a kept statement.
-    fn plan_in<K>(
+    fn plan_in(
         &self,
         text: &str,
         params_known: bool,
-        kept: impl FnOnce(&Entry<S>) -> Option<K>,
-    ) -> (Step<S>, Option<K>) {
-        if self.is_pooler() {
-            return (self.plan_pooled(text), None);
-        }
-        if !self.shared.caching {
+        kept: impl FnOnce(&Entry<S>) -> Option<Arc<dyn Any + Send + Sync>>,
+    ) -> Planned<S> {
+        let planned = |step| Planned {
+            step,
+            kept: None,
+            text: None,
+        };
+        let pooler = self.is_pooler();
+        if !self.shared.caching && !pooler {
             // Nothing known: describe first, unless the text surely returns
             // no rows (then no result type can be unseen).
-            let step = if params_known && sniff::returns_no_rows(text) {
+            return planned(if params_known && sniff::returns_no_rows(text) {
                 Step::Direct
             } else {
                 Step::Prepare
-            };
-            return (step, None);
+            });
         }
         let prepare = self.prepare();
         let mut cache = self.cache();
         let Some(entry) = entry(&mut cache, text, self.shared.capacity) else {
-            return (Step::Prepare, None);
+            return planned(Step::Prepare);
         };
         entry.runs = entry.runs.saturating_add(1);
+        let neutral = !entry.effects.renames && !entry.effects.zone;
+        let shared = neutral.then(|| Arc::clone(&entry.text));
+        if pooler {
+            // Behind a transaction pooler: never a named statement.
+            let step = if entry.columns.is_some() || sniff::returns_no_rows(text) {
+                Step::Direct
+            } else if sniff::wrap_kind(text) == Some(sniff::Wrap::Subquery) {
+                Step::DescribeSimple
+            } else {
+                // DML with RETURNING, FETCH, SHOW …: describing them would
+                // run them; sent as they are.
+                Step::Direct
+            };
+            return Planned {
+                text: shared,
+                ..planned(step)
+            };
+        }
         if let Some(statement) = &entry.statement {
-            return (Step::Prepared(statement.clone()), kept(entry));
+            return Planned {
+                step: Step::Prepared(statement.clone()),
+                kept: if neutral { kept(entry) } else { None },
+                text: shared,
+            };
         }
         let result_known = match &entry.columns {
             Some(columns) => columns
@@ -734,25 +760,9 @@ impl<S: Clone + Send + 'static> Session<S> {
         } else {
             Step::Prepare
         };
-        (step, None)
-    }
-
-    /// [`plan`](Self::plan) behind a transaction pooler: never a named
-    /// statement.
-    fn plan_pooled(&self, text: &str) -> Step<S> {
-        let mut cache = self.cache();
-        let Some(entry) = entry(&mut cache, text, self.shared.capacity) else {
-            return Step::Prepare;
-        };
-        entry.runs = entry.runs.saturating_add(1);
-        if entry.columns.is_some() || sniff::returns_no_rows(text) {
-            Step::Direct
-        } else if sniff::wrap_kind(text) == Some(sniff::Wrap::Subquery) {
-            Step::DescribeSimple
-        } else {
-            // DML with RETURNING, FETCH, SHOW …: describing them would run
-            // them; sent as they are.
-            Step::Direct
+        Planned {
+            text: shared,
+            ..planned(step)
         }
     }
 
