@@ -174,13 +174,14 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     }
 
     fn new(session: &Session<S>, query: &impl Composable, wants: Wants) -> Result<Exec<S, T>> {
-        let scope = session.scope();
-        let request = Request::new(query, &scope)?;
+        let request = session.in_scope(|scope| Request::new(query, scope))?;
         let mut exec = Exec::from_request(session, request, wants);
         // Behind a pooler, what the simple protocol needs: the query with
         // its values inlined (only when it will be used).
         if session.wants_inline(exec.request.text()) {
-            exec.inline = query.render_inline_with(&scope).ok();
+            exec.inline = session
+                .in_scope(|scope| query.render_inline_with(scope))
+                .ok();
         }
         Ok(exec)
     }

@@ -5,7 +5,7 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -47,6 +47,34 @@ impl Default for Prepare {
         Prepare::Auto { threshold: 2 }
     }
 }
+
+impl Prepare {
+    /// As one word: `Auto`'s threshold, or a value past every `u32`.
+    fn encode(self) -> u64 {
+        match self {
+            Prepare::Auto { threshold } => u64::from(threshold),
+            Prepare::Always => ALWAYS,
+            Prepare::Never => NEVER,
+        }
+    }
+
+    fn decode(word: u64) -> Prepare {
+        match word {
+            ALWAYS => Prepare::Always,
+            NEVER => Prepare::Never,
+            threshold => Prepare::Auto {
+                threshold: u32::try_from(threshold).unwrap_or(u32::MAX),
+            },
+        }
+    }
+}
+
+/// [`Prepare::Always`] and [`Prepare::Never`] encoded.
+const ALWAYS: u64 = 1 << 32;
+const NEVER: u64 = (1 << 32) + 1;
+
+/// No timeout, encoded.
+const NO_TIMEOUT: u64 = u64::MAX;
 
 /// How a query goes out, as [`Session::plan`] decides.
 #[derive(Clone, Debug)]
@@ -182,7 +210,8 @@ impl std::hash::Hasher for TextHasher {
 
 struct Shared<S> {
     scope: RwLock<Adapters>,
-    prepare: RwLock<Prepare>,
+    /// [`Prepare`], encoded (read on every run: an atomic, not a lock).
+    prepare: AtomicU64,
     caching: bool,
     capacity: usize,
     cache: Mutex<Cache<S>>,
@@ -193,8 +222,9 @@ struct Shared<S> {
     pooler: AtomicBool,
     /// Behind a pooler, every query also rendered with its values inlined.
     inline_always: AtomicBool,
-    /// The timeout of every statement (see [`Session::set_timeout`]).
-    timeout: RwLock<Option<Duration>>,
+    /// The timeout of every statement (see [`Session::set_timeout`]), in
+    /// nanoseconds; `u64::MAX` for none.
+    timeout: AtomicU64,
     /// The logger, slow-query threshold, tags and server of
     /// [`Session::set_logger`] and its siblings.
     observer: RwLock<Arc<Observer>>,
@@ -280,11 +310,14 @@ impl<S: Clone + Send + 'static> Session<S> {
         Session {
             shared: Arc::new(Shared {
                 scope: RwLock::new(scope),
-                prepare: RwLock::new(if caching {
-                    Prepare::default()
-                } else {
-                    Prepare::Never
-                }),
+                prepare: AtomicU64::new(
+                    if caching {
+                        Prepare::default()
+                    } else {
+                        Prepare::Never
+                    }
+                    .encode(),
+                ),
                 caching,
                 capacity: CAPACITY,
                 cache: Mutex::new(Cache {
@@ -294,7 +327,7 @@ impl<S: Clone + Send + 'static> Session<S> {
                 zone_known: AtomicBool::new(!caching),
                 pooler: AtomicBool::new(false),
                 inline_always: AtomicBool::new(false),
-                timeout: RwLock::new(None),
+                timeout: AtomicU64::new(NO_TIMEOUT),
                 observer: RwLock::default(),
                 observing: AtomicBool::new(false),
             }),
@@ -389,13 +422,11 @@ impl<S: Clone + Send + 'static> Session<S> {
     /// The timeout of the statements run through this session: a query
     /// scope's ([`timed`](Self::timed)), else the session's.
     pub fn timeout(&self) -> Option<Duration> {
-        self.timeout.or_else(|| {
-            *self
-                .shared
-                .timeout
-                .read()
-                .unwrap_or_else(PoisonError::into_inner)
-        })
+        self.timeout
+            .or_else(|| match self.shared.timeout.load(Ordering::Relaxed) {
+                NO_TIMEOUT => None,
+                nanos => Some(Duration::from_nanos(nanos)),
+            })
     }
 
     /// Gives every statement run through this session (and its clones: the
@@ -412,11 +443,11 @@ impl<S: Clone + Send + 'static> Session<S> {
     /// holds behind a transaction pooler) and it also counts the time the
     /// request waits on the network or on a busy pooler.
     pub fn set_timeout(&self, timeout: Option<Duration>) {
-        *self
-            .shared
-            .timeout
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = timeout;
+        // Past 584 years a timeout is as good as none.
+        let nanos = timeout.map_or(NO_TIMEOUT, |t| {
+            u64::try_from(t.as_nanos()).map_or(NO_TIMEOUT, |n| n.min(NO_TIMEOUT - 1))
+        });
+        self.shared.timeout.store(nanos, Ordering::Relaxed);
     }
 
     /// The tags statements run through this session carry: the session's,
@@ -551,6 +582,20 @@ impl<S: Clone + Send + 'static> Session<S> {
         }
     }
 
+    /// Calls `f` with the scope, borrowed (no reference taken to the
+    /// shared registry, which every connection's queries would contend
+    /// on); `f` must not call back into the session's scope.
+    pub(crate) fn in_scope<R>(&self, f: impl FnOnce(&Adapters) -> R) -> R {
+        if let Some(scope) = &self.overlay {
+            return f(scope);
+        }
+        f(&self
+            .shared
+            .scope
+            .read()
+            .unwrap_or_else(PoisonError::into_inner))
+    }
+
     /// A snapshot of the scope (a cheap clone).
     pub fn scope(&self) -> Adapters {
         if let Some(scope) = &self.overlay {
@@ -584,22 +629,16 @@ impl<S: Clone + Send + 'static> Session<S> {
 
     /// The prepare setting.
     pub fn prepare(&self) -> Prepare {
-        *self
-            .shared
-            .prepare
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
+        Prepare::decode(self.shared.prepare.load(Ordering::Relaxed))
     }
 
     /// Changes the prepare setting (a session that caches nothing stays at
     /// [`Prepare::Never`]).
     pub fn set_prepare(&self, prepare: Prepare) {
         if self.shared.caching {
-            *self
-                .shared
+            self.shared
                 .prepare
-                .write()
-                .unwrap_or_else(PoisonError::into_inner) = prepare;
+                .store(prepare.encode(), Ordering::Relaxed);
         }
     }
 

@@ -390,12 +390,12 @@ impl<'a> Composed<'a> {
     /// Renders the query text with `$1..$n` and the parameter list, with the
     /// global adapters.
     pub fn render(&self) -> Result<Rendered<'a>> {
-        render::render(self, Adapters::global())
+        render::render(self, &Adapters::global())
     }
 
     /// Renders with the dumpers and policy of `scope`.
     pub fn render_with(&self, scope: &Adapters) -> Result<Rendered<'a>> {
-        render::render(self, scope.clone())
+        render::render(self, scope)
     }
 
     /// The same query owning its values: values borrowed with

@@ -72,6 +72,14 @@ impl fmt::Debug for Literal {
     }
 }
 
+/// The type of `value` by its own `Dump` (no dumper registered).
+#[inline]
+pub(crate) fn resolve_builtin(value: &Stored<'_>, policy: &crate::Policy) -> Type {
+    value
+        .builtin_type()
+        .unwrap_or_else(|| value.get().pg_type(policy))
+}
+
 /// The PostgreSQL type a value is sent as in `scope`, and the dumper that writes it.
 pub(crate) fn resolve<'s>(
     value: &Stored<'_>,
@@ -79,12 +87,7 @@ pub(crate) fn resolve<'s>(
 ) -> (Type, Option<&'s crate::DynDumper>) {
     let policy = scope.policy();
     if !scope.has_dumpers() {
-        return (
-            value
-                .builtin_type()
-                .unwrap_or_else(|| value.get().pg_type(policy)),
-            None,
-        );
+        return (resolve_builtin(value, policy), None);
     }
     match scope.dumper(value.key()) {
         Some(d) => {

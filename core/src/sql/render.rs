@@ -10,11 +10,11 @@ use bytes::BytesMut;
 use postgres_types::Type;
 
 use super::composed::{Composed, Kind, Slot};
-use super::literal::{resolve, write_stored_literal};
+use super::literal::{resolve, resolve_builtin, write_stored_literal};
 use super::placeholder::Kind as PlaceholderKind;
 use super::stored::Stored;
 use super::{Bound, QueryValue};
-use crate::{Adapters, Ctx, DynDumper, Error, ErrorKind, Format, IsNull, Result};
+use crate::{Adapters, Ctx, DynDumper, Error, ErrorKind, Format, IsNull, Policy, Result};
 
 /// The protocol's limit on parameters per statement (a 16-bit count).
 const PROTOCOL_MAX_PARAMS: usize = u16::MAX as usize;
@@ -42,12 +42,17 @@ pub struct Param<'a> {
 }
 
 impl<'a> Param<'a> {
-    fn new(source: ParamSource<'a>, scope: &Adapters) -> Param<'a> {
+    /// A parameter typed by the dumpers of `scope` (`None`: it registers
+    /// none) and `policy`.
+    fn new(source: ParamSource<'a>, scope: Option<&Adapters>, policy: &Policy) -> Param<'a> {
         let (ty, dumper) = match &source {
-            ParamSource::Value(v) => {
-                let (ty, dumper) = resolve(&v.0, scope);
-                (Some(ty), dumper.cloned())
-            }
+            ParamSource::Value(v) => match scope {
+                Some(scope) => {
+                    let (ty, dumper) = resolve(&v.0, scope);
+                    (Some(ty), dumper.cloned())
+                }
+                None => (Some(resolve_builtin(&v.0, policy)), None),
+            },
             _ => (None, None),
         };
         Param {
@@ -212,7 +217,12 @@ impl PartialEq for Param<'_> {
 pub struct Rendered<'a> {
     text: String,
     params: Vec<Param<'a>>,
-    scope: Adapters,
+    /// The rendering scope, kept only when it registers dumpers (they
+    /// reach values supplied later and the fields of derived composites);
+    /// otherwise its policy is all that matters, and no reference to the
+    /// (shared) scope is taken for every query.
+    scope: Option<Adapters>,
+    policy: Policy,
 }
 
 impl<'a> Rendered<'a> {
@@ -242,7 +252,7 @@ impl<'a> Rendered<'a> {
     /// The scope dumps see, when it registers dumpers (they reach the
     /// fields of derived composites).
     pub(crate) fn dumping_scope(&self) -> Option<&Adapters> {
-        self.scope.has_dumpers().then_some(&self.scope)
+        self.scope.as_ref()
     }
 
     /// The same query owning its values (borrowed ones copied once).
@@ -251,6 +261,7 @@ impl<'a> Rendered<'a> {
             text: self.text,
             params: self.params.into_iter().map(Param::into_owned).collect(),
             scope: self.scope,
+            policy: self.policy,
         }
     }
 
@@ -268,7 +279,11 @@ impl<'a> Rendered<'a> {
             if matches!(&p.source, ParamSource::Named(n) if n == name) {
                 *p = Param {
                     format: p.format,
-                    ..Param::new(ParamSource::Value(bound.clone()), &self.scope)
+                    ..Param::new(
+                        ParamSource::Value(bound.clone()),
+                        self.scope.as_ref(),
+                        &self.policy,
+                    )
                 };
                 found = true;
             }
@@ -297,7 +312,11 @@ impl<'a> Rendered<'a> {
             Some(p) => {
                 *p = Param {
                     format: p.format,
-                    ..Param::new(ParamSource::Value(value.into()), &self.scope)
+                    ..Param::new(
+                        ParamSource::Value(value.into()),
+                        self.scope.as_ref(),
+                        &self.policy,
+                    )
                 };
                 Ok(self)
             }
@@ -311,7 +330,7 @@ impl<'a> Rendered<'a> {
     /// Dumps every parameter into one buffer, each in its own format, with the
     /// scope's policy; an error if a placeholder still has no value.
     pub fn dump_params(&self) -> Result<DumpedParams> {
-        let policy = self.scope.policy();
+        let policy = &self.policy;
         let mut buf = BytesMut::new();
         let mut items = Vec::with_capacity(self.params.len());
         for p in &self.params {
@@ -468,7 +487,9 @@ impl<'a> Renderer<'_, 'a> {
                 ),
             ));
         }
-        self.params.push(Param::new(source, self.scope));
+        let dumpers = self.scope.has_dumpers().then_some(self.scope);
+        self.params
+            .push(Param::new(source, dumpers, self.scope.policy()));
         self.dollar(self.params.len());
         Ok(())
     }
@@ -533,13 +554,14 @@ fn run<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters, inline: bool) -> Result<Re
     Ok(r)
 }
 
-pub(crate) fn render<'a>(q: &Composed<'a>, scope: Adapters) -> Result<Rendered<'a>> {
-    let r = run(q, &scope, false)?;
+pub(crate) fn render<'a>(q: &Composed<'a>, scope: &Adapters) -> Result<Rendered<'a>> {
+    let r = run(q, scope, false)?;
     let (text, params) = (r.out, r.params);
     Ok(Rendered {
         text,
         params,
-        scope,
+        scope: scope.has_dumpers().then(|| scope.clone()),
+        policy: *scope.policy(),
     })
 }
 
