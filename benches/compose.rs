@@ -246,8 +246,11 @@ fn count(spec: &str) {
     let (name, n) = spec.split_once(':').unwrap_or((spec, "10000"));
     let n: usize = n.parse().expect("PGCAST_COUNT=<contender>:<iterations>");
     let (input, values) = inputs();
+    let built = build_macro(&input);
     for _ in 0..n {
         match name {
+            "x-build-only" => drop(black_box(build_macro(black_box(&input)))),
+            "x-render-only" => drop(black_box(built.render().unwrap())),
             "sql-macro" => drop(black_box(with_macro(black_box(&input)))),
             "sql-format" => drop(black_box(with_format(black_box(&input)))),
             "sea-query" => drop(black_box(with_sea_query(black_box(&input)))),

@@ -258,14 +258,14 @@ pub trait IdentHole {
 }
 
 impl IdentHole for str {
-    #[inline]
+    #[inline(always)]
     fn push_ident(&self, q: &mut Composed<'_>) {
         q.push_ident_str(self);
     }
 }
 
 impl IdentHole for String {
-    #[inline]
+    #[inline(always)]
     fn push_ident(&self, q: &mut Composed<'_>) {
         self.as_str().push_ident(q);
     }
@@ -286,7 +286,7 @@ impl IdentHole for Identifier {
 }
 
 impl<T: IdentHole + ?Sized> IdentHole for &T {
-    #[inline]
+    #[inline(always)]
     fn push_ident(&self, q: &mut Composed<'_>) {
         (**self).push_ident(q);
     }

@@ -202,7 +202,7 @@ impl<'a> Composed<'a> {
 
     /// Appends a one-part identifier, quoted now; a bad name is kept to be
     /// reported when the query is rendered.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push_ident_str(&mut self, name: &str) {
         let start = self.text.len();
         if write_part(name, &mut self.text).is_ok() {

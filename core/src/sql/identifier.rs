@@ -240,7 +240,7 @@ pub fn write_quoted_name(name: &str, out: &mut String) {
 }
 
 /// Writes one part double-quoted, `"` doubled: straight into the output.
-#[inline]
+#[inline(always)]
 pub(crate) fn write_part(part: &str, out: &mut String) -> Result<()> {
     let bytes = part.as_bytes();
     // Most names have neither a quote nor a NUL and are copied whole; one

@@ -103,13 +103,24 @@ pub(crate) fn resolve<'s>(
 /// Writes a stored value as a literal: the common scalars straight into
 /// `out` when the scope registers no dumper for them (the same text their
 /// own text dumpers would give), anything else by [`write_literal`].
-#[inline]
+#[cfg(test)]
 pub(crate) fn write_stored_literal(
     value: &Stored<'_>,
     scope: &Adapters,
     scratch: &mut BytesMut,
     out: &mut String,
 ) -> Result<()> {
+    if write_common_literal(value, scope, out) {
+        return Ok(());
+    }
+    write_literal(value, scope, scratch, out)
+}
+
+/// Writes a common scalar (an integer, a bool, a string without NUL) as a
+/// literal straight into `out`, when the scope registers no dumper for
+/// it: whether it did (otherwise [`write_literal`] writes it).
+#[inline]
+pub(crate) fn write_common_literal(value: &Stored<'_>, scope: &Adapters, out: &mut String) -> bool {
     let own = || scope.dumper(value.key()).is_none();
     match value {
         Stored::I16(v) if own() => write_int(i64::from(*v), out),
@@ -118,9 +129,9 @@ pub(crate) fn write_stored_literal(
         Stored::Bool(v) if own() => out.push_str(if *v { "true" } else { "false" }),
         // A NUL takes the general path, for the text dumper's error.
         Stored::Str(s) if !s.as_bytes().contains(&0) && own() => write_quoted(s, out),
-        _ => return write_literal(value, scope, scratch, out),
+        _ => return false,
     }
-    Ok(())
+    true
 }
 
 /// An integer as a bare literal: decimal, a space before a minus sign.

@@ -10,7 +10,7 @@ use bytes::BytesMut;
 use postgres_types::Type;
 
 use super::composed::{Composed, Kind, Slot};
-use super::literal::{resolve, resolve_builtin, write_stored_literal};
+use super::literal::{resolve, resolve_builtin, write_common_literal, write_literal};
 use super::placeholder::Kind as PlaceholderKind;
 use super::stored::Stored;
 use super::{Bound, QueryValue};
@@ -472,10 +472,14 @@ impl<'a> Renderer<'_, 'a> {
     }
 
     fn literal(&mut self, value: &Stored<'_>) -> Result<()> {
+        if write_common_literal(value, self.scope, &mut self.out) {
+            return Ok(());
+        }
+        // Dumped as text first: into the thread's spare buffer.
         let scratch = self
             .scratch
             .get_or_insert_with(|| SCRATCH.try_with(Cell::take).unwrap_or_default());
-        write_stored_literal(value, self.scope, scratch, &mut self.out)
+        write_literal(value, self.scope, scratch, &mut self.out)
     }
 
     fn param(&mut self, source: ParamSource<'a>) -> Result<()> {
