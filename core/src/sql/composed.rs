@@ -14,6 +14,7 @@ use std::fmt;
 use std::ops::{Add, AddAssign};
 
 use super::identifier::write_part;
+use super::literal::write_builtin_literal;
 use super::render::{self, Rendered};
 use super::{Bound, Identifier, Literal, Placeholder, Sql};
 use crate::{Adapters, Result};
@@ -86,10 +87,17 @@ pub struct Composed<'a> {
     pub(crate) pieces: Vec<Piece>,
     /// The non-text pieces, in order.
     pub(crate) values: Vec<Kind<'a>>,
-    /// Bytes the scope-dependent pieces are expected to add when rendered.
+    /// Bytes the deferred pieces are expected to add when rendered.
     pub(crate) extra: usize,
     /// Pieces that render as `$n` (an upper bound of the parameter count).
     pub(crate) params: usize,
+    /// Pieces the text does not hold rendered (placeholders, literals of
+    /// other types, bad identifiers, values given for missing
+    /// placeholders): rendering then goes piece by piece.
+    pub(crate) deferred: usize,
+    /// Literals the text holds rendered by their own type's rules: right
+    /// in any scope that registers no dumper.
+    pub(crate) literals: usize,
 }
 
 impl<'a> Composed<'a> {
@@ -101,6 +109,8 @@ impl<'a> Composed<'a> {
             values: Vec::new(),
             extra: 0,
             params: 0,
+            deferred: 0,
+            literals: 0,
         }
     }
 
@@ -174,6 +184,8 @@ impl<'a> Composed<'a> {
             values: Vec::with_capacity(values),
             extra: 0,
             params: 0,
+            deferred: 0,
+            literals: 0,
         }
     }
 
@@ -236,44 +248,55 @@ impl<'a> Composed<'a> {
         self.push_kind(Kind::BadIdentifier(Box::new(id)));
     }
 
-    /// Appends a bound value (what `sql!` does for each `{x}`).
+    /// Appends a bound value (what `sql!` does for each `{x}`): written
+    /// as its `$n` at once.
     #[inline]
     pub(crate) fn push_bound(&mut self, bound: Bound<'a>) {
-        self.extra += PARAM_ESTIMATE;
         self.params += 1;
-        self.push_slot(self.text.len(), Kind::Bound(bound));
+        self.text.push('$');
+        render::push_decimal(self.params as u64, &mut self.text);
+        self.push_slot(Kind::Bound(bound));
     }
 
-    /// Appends a literal (what `sql!` does for each `{x:l}`).
+    /// Appends a literal (what `sql!` does for each `{x:l}`): a common
+    /// scalar written at once, by its own type's rules; any other rendered
+    /// with the scope.
     #[inline]
     pub(crate) fn push_literal(&mut self, literal: Literal) {
-        self.extra += LITERAL_ESTIMATE;
-        self.push_slot(self.text.len(), Kind::Literal(literal));
+        if write_builtin_literal(&literal.0, &mut self.text) {
+            self.literals += 1;
+        } else {
+            self.extra += LITERAL_ESTIMATE;
+            self.deferred += 1;
+        }
+        self.push_slot(Kind::Literal(literal));
     }
 
-    /// Appends a piece with no text in the buffer.
+    /// Appends a piece that is not text.
     #[inline]
     pub(crate) fn push_kind(&mut self, kind: Kind<'a>) {
-        self.push_value_at(self.text.len(), kind);
-    }
-
-    /// Appends a non-text piece that sits at `end` of the buffer.
-    #[inline]
-    fn push_value_at(&mut self, end: usize, kind: Kind<'a>) {
         match kind {
-            Kind::Literal(_) => self.extra += LITERAL_ESTIMATE,
-            Kind::Placeholder(_) | Kind::Bound(_) => {
+            Kind::Bound(bound) => self.push_bound(bound),
+            Kind::Literal(literal) => self.push_literal(literal),
+            Kind::Placeholder(_) => {
                 self.extra += PARAM_ESTIMATE;
                 self.params += 1;
+                self.deferred += 1;
+                self.push_slot(kind);
             }
-            _ => {}
+            Kind::BadIdentifier(_) | Kind::Unfilled(_) => {
+                self.deferred += 1;
+                self.push_slot(kind);
+            }
+            // Text pieces live in the buffer, never among the values.
+            Kind::Sql | Kind::Identifier => {}
         }
-        self.push_slot(end, kind);
     }
 
-    /// Stores a value and its piece (counted by the caller).
+    /// Stores a value and its piece, which ends where the text does (its
+    /// rendering, if written, is the text since the previous piece).
     #[inline(always)]
-    fn push_slot(&mut self, end: usize, kind: Kind<'a>) {
+    fn push_slot(&mut self, kind: Kind<'a>) {
         let slot = Slot::Value(self.values.len());
         if self.values.capacity() == 0 {
             // Room for the values of a typical statement at once.
@@ -281,7 +304,10 @@ impl<'a> Composed<'a> {
                 .reserve(self.pieces.capacity().div_ceil(2).max(4));
         }
         self.values.push(kind);
-        self.pieces.push(Piece { end, slot });
+        self.pieces.push(Piece {
+            end: self.text.len(),
+            slot,
+        });
     }
 
     /// Appends a copy of `other`.
@@ -289,28 +315,34 @@ impl<'a> Composed<'a> {
         self.push_range(other, 0..other.pieces.len());
     }
 
-    /// Appends a copy of the pieces `range` of `src` (clamped to its pieces).
+    /// Appends a copy of the pieces `range` of `src` (clamped to its
+    /// pieces): text copied, values pushed again (so that each `$n` is
+    /// numbered in this query).
     pub(crate) fn push_range(&mut self, src: &Composed<'a>, range: std::ops::Range<usize>) {
         let Some(pieces) = src.pieces.get(range.clone()) else {
             return;
         };
-        let start = match range.start.checked_sub(1) {
+        let mut start = match range.start.checked_sub(1) {
             Some(prev) => src.pieces.get(prev).map_or(0, |p| p.end),
             None => 0,
         };
-        let end = pieces.last().map_or(start, |p| p.end);
-        let offset = self.text.len();
-        self.text
-            .push_str(src.text.get(start..end).unwrap_or_default());
         for p in pieces {
-            let end = p.end.saturating_sub(start) + offset;
             match p.slot {
                 Slot::Value(i) => {
-                    let kind = src.values.get(i).cloned().unwrap_or(Kind::Sql);
-                    self.push_value_at(end, kind);
+                    if let Some(kind) = src.values.get(i) {
+                        self.push_kind(kind.clone());
+                    }
                 }
-                slot => self.pieces.push(Piece { end, slot }),
+                slot => {
+                    self.text
+                        .push_str(src.text.get(start..p.end).unwrap_or_default());
+                    self.pieces.push(Piece {
+                        end: self.text.len(),
+                        slot,
+                    });
+                }
             }
+            start = p.end;
         }
     }
 
@@ -328,7 +360,11 @@ impl<'a> Composed<'a> {
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Kind<'a>)> + '_ {
         let mut start = 0;
         self.pieces.iter().map(move |p| {
-            let text = self.text.get(start..p.end).unwrap_or_default();
+            let text = match p.slot {
+                // A value's rendering (`$n`, a literal) is not its text.
+                Slot::Value(_) => "",
+                _ => self.text.get(start..p.end).unwrap_or_default(),
+            };
             start = p.end;
             (text, self.kind(p))
         })
@@ -364,6 +400,8 @@ impl<'a> Composed<'a> {
         );
         out.extra = self.extra;
         out.params = self.params;
+        out.deferred = self.deferred;
+        out.literals = self.literals;
         out.values = self.values;
         let mut start = 0;
         for (i, piece) in self.pieces.into_iter().enumerate() {
@@ -417,6 +455,8 @@ impl<'a> Composed<'a> {
             values: self.values.into_iter().map(Kind::into_owned).collect(),
             extra: self.extra,
             params: self.params,
+            deferred: self.deferred,
+            literals: self.literals,
         }
     }
 
@@ -441,9 +481,9 @@ impl<'a> Composed<'a> {
 
 impl PartialEq for Composed<'_> {
     fn eq(&self, other: &Composed<'_>) -> bool {
-        // `extra` and `params` follow from the pieces.
-        self.text == other.text
-            && self.pieces.len() == other.pieces.len()
+        // The counts follow from the pieces, and the text of the values is
+        // their rendering.
+        self.pieces.len() == other.pieces.len()
             && self.iter().zip(other.iter()).all(|(a, b)| a == b)
     }
 }
@@ -584,9 +624,13 @@ impl<'a> Composable for Composed<'a> {
     where
         Self: 'q,
     {
-        // Moved whole into an empty target, unless the target was sized for more.
+        // Moved whole into an empty target, unless the target was sized for
+        // more; appended as it is when no `$n` needs numbering again;
+        // otherwise piece by piece.
         if target.pieces.is_empty() && target.pieces.capacity() < self.pieces.len() {
             *target = self;
+        } else if target.params > 0 && self.params > 0 {
+            target.push_composed(&self);
         } else {
             let offset = target.text.len();
             let base = target.values.len();
@@ -601,6 +645,8 @@ impl<'a> Composable for Composed<'a> {
             target.values.extend(self.values);
             target.extra += self.extra;
             target.params += self.params;
+            target.deferred += self.deferred;
+            target.literals += self.literals;
         }
     }
 

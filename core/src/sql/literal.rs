@@ -121,14 +121,23 @@ pub(crate) fn write_stored_literal(
 /// it: whether it did (otherwise [`write_literal`] writes it).
 #[inline]
 pub(crate) fn write_common_literal(value: &Stored<'_>, scope: &Adapters, out: &mut String) -> bool {
-    let own = || scope.dumper(value.key()).is_none();
+    if scope.has_dumpers() && scope.dumper(value.key()).is_some() {
+        return false;
+    }
+    write_builtin_literal(value, out)
+}
+
+/// Writes a common scalar as a literal by its own type's rules (the text
+/// its text dumper gives, quoted): whether it is one.
+#[inline]
+pub(crate) fn write_builtin_literal(value: &Stored<'_>, out: &mut String) -> bool {
     match value {
-        Stored::I16(v) if own() => write_int(i64::from(*v), out),
-        Stored::I32(v) if own() => write_int(i64::from(*v), out),
-        Stored::I64(v) if own() => write_int(*v, out),
-        Stored::Bool(v) if own() => out.push_str(if *v { "true" } else { "false" }),
+        Stored::I16(v) => write_int(i64::from(*v), out),
+        Stored::I32(v) => write_int(i64::from(*v), out),
+        Stored::I64(v) => write_int(*v, out),
+        Stored::Bool(v) => out.push_str(if *v { "true" } else { "false" }),
         // A NUL takes the general path, for the text dumper's error.
-        Stored::Str(s) if !s.as_bytes().contains(&0) && own() => write_quoted(s, out),
+        Stored::Str(s) if !s.as_bytes().contains(&0) => write_quoted(s, out),
         _ => return false,
     }
     true

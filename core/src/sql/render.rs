@@ -484,12 +484,7 @@ impl<'a> Renderer<'_, 'a> {
 
     fn param(&mut self, source: ParamSource<'a>) -> Result<()> {
         if self.params.len() >= PROTOCOL_MAX_PARAMS {
-            return Err(Error::new(
-                ErrorKind::Format,
-                format!(
-                    "more than {PROTOCOL_MAX_PARAMS} parameters; split the statement (see Values)"
-                ),
-            ));
+            return Err(too_many_params());
         }
         let dumpers = self.scope.has_dumpers().then_some(self.scope);
         self.params
@@ -526,6 +521,9 @@ pub(crate) fn push_decimal(n: u64, out: &mut String) {
 }
 
 fn run<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters, inline: bool) -> Result<Renderer<'s, 'a>> {
+    if !inline && q.deferred == 0 && (q.literals == 0 || !scope.has_dumpers()) {
+        return Ok(rendered_as_built(q, scope)?);
+    }
     let mut r = Renderer {
         out: String::with_capacity(q.text.len() + q.extra),
         scope,
@@ -534,19 +532,21 @@ fn run<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters, inline: bool) -> Result<Re
         positional: 0,
         scratch: None,
     };
-    // The buffer holds every text piece in order; the other pieces go
-    // between, at the offsets where they were pushed.
+    // The buffer holds every text piece in order, each value's rendering
+    // as written when it was pushed between them: the values are rendered
+    // again here, in this scope and numbering.
     let mut copied = 0;
+    let mut start = 0;
     for piece in &q.pieces {
-        let Slot::Value(i) = piece.slot else {
-            continue;
-        };
-        r.out
-            .push_str(q.text.get(copied..piece.end).unwrap_or_default());
-        copied = piece.end;
-        if let Some(kind) = q.values.get(i) {
-            r.piece(kind)?;
+        if let Slot::Value(i) = piece.slot {
+            r.out
+                .push_str(q.text.get(copied..start).unwrap_or_default());
+            copied = piece.end;
+            if let Some(kind) = q.values.get(i) {
+                r.piece(kind)?;
+            }
         }
+        start = piece.end;
     }
     r.out.push_str(q.text.get(copied..).unwrap_or_default());
     if let Some(mut scratch) = r.scratch.take()
@@ -556,6 +556,43 @@ fn run<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters, inline: bool) -> Result<Re
         let _ = SCRATCH.try_with(|s| s.set(scratch));
     }
     Ok(r)
+}
+
+/// A query whose text was rendered as it was built (every value bound,
+/// numbered in order, each literal a common scalar and the scope
+/// registering no dumper for it): the text as it is, and its values.
+fn rendered_as_built<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters) -> Result<Renderer<'s, 'a>> {
+    let mut r = Renderer {
+        out: q.text.clone(),
+        scope,
+        inline: false,
+        params: Vec::with_capacity(q.params),
+        positional: 0,
+        scratch: None,
+    };
+    if q.params > PROTOCOL_MAX_PARAMS {
+        return Err(too_many_params());
+    }
+    let dumpers = scope.has_dumpers().then_some(scope);
+    for kind in &q.values {
+        if let Kind::Bound(b) = kind {
+            r.params.push(Param::new(
+                ParamSource::Value(b.clone()),
+                dumpers,
+                scope.policy(),
+            ));
+        }
+    }
+    Ok(r)
+}
+
+/// More parameters than a statement can have.
+#[cold]
+fn too_many_params() -> Error {
+    Error::new(
+        ErrorKind::Format,
+        format!("more than {PROTOCOL_MAX_PARAMS} parameters; split the statement (see Values)"),
+    )
 }
 
 pub(crate) fn render<'a>(q: &Composed<'a>, scope: &Adapters) -> Result<Rendered<'a>> {
