@@ -522,7 +522,7 @@ pub(crate) fn push_decimal(n: u64, out: &mut String) {
 
 fn run<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters, inline: bool) -> Result<Renderer<'s, 'a>> {
     if !inline && q.deferred == 0 && (q.literals == 0 || !scope.has_dumpers()) {
-        return Ok(rendered_as_built(q, scope)?);
+        return rendered_as_built(q, scope);
     }
     let mut r = Renderer {
         out: String::with_capacity(q.text.len() + q.extra),
