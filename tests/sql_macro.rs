@@ -101,6 +101,112 @@ fn literal_and_nested() {
 }
 
 #[test]
+fn captured_literals_are_borrowed_and_render_in_any_scope() {
+    use bytes::{BufMut, BytesMut};
+    use pgcast::{Adapters, Ctx, Dumper, IsNull, Policy, Result, Type};
+
+    // Borrowed (a `String`, a `&str`), copied (a scalar), or a `Literal`:
+    // each still usable after the query is built.
+    let name = String::from("it's");
+    let short: &str = "x";
+    let n = -3_i64;
+    let maybe: Option<i32> = None;
+    let lit = Literal::new(true);
+    let q = sql!(
+        "SELECT {name:l}, {short:l}, {n:l}, {maybe:l}, {lit:l}, {:l}, {id}",
+        1.5_f64,
+        id = 7_i32
+    );
+    let r = q.render().unwrap();
+    assert_eq!(
+        r.text(),
+        "SELECT 'it''s', 'x',  -3, NULL, true, '1.5'::float8, $1"
+    );
+    assert_eq!(r.params().len(), 1);
+    assert_eq!(name, "it's");
+    assert_eq!(
+        format!("{q:?}"),
+        r#"Composed([Sql("SELECT "), Literal("it's"), Sql(", "), Literal("x"), Sql(", "), Literal(-3), Sql(", "), Literal(None), Sql(", "), Literal(true), Sql(", "), Literal(1.5), Sql(", "), Bound(7)])"#
+    );
+    // The same query built by hand is equal, however its text was written.
+    let by_hand = Composed::from(Sql::new("SELECT "))
+        + Literal::new("it's")
+        + Sql::new(", ")
+        + Literal::new("x")
+        + Sql::new(", ")
+        + Literal::new(-3_i64)
+        + Sql::new(", ")
+        + Literal::new(None::<i32>)
+        + Sql::new(", ")
+        + Literal::new(true)
+        + Sql::new(", ")
+        + Literal::new(1.5_f64)
+        + Sql::new(", ")
+        + bind(7_i32).named("id");
+    assert_eq!(q, by_hand);
+    // Owned beyond the borrow.
+    let text = r.text().to_owned();
+    drop(r);
+    let owned: Composed<'static> = q.into_owned();
+    drop(name);
+    assert_eq!(owned.render().unwrap().text(), text);
+
+    // A scope with a dumper for strings writes the literals its way: the
+    // text written while building is not used there.
+    struct Shout;
+    impl Dumper<String> for Shout {
+        fn pg_type(&self, _: &String, _: &Policy) -> Type {
+            Type::TEXT
+        }
+        fn dump(&self, value: &String, _: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
+            out.put_slice(value.to_uppercase().as_bytes());
+            Ok(IsNull::No)
+        }
+    }
+    let mut scope = Adapters::global().scope();
+    scope.register_dumper::<String>(Shout);
+    assert_eq!(
+        owned.render_with(&scope).unwrap().text(),
+        "SELECT 'IT''S', 'X',  -3, NULL, true, '1.5'::float8, $1"
+    );
+    assert_eq!(
+        owned.render_inline().unwrap(),
+        "SELECT 'it''s', 'x',  -3, NULL, true, '1.5'::float8, 7"
+    );
+}
+
+#[test]
+fn bound_values_are_numbered_wherever_a_query_lands() {
+    let a = 1_i32;
+    let b = "two";
+    let head = sql!("SELECT {a}, {b}");
+    let tail = sql!(" WHERE x = {a} AND y = {b}");
+    // Appended after a query with parameters: numbered again.
+    let q = head.clone() + tail.clone();
+    assert_eq!(
+        q.render().unwrap().text(),
+        "SELECT $1, $2 WHERE x = $3 AND y = $4"
+    );
+    assert_eq!(q.render().unwrap().params().len(), 4);
+    // A placeholder before them: rendered piece by piece, in order.
+    let p = Composed::from(Placeholder::positional()) + Sql::new(" ") + tail.clone();
+    assert_eq!(p.render().unwrap().text(), "$1  WHERE x = $2 AND y = $3");
+    // Joined: the numbers follow the new order.
+    let joined = (head.clone() + Sql::new(";") + tail).join(" ");
+    assert_eq!(
+        joined.render().unwrap().text(),
+        "SELECT  $1 ,  $2 ;  WHERE x =  $3  AND y =  $4"
+    );
+    // A named placeholder used twice shares one number.
+    let named = Composed::from(Placeholder::named("n"))
+        + Sql::new(" ")
+        + head
+        + Sql::new(" ")
+        + Placeholder::named("n");
+    assert_eq!(named.render().unwrap().text(), "$1 SELECT $2, $3 $1");
+}
+
+#[test]
 fn positional_and_named_arguments() {
     let q = sql!("{0} {1} {0} {x:i} {{literal}}", 1_i32, "two", x = "col");
     let r = q.render().unwrap();

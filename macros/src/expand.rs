@@ -185,8 +185,19 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
                             },
                         }
                     }
-                    Kind::Literal => quote_spanned! {span=>
-                        #k::sql::__private::LiteralHole::push_literal(#value, &mut #q);
+                    Kind::Literal => match source {
+                        // A captured variable is borrowed for the query's life.
+                        Source::Captured(_) => {
+                            needs_bind_traits = true;
+                            quote_spanned! {span=>
+                                (&&#k::sql::__private::Kind::of(&#place))
+                                    .__pgcast_kind()
+                                    .push_captured_literal(&#place, &mut #q);
+                            }
+                        }
+                        Source::Explicit(_) => quote_spanned! {span=>
+                            #k::sql::__private::LiteralHole::push_literal(#value, &mut #q);
+                        },
                     },
                     Kind::Ident => {
                         needs_ref_traits = true;

@@ -38,16 +38,19 @@ use syn::{DeriveInput, parse_macro_input};
 /// `{{` and `}}` are literal braces. Unbalanced braces, mixing `{}` with
 /// `{0}`, a missing or unused argument and an unknown kind are compile errors.
 ///
-/// A `{x}` value is never copied while the query is built and rendered:
-/// a captured variable is borrowed for the query's life (like `format!`;
-/// small scalars — `bool`, integers, floats — are copied), a reference
-/// (`&str`, `&[u8]`, `&T`) is bound for its own life, and a value passed as
-/// an argument is moved in. The result is a `pgcast::sql::Composed<'a>` that
-/// lives as long as what it borrows; to return a query built from a
-/// function's owned locals, pass them as arguments (`sql!("… {}", name)`) or
-/// call `.into_owned()`. `{x:l}` values are moved in as arguments and cloned
-/// when captured. Names and composables are borrowed and copied. An invalid
-/// identifier (empty, over 63 bytes, NUL) is reported when it is rendered.
+/// A `{x}` or `{x:l}` value is never copied while the query is built and
+/// rendered: a captured variable is borrowed for the query's life (like
+/// `format!`; small scalars — `bool`, integers, floats — are copied), a
+/// reference (`&str`, `&[u8]`, `&T`) is used for its own life, and a value
+/// passed as an argument is moved in. The result is a
+/// `pgcast::sql::Composed<'a>` that lives as long as what it borrows; to
+/// return a query built from a function's owned locals, pass them as
+/// arguments (`sql!("… {}", name)`) or call `.into_owned()`. Names and
+/// composables are borrowed and copied. Identifiers, each `{x}`'s `$n` and
+/// literals of integers, booleans and strings are written into the query's
+/// text as it is built, so rendering such a query copies its text. An
+/// invalid identifier (empty, over 63 bytes, NUL) is reported when it is
+/// rendered.
 ///
 /// ```ignore
 /// // (run by the `pgcast` crate's tests: tests/sql_macro.rs)

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use super::stored::Stored;
 use super::{BindRef, Bound, Composable, Composed, Identifier, Literal, SqlValue, bind};
 
 // `{x}` holes choose what to do by the type of the value, with the
@@ -81,6 +82,12 @@ impl ScalarTag {
     ) {
         push_bound(bind(*value), name, q);
     }
+
+    /// A captured variable's value, as a literal.
+    #[inline]
+    pub fn push_captured_literal<T: Scalar>(self, value: &T, q: &mut Composed<'_>) {
+        q.push_literal(Stored::new(*value));
+    }
 }
 
 /// Found second: a composable.
@@ -130,6 +137,16 @@ impl RefTag {
     ) {
         push_bound((*value).bound(), name, q);
     }
+
+    /// A captured variable's value (a reference itself), as a literal.
+    #[inline]
+    pub fn push_captured_literal<'b, U: BindRef + ?Sized>(
+        self,
+        value: &&'b U,
+        q: &mut Composed<'b>,
+    ) {
+        q.push_literal((*value).bound().0);
+    }
 }
 
 /// Appends a composable.
@@ -157,6 +174,12 @@ impl ComposableTag {
     ) {
         value.append_ref_to(q);
     }
+
+    /// A captured `Literal`, copied in.
+    #[inline]
+    pub fn push_captured_literal<C: LiteralPiece>(self, value: &C, q: &mut Composed<'_>) {
+        value.push_literal_piece(q);
+    }
 }
 
 /// Appends a value: moved in when given as an argument, borrowed when
@@ -179,6 +202,13 @@ impl OwnedTag {
         q: &mut Composed<'b>,
     ) {
         push_bound(value.borrow_bound(), name, q);
+    }
+
+    /// A captured variable's value as a literal, borrowed for the query's
+    /// life.
+    #[inline]
+    pub fn push_captured_literal<'b, T: CapturedLiteral>(self, value: &'b T, q: &mut Composed<'b>) {
+        value.push_captured_literal(q);
     }
 }
 
@@ -230,7 +260,7 @@ impl<T: BindRef> CapturedHole for T {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot fill a `{{x:l}}` hole of `sql!`",
     label = "not a value with a text dumper",
-    note = "a `{{x:l}}` hole takes a value with a `Dump` impl or a `Literal`; values must be owned (`'static`)"
+    note = "a `{{x:l}}` hole takes a value with a `Dump` impl or a `Literal`; a value given as an argument is moved into the query"
 )]
 pub trait LiteralHole {
     /// Appends `self` to the query.
@@ -240,14 +270,51 @@ pub trait LiteralHole {
 impl<T: SqlValue> LiteralHole for T {
     #[inline]
     fn push_literal(self, q: &mut Composed<'_>) {
-        q.push_literal(Literal::new(self));
+        q.push_literal(Stored::new(self));
     }
 }
 
 impl LiteralHole for Literal {
     #[inline]
     fn push_literal(self, q: &mut Composed<'_>) {
-        q.push(self);
+        q.push_literal(self.0);
+    }
+}
+
+/// `{x:l}` capturing a variable that is neither a reference, a scalar nor
+/// a `Literal`: written from a borrow, for the query's life.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot fill a `{{x:l}}` hole of `sql!`",
+    label = "not a value with a text dumper",
+    note = "a `{{x:l}}` hole takes a value with a `Dump` impl (a captured variable is borrowed for the query's life), a reference to one (`&str`, `&[u8]`, `&T`), or a `Literal`"
+)]
+pub trait CapturedLiteral {
+    /// Appends `self`, borrowed, as a literal.
+    fn push_captured_literal<'b>(&'b self, q: &mut Composed<'b>);
+}
+
+impl<T: BindRef> CapturedLiteral for T {
+    #[inline]
+    fn push_captured_literal<'b>(&'b self, q: &mut Composed<'b>) {
+        q.push_literal(self.bound().0);
+    }
+}
+
+/// The composables a `{x:l}` hole takes: a [`Literal`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot fill a `{{x:l}}` hole of `sql!`",
+    label = "a composable other than a `Literal`",
+    note = "a `{{x:l}}` hole takes a value with a `Dump` impl, a reference to one, or a `Literal`; write other pieces in a `{{x}}` or `{{x:q}}` hole"
+)]
+pub trait LiteralPiece {
+    /// Appends a copy of `self`.
+    fn push_literal_piece(&self, q: &mut Composed<'_>);
+}
+
+impl LiteralPiece for Literal {
+    #[inline]
+    fn push_literal_piece(&self, q: &mut Composed<'_>) {
+        q.push_literal(self.0.clone());
     }
 }
 

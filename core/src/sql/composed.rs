@@ -16,6 +16,7 @@ use std::ops::{Add, AddAssign};
 use super::identifier::write_part;
 use super::literal::write_builtin_literal;
 use super::render::{self, Rendered};
+use super::stored::Stored;
 use super::{Bound, Identifier, Literal, Placeholder, Sql};
 use crate::{Adapters, Result};
 
@@ -34,7 +35,8 @@ pub(crate) enum Kind<'a> {
     Identifier,
     /// An identifier that failed its checks: an error when rendered.
     BadIdentifier(Box<Identifier>),
-    Literal(Literal),
+    /// A literal's value (borrowed when `sql!` captured it).
+    Literal(Stored<'a>),
     Placeholder(Placeholder),
     Bound(Bound<'a>),
     /// A value given for a placeholder the query does not have: an error
@@ -262,14 +264,14 @@ impl<'a> Composed<'a> {
     /// scalar written at once, by its own type's rules; any other rendered
     /// with the scope.
     #[inline]
-    pub(crate) fn push_literal(&mut self, literal: Literal) {
-        if write_builtin_literal(&literal.0, &mut self.text) {
+    pub(crate) fn push_literal(&mut self, value: Stored<'a>) {
+        if write_builtin_literal(&value, &mut self.text) {
             self.literals += 1;
         } else {
             self.extra += LITERAL_ESTIMATE;
             self.deferred += 1;
         }
-        self.push_slot(Kind::Literal(literal));
+        self.push_slot(Kind::Literal(value));
     }
 
     /// Appends a piece that is not text.
@@ -503,7 +505,7 @@ impl fmt::Debug for DebugPiece<'_, '_> {
                 t.finish()
             }
             Kind::BadIdentifier(p) => p.fmt(f),
-            Kind::Literal(p) => p.fmt(f),
+            Kind::Literal(p) => f.debug_tuple("Literal").field(p).finish(),
             Kind::Placeholder(p) => p.fmt(f),
             Kind::Bound(p) => p.fmt(f),
             Kind::Unfilled(name) => f.debug_tuple("Unfilled").field(name).finish(),
@@ -731,7 +733,7 @@ impl Composable for Literal {
     where
         Self: 'q,
     {
-        target.push_kind(Kind::Literal(self));
+        target.push_literal(self.0);
     }
 }
 
@@ -836,7 +838,7 @@ impl<'a> Kind<'a> {
             Kind::Sql => Kind::Sql,
             Kind::Identifier => Kind::Identifier,
             Kind::BadIdentifier(id) => Kind::BadIdentifier(id),
-            Kind::Literal(l) => Kind::Literal(l),
+            Kind::Literal(l) => Kind::Literal(l.into_owned()),
             Kind::Placeholder(p) => Kind::Placeholder(p),
             Kind::Bound(b) => Kind::Bound(b.into_owned()),
             Kind::Unfilled(name) => Kind::Unfilled(name),

@@ -439,7 +439,7 @@ impl<'a> Renderer<'_, 'a> {
             Kind::Sql | Kind::Identifier => {}
             // Fails with the identifier's error (it failed when pushed).
             Kind::BadIdentifier(id) => id.write(&mut self.out)?,
-            Kind::Literal(l) => self.literal(&l.0)?,
+            Kind::Literal(l) => self.literal(l)?,
             Kind::Bound(b) if self.inline => self.literal(&b.0)?,
             Kind::Bound(b) => self.param(ParamSource::Value(b.clone()))?,
             Kind::Unfilled(name) => {
