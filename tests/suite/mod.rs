@@ -18,6 +18,11 @@
 //! - `stream!(conn, T, query)` and `copy_out!(conn, T, query)`: every item
 //!   of `fetch_stream` (`fetch_iter`) and `copy_out_as`, as a `Vec` of
 //!   results;
+//! - `copy_in_raw_result!(conn, statement, chunks)` and `copy_out_raw!(conn,
+//!   statement)`: a `COPY` in from the `&str` chunks (the result: the
+//!   number of rows), and a `COPY` out as one `String`
+//!   (`copy_in_bytes`/`copy_out_bytes` on sqlx, where sqlx's own methods
+//!   hold the other names); `copy_in_raw!` unwraps the first;
 //! - `scope!(conn)`: the connection's session scope;
 //! - `prepare!(conn, Prepare::…)`: sets the session's prepare setting;
 //! - `glue::register_concurrently(names)`: eight `register_types` calls at
@@ -570,6 +575,74 @@ suite_test! {
         assert_eq!(err.code(), Some("23505"), "{err}");
         let count: i64 = w!(c.fetch_scalar(&Sql::new("SELECT count(*) FROM readings"))).unwrap();
         assert_eq!(count, 2_000);
+    }
+}
+
+suite_test! {
+    fn text_and_csv_copy_in_and_out() {
+        let mut c = connect!();
+        w!(c.exec(&Sql::new(
+            "CREATE TEMP TABLE notes (id int8 PRIMARY KEY, sensor text NOT NULL, \
+             value float8, tags text[] NOT NULL, note text DEFAULT 'none')"
+        )))
+        .unwrap();
+        let csv = [
+            "1,s1,0.5,\"{a,b}\",\"with, comma\"\n",
+            "2,s2,,{},\"multi\nline\"\n",
+        ];
+        let n = copy_in_raw!(
+            c,
+            &Sql::new("COPY notes (id, sensor, value, tags, note) FROM STDIN (FORMAT csv)"),
+            csv
+        );
+        assert_eq!(n, 2);
+        let n = copy_in_raw!(
+            c,
+            &Sql::new("COPY notes (id, sensor, value, tags, note) FROM STDIN"),
+            ["3\ts3\t\\N\t{}\tplain\n"]
+        );
+        assert_eq!(n, 1);
+        let out = copy_out_raw!(
+            c,
+            &Sql::new("COPY (SELECT id, value, note FROM notes ORDER BY id) TO STDOUT (FORMAT csv)")
+        );
+        assert_eq!(out, "1,0.5,\"with, comma\"\n2,,\"multi\nline\"\n3,,plain\n");
+        // with a bound value, inlined into the COPY
+        let id = 3_i64;
+        let out = copy_out_raw!(
+            c,
+            &sql!("COPY (SELECT id, note FROM notes WHERE id = {id}) TO STDOUT")
+        );
+        assert_eq!(out, "3\tplain\n");
+        // a line the server cannot read fails the COPY with its report,
+        // and nothing of it stays
+        let bad = copy_in_raw_result!(
+            c,
+            &Sql::new("COPY notes (id, sensor, value, tags, note) FROM STDIN (FORMAT csv)"),
+            ["4,s4,0.5,{},fine\n", "5,s5,not a number,{},bad\n"]
+        );
+        let err = bad.unwrap_err();
+        assert_eq!(err.code(), Some("22P02"), "{err}");
+        let count: i64 = w!(c.fetch_scalar(&Sql::new("SELECT count(*) FROM notes"))).unwrap();
+        assert_eq!(count, 3);
+    }
+}
+
+suite_test! {
+    fn a_row_the_client_cannot_write_aborts_the_copy_naming_it() {
+        let mut c = connect!();
+        w!(c.exec(&Sql::new(
+            "CREATE TEMP TABLE readings (id int8 PRIMARY KEY, label text, value float8, tags text[], at timestamptz)"
+        )))
+        .unwrap();
+        let mut rows: Vec<Reading> = (1..=1_000).map(reading).collect();
+        rows[700].label = "bad\0label".into();
+        let err = w!(c.copy_in_rows(&Identifier::new("readings"), rows)).unwrap_err();
+        assert_eq!(err.row(), Some(700), "{err}");
+        assert_eq!(err.kind(), ErrorKind::Adapt(pgcast::ErrorKind::Nul));
+        // nothing half-written, and the connection answers
+        let count: i64 = w!(c.fetch_scalar(&Sql::new("SELECT count(*) FROM readings"))).unwrap();
+        assert_eq!(count, 0);
     }
 }
 

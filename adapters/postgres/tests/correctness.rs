@@ -104,6 +104,26 @@ macro_rules! copy_out {
     };
 }
 
+macro_rules! copy_in_raw_result {
+    ($c:expr, $q:expr, $chunks:expr) => {
+        $c.copy_in_raw($q, std::io::Cursor::new($chunks.concat()))
+    };
+}
+
+macro_rules! copy_in_raw {
+    ($c:expr, $q:expr, $chunks:expr) => {
+        copy_in_raw_result!($c, $q, $chunks).unwrap()
+    };
+}
+
+macro_rules! copy_out_raw {
+    ($c:expr, $q:expr) => {{
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut $c.copy_out_raw($q).unwrap(), &mut out).unwrap();
+        out
+    }};
+}
+
 macro_rules! scope {
     ($c:expr) => {
         $c.pg_session().scope()

@@ -2,8 +2,6 @@
 //! row iterators dropped midway, cursors, COPY (and a failing one inside a
 //! transaction), type registration, errors.
 
-use std::io::Read;
-
 use pgcast::sql::{Identifier, Placeholder, Sql, bind};
 use pgcast::{FromRow, ToRow, Value, sql};
 use pgcast_postgres::{
@@ -257,24 +255,6 @@ fn copy_binary_text_and_failures() {
         .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
         .unwrap();
     assert_eq!(count, 5000);
-
-    // CSV in and text out
-    let n = client
-        .copy_in_raw(
-            &Sql::new("COPY items FROM STDIN (FORMAT csv)"),
-            &b"6001,\"a, b\",1.5\n6002,plain,\n"[..],
-        )
-        .unwrap();
-    assert_eq!(n, 2);
-    let mut out = String::new();
-    client
-        .copy_out_raw(&Sql::new(
-            "COPY (SELECT * FROM items WHERE id > 6000 ORDER BY id) TO STDOUT",
-        ))
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    assert_eq!(out, "6001\ta, b\t1.5\n6002\tplain\t\\N\n");
 }
 
 /// What the logger saw: text, rows, outcome, strategy, statement, slow,

@@ -101,6 +101,33 @@ macro_rules! copy_out {
     };
 }
 
+macro_rules! copy_in_raw_result {
+    ($c:expr, $q:expr, $chunks:expr) => {
+        w!($c.copy_in_raw(
+            $q,
+            futures_util::stream::iter(
+                $chunks.map(|s: &str| bytes::Bytes::copy_from_slice(s.as_bytes()))
+            ),
+        ))
+    };
+}
+
+macro_rules! copy_in_raw {
+    ($c:expr, $q:expr, $chunks:expr) => {
+        copy_in_raw_result!($c, $q, $chunks).unwrap()
+    };
+}
+
+macro_rules! copy_out_raw {
+    ($c:expr, $q:expr) => {{
+        let chunks: Vec<bytes::Bytes> = w!(futures_util::TryStreamExt::try_collect(
+            w!($c.copy_out_raw($q)).unwrap()
+        ))
+        .unwrap();
+        String::from_utf8(chunks.concat()).unwrap()
+    }};
+}
+
 macro_rules! scope {
     ($c:expr) => {
         $c.pg_session().scope()
