@@ -2,12 +2,15 @@
 //!
 //! A `Composed` keeps one text buffer, a list of pieces and a list of
 //! values. Trusted text and identifiers are written into the buffer when
-//! they are pushed (identifiers already quoted), so rendering copies the
-//! buffer and splices in only what depends on the rendering scope: `$n` for
-//! parameters, and literals. Each piece is two words — where its text ends
-//! and what it is — so the list is copied and freed without visiting it;
-//! values, placeholders and literals sit in their own list, in order. The
-//! pieces keep the structure for equality, [`Debug`](fmt::Debug) and
+//! they are pushed (identifiers already quoted), and so are a bound value's
+//! `$n` (numbered in this query) and a literal of a common scalar: a query
+//! of such pieces renders by copying the buffer and listing its values.
+//! Anything else (a placeholder, another literal, a scope with dumpers of
+//! its own) renders piece by piece, each value's written text skipped and
+//! written again. Each piece is two words — where its text ends and what it
+//! is — so the list is copied and freed without visiting it; values,
+//! placeholders and literals sit in their own list, in order. The pieces
+//! keep the structure for equality, [`Debug`](fmt::Debug) and
 //! [`Composed::join`].
 
 use std::fmt;
