@@ -1,6 +1,9 @@
-//! Rendering: one pass over the pieces copies the pre-quoted text into one
-//! pre-sized `String`, splices in `$n` and literals, and collects the
-//! parameters.
+//! Rendering: a query whose text was written whole as it was built (every
+//! value bound and numbered, every literal a common scalar, no dumper in
+//! the scope) is its text copied and its values listed; any other takes
+//! one pass over the pieces that copies the text between values into one
+//! pre-sized `String`, writes each value again (`$n`, a literal), and
+//! collects the parameters.
 
 use std::borrow::Cow;
 use std::cell::Cell;
