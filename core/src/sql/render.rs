@@ -1,6 +1,7 @@
 //! Rendering: a query whose text was written whole as it was built (every
-//! value bound and numbered, every literal a common scalar, no dumper in
-//! the scope) is its text copied and its values listed; any other takes
+//! value bound and numbered, every literal a common scalar and the scope
+//! registering no dumper that could write it otherwise) is its text copied
+//! and its values listed; any other takes
 //! one pass over the pieces that copies the text between values into one
 //! pre-sized `String`, writes each value again (`$n`, a literal), and
 //! collects the parameters.
