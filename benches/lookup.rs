@@ -75,17 +75,15 @@ fn main() {
     rt.block_on(async {
         let setup = connect().await;
         setup
-            .batch_execute(&format!(
-                "DROP TABLE IF EXISTS bench_lookup;
-                 CREATE TABLE bench_lookup (id int8 PRIMARY KEY, name text NOT NULL, score float8 NOT NULL);
-                 INSERT INTO bench_lookup SELECT i, 'item-' || i, i / 3.0 FROM generate_series(1, {TABLE_ROWS}) i;
-                 ANALYZE bench_lookup;"
-            ))
+            .batch_execute(&pgcast_benches::lookup_table("bench_lookup", TABLE_ROWS))
             .await
             .unwrap();
         let prepared_client = connect().await;
         let statement = prepared_client
-            .prepare_typed("SELECT id, name, score FROM bench_lookup WHERE id = $1", &[Type::INT8])
+            .prepare_typed(
+                "SELECT id, name, score FROM bench_lookup WHERE id = $1",
+                &[Type::INT8],
+            )
             .await
             .unwrap();
         let typed_client = connect().await;
@@ -104,10 +102,19 @@ fn main() {
         // The same row every way.
         let id = 42_i64;
         let ours: Item = pg
-            .fetch_one(&sql!("SELECT id, name, score FROM bench_lookup WHERE id = {id}"))
+            .fetch_one(&sql!(
+                "SELECT id, name, score FROM bench_lookup WHERE id = {id}"
+            ))
             .await
             .unwrap();
-        assert_eq!(ours, Item { id: 42, name: "item-42".into(), score: 14.0 });
+        assert_eq!(
+            ours,
+            Item {
+                id: 42,
+                name: "item-42".into(),
+                score: 14.0
+            }
+        );
 
         let names = [
             "tokio-postgres prepared",
@@ -139,7 +146,9 @@ fn main() {
                         1 | 2 => {
                             let client = if k == 1 { &pg } else { &never };
                             let item: Item = client
-                                .fetch_one(&sql!("SELECT id, name, score FROM bench_lookup WHERE id = {id}"))
+                                .fetch_one(&sql!(
+                                    "SELECT id, name, score FROM bench_lookup WHERE id = {id}"
+                                ))
                                 .await
                                 .unwrap();
                             std::hint::black_box(item);

@@ -103,12 +103,7 @@ fn main() {
         let (setup, conn) = tokio_postgres::connect(db.url(), NoTls).await.unwrap();
         tokio::spawn(conn);
         setup
-            .batch_execute(&format!(
-                "DROP TABLE IF EXISTS bench_observe;
-                 CREATE TABLE bench_observe (id int8 PRIMARY KEY, name text NOT NULL, score float8 NOT NULL);
-                 INSERT INTO bench_observe SELECT i, 'item-' || i, i / 3.0 FROM generate_series(1, {TABLE_ROWS}) i;
-                 ANALYZE bench_observe;"
-            ))
+            .batch_execute(&pgcast_benches::lookup_table("bench_observe", TABLE_ROWS))
             .await
             .unwrap();
     });

@@ -279,12 +279,7 @@ fn main() {
         let (setup, conn) = tokio_postgres::connect(db.url(), NoTls).await.unwrap();
         tokio::spawn(conn);
         setup
-            .batch_execute(&format!(
-                "DROP TABLE IF EXISTS bench_lookup;
-                 CREATE TABLE bench_lookup (id int8 PRIMARY KEY, name text NOT NULL, score float8 NOT NULL);
-                 INSERT INTO bench_lookup SELECT i, 'item-' || i, i / 3.0 FROM generate_series(1, {TABLE_ROWS}) i;
-                 ANALYZE bench_lookup;"
-            ))
+            .batch_execute(&pgcast_benches::lookup_table("bench_lookup", TABLE_ROWS))
             .await
             .unwrap();
         println!(

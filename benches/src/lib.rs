@@ -163,3 +163,14 @@ pub fn status_kb(field: &str) -> u64 {
         })
         .unwrap_or(0)
 }
+
+/// The statements that make the point-lookup table `table`: `rows` rows of
+/// `(id int8 PRIMARY KEY, name text, score float8)`, analyzed.
+pub fn lookup_table(table: &str, rows: i64) -> String {
+    format!(
+        "DROP TABLE IF EXISTS {table};
+         CREATE TABLE {table} (id int8 PRIMARY KEY, name text NOT NULL, score float8 NOT NULL);
+         INSERT INTO {table} SELECT i, 'item-' || i, i / 3.0 FROM generate_series(1, {rows}) i;
+         ANALYZE {table};"
+    )
+}
