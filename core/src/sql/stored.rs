@@ -255,6 +255,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn builtin_types_are_the_values_own() {
+        let policy = crate::Policy::default();
+        let text = String::from("t");
+        let bytes = vec![1_u8];
+        for v in [
+            Stored::new(true),
+            Stored::new(1_i16),
+            Stored::new(1_i32),
+            Stored::new(1_i64),
+            Stored::new(1.5_f32),
+            Stored::new(1.5_f64),
+            Stored::new("s"),
+            Stored::borrowed(&text),
+            Stored::borrowed(&bytes),
+        ] {
+            assert_eq!(v.builtin_type(), Some(v.get().pg_type(&policy)), "{v:?}");
+        }
+        assert_eq!(Stored::new(Some(1_i32)).builtin_type(), None);
+    }
+
+    #[test]
     fn scalars_inline_others_shared() {
         assert!(matches!(Stored::new(1_i64), Stored::I64(1)));
         assert!(matches!(Stored::new("x"), Stored::Str("x")));
