@@ -112,12 +112,6 @@ macro_rules! copy_in_raw_result {
     };
 }
 
-macro_rules! copy_in_raw {
-    ($c:expr, $q:expr, $chunks:expr) => {
-        copy_in_raw_result!($c, $q, $chunks).unwrap()
-    };
-}
-
 macro_rules! copy_out_raw {
     ($c:expr, $q:expr) => {{
         let chunks: Vec<bytes::Bytes> = w!(futures_util::TryStreamExt::try_collect(
