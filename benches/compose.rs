@@ -48,7 +48,7 @@ fn with_macro(i: &Input) -> pgcast::sql::Rendered<'_> {
         "SELECT {a:i}, {b:i}, {c:i}, {d:i}, {l1:l}, {l2:l} FROM {t:i} WHERE {a:i} = {v1} \
          AND {b:i} = {v2} AND {c:i} = {v3} AND {d:i} = {v4} AND {e:i} > {v5}"
     );
-    q.render().unwrap()
+    q.into_rendered().unwrap()
 }
 
 fn with_format(i: &Input) -> pgcast::sql::Rendered<'_> {

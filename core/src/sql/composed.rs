@@ -441,6 +441,30 @@ impl<'a> Composed<'a> {
         render::render(self, scope)
     }
 
+    /// [`render`](Self::render) consuming the query: a query built whole
+    /// (by `sql!`, or of text, identifiers, bound values and common
+    /// literals) gives its text and values to the result instead of
+    /// copying them.
+    ///
+    /// ```
+    /// use pgcast_core::sql::{bind, Sql};
+    ///
+    /// let q = Sql::new("SELECT * FROM users WHERE name = ") + bind("Ann")
+    ///     + Sql::new(" AND age > ") + bind(42_i32);
+    /// let r = q.into_rendered().unwrap();
+    /// assert_eq!(r.text(), "SELECT * FROM users WHERE name = $1 AND age > $2");
+    /// assert_eq!(r.params().len(), 2);
+    /// ```
+    pub fn into_rendered(self) -> Result<Rendered<'a>> {
+        render::render_owned(self, &Adapters::global())
+    }
+
+    /// [`into_rendered`](Self::into_rendered) with the dumpers and policy
+    /// of `scope`.
+    pub fn into_rendered_with(self, scope: &Adapters) -> Result<Rendered<'a>> {
+        render::render_owned(self, scope)
+    }
+
     /// The same query owning its values: values borrowed with
     /// [`bind_ref`](super::bind_ref) or captured by `sql!` are copied once,
     /// so the query can outlive them (be returned, stored, sent elsewhere).
@@ -884,5 +908,62 @@ mod tests {
         let joined = (Sql::new("a") + bind(1_i32) + Identifier::new("b")).join(", ");
         assert_eq!(joined.render().unwrap().text(), r#"a, $1, "b""#);
         assert_eq!(joined.param_count_upper_bound(), 1);
+    }
+
+    /// A dumper of `i32` writing text, to give a scope dumpers of its own.
+    struct AsText;
+
+    impl crate::Dumper<i32> for AsText {
+        fn pg_type(&self, _: &i32, _: &crate::Policy) -> postgres_types::Type {
+            postgres_types::Type::TEXT
+        }
+        fn dump(
+            &self,
+            value: &i32,
+            _: &crate::Ctx<'_>,
+            out: &mut bytes::BytesMut,
+        ) -> Result<crate::IsNull> {
+            out.extend_from_slice(format!("n{value}").as_bytes());
+            Ok(crate::IsNull::No)
+        }
+    }
+
+    #[test]
+    fn rendering_by_value_gives_what_rendering_by_reference_gives() {
+        let name = String::from("it's");
+        let built = || {
+            Sql::new("SELECT ")
+                + Literal::new(7_i32)
+                + Sql::new(", ")
+                + Identifier::new("a")
+                + Sql::new(" FROM t WHERE b = ")
+                + bind(1_i32)
+                + Sql::new(" AND c = ")
+                + crate::sql::bind_ref(&name)
+        };
+        let deferred = || built() + Sql::new(" AND d = ") + Placeholder::named("d");
+        let mut scope = Adapters::global().scope();
+        scope.register_dumper::<i32>(AsText);
+        let failing = || built() + Identifier::new("");
+        for scope in [Adapters::global(), scope] {
+            // Built whole (moved), with a placeholder and with a literal the
+            // scope's dumper writes (both rendered piece by piece).
+            for q in [built(), deferred()] {
+                let by_ref = q.render_with(&scope).unwrap();
+                let by_value = q.into_rendered_with(&scope).unwrap();
+                assert_eq!(by_value.text(), by_ref.text());
+                assert_eq!(by_value.params(), by_ref.params());
+                assert_eq!(
+                    by_value.dump_params().map(|d| d.len()).ok(),
+                    by_ref.dump_params().map(|d| d.len()).ok()
+                );
+            }
+            assert_eq!(
+                failing().into_rendered_with(&scope).unwrap_err().to_string(),
+                failing().render_with(&scope).unwrap_err().to_string()
+            );
+        }
+        let r = built().into_rendered().unwrap();
+        assert_eq!(r.text(), r#"SELECT 7, "a" FROM t WHERE b = $1 AND c = $2"#);
     }
 }

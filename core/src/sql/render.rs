@@ -610,6 +610,32 @@ pub(crate) fn render<'a>(q: &Composed<'a>, scope: &Adapters) -> Result<Rendered<
     })
 }
 
+/// [`render`] consuming the query: when its text was written whole as it
+/// was built, the text is moved and each bound value moved into its
+/// parameter, nothing copied.
+pub(crate) fn render_owned<'a>(q: Composed<'a>, scope: &Adapters) -> Result<Rendered<'a>> {
+    if q.deferred != 0 || (q.literals != 0 && scope.has_dumpers()) {
+        return render(&q, scope);
+    }
+    if q.params > PROTOCOL_MAX_PARAMS {
+        return Err(too_many_params());
+    }
+    let dumpers = scope.has_dumpers().then_some(scope);
+    let policy = scope.policy();
+    let mut params = Vec::with_capacity(q.params);
+    for kind in q.values {
+        if let Kind::Bound(b) = kind {
+            params.push(Param::new(ParamSource::Value(b), dumpers, policy));
+        }
+    }
+    Ok(Rendered {
+        text: q.text,
+        params,
+        scope: dumpers.cloned(),
+        policy: *policy,
+    })
+}
+
 pub(crate) fn render_inline(q: &Composed<'_>, scope: &Adapters) -> Result<String> {
     Ok(run(q, scope, true)?.out)
 }
