@@ -959,7 +959,10 @@ mod tests {
                 );
             }
             assert_eq!(
-                failing().into_rendered_with(&scope).unwrap_err().to_string(),
+                failing()
+                    .into_rendered_with(&scope)
+                    .unwrap_err()
+                    .to_string(),
                 failing().render_with(&scope).unwrap_err().to_string()
             );
         }
