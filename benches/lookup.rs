@@ -102,7 +102,7 @@ fn main() {
         // The same row every way.
         let id = 42_i64;
         let ours: Item = pg
-            .fetch_one(&sql!(
+            .fetch_one(sql!(
                 "SELECT id, name, score FROM bench_lookup WHERE id = {id}"
             ))
             .await
@@ -146,7 +146,7 @@ fn main() {
                         1 | 2 => {
                             let client = if k == 1 { &pg } else { &never };
                             let item: Item = client
-                                .fetch_one(&sql!(
+                                .fetch_one(sql!(
                                     "SELECT id, name, score FROM bench_lookup WHERE id = {id}"
                                 ))
                                 .await
@@ -180,7 +180,7 @@ fn main() {
                         _ => {
                             let item: Item = pgcast_sqlx::ClientExt::fetch_one(
                                 &mut pgcast_sqlx_conn,
-                                &sql!("SELECT id, name, score FROM bench_lookup WHERE id = {id}"),
+                                sql!("SELECT id, name, score FROM bench_lookup WHERE id = {id}"),
                             )
                             .await
                             .unwrap();

@@ -12,8 +12,9 @@
 //!   hand-written `query_typed` (unnamed statements: a transaction pooler
 //!   has no named ones) against pgcast in pooler mode.
 //!
-//! A pooled connection keeps its pgcast session in a side table by
-//! deadpool's object id, as an application would. Reported: the median
+//! The pool is pgcast's deadpool manager (`pgcast_tokio_postgres::pool`):
+//! deadpool-postgres's connections (the hand-written code uses their
+//! statement cache), each carrying its pgcast session. Reported: the median
 //! throughput and client CPU (every thread of the process) per lookup,
 //! pgcast's ratio to the hand-written code.
 //!
@@ -25,15 +26,14 @@
 //! `cargo bench -p pgcast-benches --bench scale`; `PGCAST_BENCH_ONLY=0`
 //! (hand-written) or `=1` (pgcast) runs one contender alone, for profiling.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use deadpool_postgres::{Manager, ManagerConfig, Object, ObjectId, Pool, RecyclingMethod};
+use deadpool_postgres::{ManagerConfig, RecyclingMethod};
 use futures_util::StreamExt;
 use pgcast::{FromRow, sql};
 use pgcast_benches::{median, process_cpu, status_kb};
-use pgcast_tokio_postgres::{ClientExt, PgClient, Session};
+use pgcast_tokio_postgres::pool::{Manager, Pool};
+use pgcast_tokio_postgres::{ClientExt, PgClient};
 use tokio_postgres::NoTls;
 use tokio_postgres::types::Type;
 
@@ -49,44 +49,18 @@ const TASKS: i64 = 64;
 const POOL: usize = 8;
 const LOOKUP: &str = "SELECT id, name, score FROM bench_lookup WHERE id = $1";
 
-fn pool(url: &str) -> Pool {
+/// A pool of 8; in pooler mode, every connection's session is.
+fn pool(url: &str, pooler: bool) -> Pool {
     let config: tokio_postgres::Config = url.parse().unwrap();
-    let manager = Manager::from_config(
+    let manager = deadpool_postgres::Manager::from_config(
         config,
         NoTls,
         ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         },
     );
+    let manager = Manager::new(manager).configure(move |session| session.set_pooler(pooler));
     Pool::builder(manager).max_size(POOL).build().unwrap()
-}
-
-/// pgcast sessions of a pool's connections, by deadpool's object id.
-#[derive(Clone, Default)]
-struct Sessions {
-    by_id: Arc<RwLock<HashMap<ObjectId, Session>>>,
-    pooler: bool,
-}
-
-impl Sessions {
-    /// The pooled connection with its own session.
-    fn of<'a>(&self, client: &'a Object) -> PgClient<&'a tokio_postgres::Client> {
-        let id = Object::id(client);
-        let known = self.by_id.read().unwrap().get(&id).cloned();
-        let session = known.unwrap_or_else(|| {
-            self.by_id
-                .write()
-                .unwrap()
-                .entry(id)
-                .or_insert_with(|| {
-                    let session = Session::new();
-                    session.set_pooler(self.pooler);
-                    session
-                })
-                .clone()
-        });
-        PgClient::with_session(&***client, session)
-    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -98,17 +72,11 @@ enum Contender {
 
 /// One round: `lookups` spread over 64 tasks; its wall time and the
 /// process's CPU time.
-async fn round(
-    pool: &Pool,
-    sessions: &Sessions,
-    who: Contender,
-    lookups: i64,
-) -> (Duration, Duration) {
+async fn round(pool: &Pool, who: Contender, lookups: i64) -> (Duration, Duration) {
     let (t0, c0) = (Instant::now(), process_cpu());
     let mut tasks = Vec::new();
     for t in 0..TASKS {
         let pool = pool.clone();
-        let sessions = sessions.clone();
         tasks.push(tokio::spawn(async move {
             let mut i = t;
             while i < lookups {
@@ -136,9 +104,8 @@ async fn round(
                         ));
                     }
                     Contender::Pgcast => {
-                        let item: Item = sessions
-                            .of(&client)
-                            .fetch_one(&sql!(
+                        let item: Item = client
+                            .fetch_one(sql!(
                                 "SELECT id, name, score FROM bench_lookup WHERE id = {id}"
                             ))
                             .await
@@ -159,16 +126,15 @@ async fn round(
 /// Interleaved rounds of `hand` and pgcast on `pool`; prints a table row
 /// for each.
 async fn compare(label: &str, url: &str, pooler: bool, hand: Contender, lookups: i64) {
-    let rounds = 7;
+    let rounds = std::env::var("PGCAST_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(7);
     // One contender alone (0: hand-written, 1: pgcast), for profiling it.
     let only: Option<usize> = std::env::var("PGCAST_BENCH_ONLY")
         .ok()
         .and_then(|v| v.parse().ok());
-    let pool = pool(url);
-    let sessions = Sessions {
-        pooler,
-        ..Sessions::default()
-    };
+    let pool = pool(url, pooler);
     let contenders = [(hand, "hand-written"), (Contender::Pgcast, "pgcast")];
     let mut wall = vec![Vec::new(); 2];
     let mut cpu = vec![Vec::new(); 2];
@@ -186,11 +152,17 @@ async fn compare(label: &str, url: &str, pooler: bool, hand: Contender, lookups:
             if only.is_some_and(|o| o != k) {
                 continue;
             }
-            let (w, c) = round(&pool, &sessions, *who, lookups).await;
+            let (w, c) = round(&pool, *who, lookups).await;
             // Round 0 warms up every contender and fills the pool.
             if r > 0 {
                 wall[k].push(w);
                 cpu[k].push(c);
+            }
+            if std::env::var_os("PGCAST_BENCH_TRACE").is_some() {
+                eprintln!(
+                    "{label} round {r} contender {k}: {:.1} ms",
+                    w.as_secs_f64() * 1e3
+                );
             }
         }
     }

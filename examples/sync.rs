@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let db = pgcast_tempdb::shared()?;
     let mut client = PgClient::new(postgres::Client::connect(db.url(), postgres::NoTls)?);
     client.exec(
-        &Sql::new("CREATE TEMP TABLE planets (name text PRIMARY KEY, moons int4 NOT NULL, radius_km float8 NOT NULL)")
+        Sql::new("CREATE TEMP TABLE planets (name text PRIMARY KEY, moons int4 NOT NULL, radius_km float8 NOT NULL)")
 )?;
 
     let planets = [
@@ -59,7 +59,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         min_moons = Placeholder::named("min_moons"),
     );
     println!("query: {}", query.render()?.text());
-    let found: Vec<Planet> = client.fetch_all(&query.with("min_moons", 1))?;
+    let found: Vec<Planet> = client.fetch_all(query.with("min_moons", 1))?;
     for p in &found {
         println!(
             "  {:<8} {:>4} moons {:>9.1} km",
@@ -91,7 +91,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     cursor.close()?;
     let deleted = tx.exec(&sql!("DELETE FROM planets WHERE moons = {}", 0_i32))?;
     tx.rollback()?;
-    let left: i64 = client.fetch_scalar(&Sql::new("SELECT count(*) FROM planets"))?;
+    let left: i64 = client.fetch_scalar(Sql::new("SELECT count(*) FROM planets"))?;
     println!("deleted {deleted} in a transaction, rolled back: {left} planets left");
     Ok(())
 }

@@ -561,7 +561,7 @@ fn sequential_batches_on_the_blocking_client() {
     let db = pgcast_tempdb::shared().unwrap_or_else(|e| panic!("{e}"));
     let mut client = SyncClient::new(postgres::Client::connect(db.url(), postgres::NoTls).unwrap());
     client
-        .exec(&Sql::new(
+        .exec(Sql::new(
             "CREATE TEMP TABLE stock_sync (sku text PRIMARY KEY, qty int4 NOT NULL, note text)",
         ))
         .unwrap();
@@ -580,11 +580,11 @@ fn sequential_batches_on_the_blocking_client() {
         .unwrap_err();
     assert_eq!((err.code(), err.row()), (Some("23505"), Some(1)), "{err}");
     let n = client
-        .exec(&Insert::rows("stock_sync", [stock("u", 2, None)]).unwrap())
+        .exec(Insert::rows("stock_sync", [stock("u", 2, None)]).unwrap())
         .unwrap();
     assert_eq!(n, 1);
     let count: i64 = client
-        .fetch_scalar(&Sql::new("SELECT count(*) FROM stock_sync"))
+        .fetch_scalar(Sql::new("SELECT count(*) FROM stock_sync"))
         .unwrap();
     assert_eq!(count, 52);
 }

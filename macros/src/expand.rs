@@ -12,6 +12,12 @@ use crate::input::Input;
 const IDENT_GUESS: usize = 16;
 /// Bytes of text a nested query hole is expected to take.
 const QUERY_GUESS: usize = 32;
+/// Bytes of text a bound value's `$n` is expected to take (written as the
+/// query is built).
+const BIND_GUESS: usize = 4;
+/// Bytes of text a literal is expected to take (a common scalar's is
+/// written as the query is built).
+const LITERAL_GUESS: usize = 16;
 
 /// Where an argument comes from.
 #[derive(Clone)]
@@ -231,7 +237,7 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
         .filter(|(_, kind)| matches!(kind, Kind::Bind | Kind::Literal))
         .count();
     // The text buffer: the static text, plus a guess for each identifier
-    // (quotes included) and each nested query.
+    // (quotes included), nested query, `$n` and literal.
     let text_capacity: usize = parts
         .iter()
         .map(|part| match part {
@@ -242,7 +248,13 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
             Part::Hole {
                 kind: Kind::Query, ..
             } => QUERY_GUESS,
-            Part::Hole { .. } => 0,
+            Part::Hole {
+                kind: Kind::Bind, ..
+            } => BIND_GUESS,
+            Part::Hole {
+                kind: Kind::Literal,
+                ..
+            } => LITERAL_GUESS,
         })
         .sum();
     quote! {

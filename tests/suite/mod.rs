@@ -58,7 +58,7 @@ struct Item {
 suite_test! {
     fn every_result_shape() {
         let mut c = connect!();
-        let n = w!(c.exec(&Sql::new(
+        let n = w!(c.exec(Sql::new(
             "CREATE TEMP TABLE items (id int4 PRIMARY KEY, name text NOT NULL, price float8)",
         )))
         .unwrap();
@@ -70,13 +70,13 @@ suite_test! {
         let pear = Item { id: 2, name: "pear".into(), price: None };
         // every row, twice: described first, then as the session knows it
         for _ in 0..2 {
-            let all: Vec<Item> = w!(c.fetch_all(&Sql::new("SELECT * FROM items ORDER BY id"))).unwrap();
+            let all: Vec<Item> = w!(c.fetch_all(Sql::new("SELECT * FROM items ORDER BY id"))).unwrap();
             assert_eq!(all.len(), 3);
             assert_eq!(all[1], pear);
         }
         // tuples and scalars, columns by position
         let pairs: Vec<(i32, String)> =
-            w!(c.fetch_all(&Sql::new("SELECT id, name FROM items ORDER BY id"))).unwrap();
+            w!(c.fetch_all(Sql::new("SELECT id, name FROM items ORDER BY id"))).unwrap();
         assert_eq!(pairs[2], (3, "fig".to_owned()));
 
         // exactly one
@@ -105,9 +105,9 @@ suite_test! {
             min = Placeholder::named("min"),
             skip = Placeholder::named("skip")
         );
-        let total: f64 = w!(c.fetch_scalar(&q.clone().with("min", 1_i32).with("skip", "fig"))).unwrap();
+        let total: f64 = w!(c.fetch_scalar(q.clone().with("min", 1_i32).with("skip", "fig"))).unwrap();
         assert_eq!(total, 0.5);
-        let count: i64 = w!(c.fetch_scalar(&Sql::new("SELECT count(*) FROM items"))).unwrap();
+        let count: i64 = w!(c.fetch_scalar(Sql::new("SELECT count(*) FROM items"))).unwrap();
         assert_eq!(count, 3);
         let null: Option<f64> = w!(c.fetch_scalar(&sql!("SELECT price FROM items WHERE id = {id}"))).unwrap();
         assert_eq!(null, None);
@@ -122,16 +122,16 @@ suite_test! {
 
         // dynamic records, by name and by index
         let records: Vec<Record> =
-            w!(c.fetch_records(&Sql::new("SELECT id, name, price FROM items ORDER BY id"))).unwrap();
+            w!(c.fetch_records(Sql::new("SELECT id, name, price FROM items ORDER BY id"))).unwrap();
         assert_eq!(records.len(), 3);
         assert_eq!(records[0].get("name"), Some(&Value::Text("apple".into())));
         assert_eq!(records[1].get("price"), Some(&Value::Null));
         assert_eq!(records[2].columns()[0].name, "id");
         assert_eq!(records[2].columns()[0].ty, Type::INT4);
         // a command's count through exec, and DML returning rows
-        let n = w!(c.exec(&Sql::new("UPDATE items SET price = 1.0 WHERE price IS NULL"))).unwrap();
+        let n = w!(c.exec(Sql::new("UPDATE items SET price = 1.0 WHERE price IS NULL"))).unwrap();
         assert_eq!(n, 1);
-        let back: Vec<(i32,)> = w!(c.fetch_all(&Sql::new(
+        let back: Vec<(i32,)> = w!(c.fetch_all(Sql::new(
             "UPDATE items SET price = price + 1 WHERE id < 3 RETURNING id"
         )))
         .unwrap();
@@ -141,7 +141,7 @@ suite_test! {
         w!(c.describe::<Item>(&Sql::new("DELETE FROM items RETURNING *"))).unwrap();
         let err = w!(c.describe::<(i32, i32)>(&Sql::new("SELECT id, name FROM items"))).unwrap_err();
         assert!(err.to_string().contains("name"), "{err}");
-        let count: i64 = w!(c.fetch_scalar(&Sql::new("SELECT count(*) FROM items"))).unwrap();
+        let count: i64 = w!(c.fetch_scalar(Sql::new("SELECT count(*) FROM items"))).unwrap();
         assert_eq!(count, 3);
 
         // a server error keeps its SQLSTATE and the query
@@ -150,7 +150,7 @@ suite_test! {
         assert_eq!(err.code(), Some("22012"));
         assert_eq!(err.query(), Some("SELECT 1 / 0"));
         // and the connection goes on
-        let one: i32 = w!(c.fetch_scalar(&Sql::new("SELECT 1"))).unwrap();
+        let one: i32 = w!(c.fetch_scalar(Sql::new("SELECT 1"))).unwrap();
         assert_eq!(one, 1);
     }
 }
@@ -250,7 +250,7 @@ suite_test! {
             // the server's JSON for the value, or for its text
             let mut server = Vec::new();
             for form in ["v", "v::text"] {
-                let json: Option<String> = w!(c.fetch_scalar(&Sql::from_runtime_unchecked(format!(
+                let json: Option<String> = w!(c.fetch_scalar(Sql::from_runtime_unchecked(format!(
                     "SELECT to_jsonb({form})::text FROM (SELECT {expr} AS v) q"
                 ))))
                 .unwrap();
@@ -261,20 +261,20 @@ suite_test! {
             assert_ne!(records[0].columns()[0].ty, Type::TEXT, "{expr}");
         }
         // DML with RETURNING, and a table's own columns
-        let rows = w!(c.fetch_records(&Sql::new(
+        let rows = w!(c.fetch_records(Sql::new(
             "UPDATE s_text.film SET fts = fts WHERE id <= 3
              RETURNING id, ROW(title, rating)::s_text.film_summary AS s"
         )))
         .unwrap();
         assert_eq!(rows.len(), 3);
         assert!(matches!(rows[0].get("s"), Some(Value::Other { format: pgcast::Format::Text, .. })));
-        let films = w!(c.fetch_records(&Sql::new("SELECT * FROM s_text.film WHERE id = 1"))).unwrap();
+        let films = w!(c.fetch_records(Sql::new("SELECT * FROM s_text.film WHERE id = 1"))).unwrap();
         let fts = serde_json::to_value(films[0].get("fts").unwrap()).unwrap();
         assert_eq!(fts, serde_json::json!("'1':3 'academi':1 'battl':2"));
         assert_eq!(films[0].get("rating"), Some(&Value::Text("PG".into())));
 
         // every base type of the catalogue loads (NULL) through the same path
-        let names: Vec<String> = w!(c.fetch_all(&Sql::new(
+        let names: Vec<String> = w!(c.fetch_all(Sql::new(
             "SELECT format_type(t.oid, NULL) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
              WHERE n.nspname = 'pg_catalog' AND t.typtype = 'b' AND t.typisdefined
                AND t.typname NOT LIKE '\\_%' AND t.typinput <> 'array_in'::regproc
@@ -333,7 +333,7 @@ suite_test! {
             prepare!(c, prepare);
             let t = Identifier::qualified(["s_strings", table]);
             // citext's operators live with it, in its schema
-            w!(c.exec(&Sql::new("SET search_path TO public, s_strings"))).unwrap();
+            w!(c.exec(Sql::new("SET search_path TO public, s_strings"))).unwrap();
             w!(c.exec(&sql!(
                 "CREATE TABLE {t} (rating s_strings.mpaa_rating, d date, ts timestamptz, j jsonb,
                                    ci s_strings.citext, u uuid, dom s_strings.day_d)"
@@ -449,13 +449,13 @@ suite_test! {
         assert!(same);
         let mut c = connect!();
         let rows: Vec<(i32, Vec<HangRating>)> =
-            w!(c.fetch_all(&Sql::new("SELECT id, ratings FROM s_hang.film ORDER BY id"))).unwrap();
+            w!(c.fetch_all(Sql::new("SELECT id, ratings FROM s_hang.film ORDER BY id"))).unwrap();
         assert_eq!(rows.len(), 10_000);
         assert_eq!(rows[9_999], (10_000, vec![HangRating::G, HangRating::R]));
 
         // a cursor over unseen types, in a transaction of a fresh connection
         let mut c = connect!();
-        w!(c.exec(&Sql::new("BEGIN"))).unwrap();
+        w!(c.exec(Sql::new("BEGIN"))).unwrap();
         {
             let mut cursor = w!(c.cursor::<Record>(&Sql::new("SELECT * FROM s_hang.film ORDER BY id"))).unwrap();
             let mut total = 0;
@@ -472,7 +472,7 @@ suite_test! {
             assert_eq!(total, 10_000);
             w!(cursor.close()).unwrap();
         }
-        w!(c.exec(&Sql::new("ROLLBACK"))).unwrap();
+        w!(c.exec(Sql::new("ROLLBACK"))).unwrap();
     }
 }
 
@@ -485,7 +485,7 @@ struct Square {
 suite_test! {
     fn cursors_in_and_outside_a_transaction() {
         let mut c = connect!();
-        w!(c.exec(&Sql::new("BEGIN"))).unwrap();
+        w!(c.exec(Sql::new("BEGIN"))).unwrap();
         {
             let upto = 25_i32;
             let mut cursor = w!(c.cursor::<Square>(
@@ -519,7 +519,7 @@ suite_test! {
             .unwrap();
             assert_eq!(w!(cursor.fetch_rest()).unwrap(), [(3,), (4,), (5,)]);
         }
-        w!(c.exec(&Sql::new("COMMIT"))).unwrap();
+        w!(c.exec(Sql::new("COMMIT"))).unwrap();
 
         // outside a transaction: the server refuses, WITH HOLD works
         let err = w!(c.cursor::<(i32,)>(&Sql::new("SELECT 1"))).map(drop).unwrap_err();
@@ -532,7 +532,7 @@ suite_test! {
             assert_eq!(w!(held.fetch_many(2)).unwrap(), [(3,)]);
             w!(held.close()).unwrap();
         }
-        let one: i32 = w!(c.fetch_scalar(&Sql::new("SELECT 1"))).unwrap();
+        let one: i32 = w!(c.fetch_scalar(Sql::new("SELECT 1"))).unwrap();
         assert_eq!(one, 1);
     }
 }
@@ -559,14 +559,14 @@ fn reading(i: i64) -> Reading {
 suite_test! {
     fn binary_copy_in_and_out() {
         let mut c = connect!();
-        w!(c.exec(&Sql::new(
+        w!(c.exec(Sql::new(
             "CREATE TEMP TABLE readings (id int8 PRIMARY KEY, label text, value float8, tags text[], at timestamptz)"
         )))
         .unwrap();
         let rows: Vec<Reading> = (1..=2_000).map(reading).collect();
-        let n = w!(c.copy_in_rows(&Identifier::new("readings"), rows.clone())).unwrap();
+        let n = w!(c.copy_in_rows(Identifier::new("readings"), rows.clone())).unwrap();
         assert_eq!(n, 2_000);
-        let count: i64 = w!(c.fetch_scalar(&Sql::new("SELECT count(*) FROM readings"))).unwrap();
+        let count: i64 = w!(c.fetch_scalar(Sql::new("SELECT count(*) FROM readings"))).unwrap();
         assert_eq!(count, 2_000);
         let back = copy_out!(c, Reading, &Sql::new("SELECT * FROM readings ORDER BY id"));
         let back: Vec<Reading> = back.into_iter().map(Result::unwrap).collect();
@@ -577,19 +577,19 @@ suite_test! {
         let tail: Vec<i64> = tail.into_iter().map(|r| r.unwrap().0).collect();
         assert_eq!(tail, (1_991..=2_000).collect::<Vec<_>>());
         // a row the server refuses (a duplicate key) leaves nothing behind
-        let err = w!(c.copy_in_rows(&Identifier::new("readings"), vec![reading(2_001), reading(1)]))
+        let err = w!(c.copy_in_rows(Identifier::new("readings"), vec![reading(2_001), reading(1)]))
             .unwrap_err();
         assert_eq!(err.code(), Some("23505"), "{err}");
-        let count: i64 = w!(c.fetch_scalar(&Sql::new("SELECT count(*) FROM readings"))).unwrap();
+        let count: i64 = w!(c.fetch_scalar(Sql::new("SELECT count(*) FROM readings"))).unwrap();
         assert_eq!(count, 2_000);
         // a row the client cannot write (a NUL in text) aborts the COPY,
         // naming the row; nothing of it stays, and the connection answers
         let mut bad: Vec<Reading> = (3_001..=4_000).map(reading).collect();
         bad[700].label = "bad\0label".into();
-        let err = w!(c.copy_in_rows(&Identifier::new("readings"), bad)).unwrap_err();
+        let err = w!(c.copy_in_rows(Identifier::new("readings"), bad)).unwrap_err();
         assert_eq!(err.row(), Some(700), "{err}");
         assert_eq!(err.kind(), ErrorKind::Adapt(pgcast::ErrorKind::Nul));
-        let count: i64 = w!(c.fetch_scalar(&Sql::new("SELECT count(*) FROM readings"))).unwrap();
+        let count: i64 = w!(c.fetch_scalar(Sql::new("SELECT count(*) FROM readings"))).unwrap();
         assert_eq!(count, 2_000);
     }
 }
@@ -597,7 +597,7 @@ suite_test! {
 suite_test! {
     fn text_and_csv_copy_in_and_out() {
         let mut c = connect!();
-        w!(c.exec(&Sql::new(
+        w!(c.exec(Sql::new(
             "CREATE TEMP TABLE notes (id int8 PRIMARY KEY, sensor text NOT NULL, \
              value float8, tags text[] NOT NULL, note text DEFAULT 'none')"
         )))
@@ -639,7 +639,7 @@ suite_test! {
         );
         let err = bad.unwrap_err();
         assert_eq!(err.code(), Some("22P02"), "{err}");
-        let count: i64 = w!(c.fetch_scalar(&Sql::new("SELECT count(*) FROM notes"))).unwrap();
+        let count: i64 = w!(c.fetch_scalar(Sql::new("SELECT count(*) FROM notes"))).unwrap();
         assert_eq!(count, 3);
     }
 }

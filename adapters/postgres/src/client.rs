@@ -447,7 +447,7 @@ impl<T: RowType> std::fmt::Debug for RowIter<'_, T> {
 /// "Exactly one" or "at most one" row of a query.
 fn one<C: Conn + ?Sized, T: RowType>(
     conn: &mut C,
-    query: &impl Composable,
+    query: impl Composable,
     at_most: bool,
 ) -> Result<Option<T>> {
     let session = conn.session();
@@ -518,10 +518,12 @@ pub(crate) fn describe<C: GenericClient, T: RowType>(
 /// What every blocking [`Conn`] gains: the verbs of
 /// [`pgcast_tokio_postgres::ClientExt`], blocking (with
 /// [`fetch_iter`](Self::fetch_iter) for the stream), plus `COPY` with
-/// iterators, readers and writers.
+/// iterators, readers and writers. Every verb takes the query by value or
+/// by reference: by value, its text and values are given to the request
+/// instead of copied.
 pub trait ClientExt: Conn {
     /// Runs a command; the number of rows it affected.
-    fn exec(&mut self, query: &impl Composable) -> Result<u64> {
+    fn exec(&mut self, query: impl Composable) -> Result<u64> {
         let session = self.session();
         let exec = Exec::command(&session, query)?;
         timed(self, session.timeout(), |conn| {
@@ -536,7 +538,7 @@ pub trait ClientExt: Conn {
     /// Dropping the iterator before its end cancels the statement on the
     /// server; a timeout is a deadline for the whole statement, its last
     /// row included (see [`RowIter`]).
-    fn fetch_iter<T: RowType>(&mut self, query: &impl Composable) -> Result<RowIter<'_, T>> {
+    fn fetch_iter<T: RowType>(&mut self, query: impl Composable) -> Result<RowIter<'_, T>> {
         let session = self.session();
         let mut exec = Exec::query(&session, query)?;
         let token = self.cancel_token();
@@ -559,7 +561,7 @@ pub trait ClientExt: Conn {
     }
 
     /// Every row as a `T`.
-    fn fetch_all<T: RowType>(&mut self, query: &impl Composable) -> Result<Vec<T>> {
+    fn fetch_all<T: RowType>(&mut self, query: impl Composable) -> Result<Vec<T>> {
         let session = self.session();
         let exec = Exec::query(&session, query)?;
         timed(self, session.timeout(), |conn| {
@@ -577,7 +579,7 @@ pub trait ClientExt: Conn {
     /// Exactly one row as a `T`; an error of kind
     /// [`NoRows`](ErrorKind::NoRows) or [`TooManyRows`](ErrorKind::TooManyRows)
     /// otherwise.
-    fn fetch_one<T: RowType>(&mut self, query: &impl Composable) -> Result<T> {
+    fn fetch_one<T: RowType>(&mut self, query: impl Composable) -> Result<T> {
         let q = query
             .render_inline_with(&self.session().scope())
             .unwrap_or_default();
@@ -585,15 +587,12 @@ pub trait ClientExt: Conn {
     }
 
     /// At most one row as a `T`.
-    fn fetch_optional<T: RowType>(&mut self, query: &impl Composable) -> Result<Option<T>> {
+    fn fetch_optional<T: RowType>(&mut self, query: impl Composable) -> Result<Option<T>> {
         one(self, query, true)
     }
 
     /// The first column of exactly one row, as any `Load` type.
-    fn fetch_scalar<T: LoadOwned + Send + 'static>(
-        &mut self,
-        query: &impl Composable,
-    ) -> Result<T> {
+    fn fetch_scalar<T: LoadOwned + Send + 'static>(&mut self, query: impl Composable) -> Result<T> {
         self.fetch_one::<First<T>>(query).map(|First(v)| v)
     }
 
@@ -617,7 +616,7 @@ pub trait ClientExt: Conn {
     /// })?;
     /// # Ok(()) }
     /// ```
-    fn for_each<F>(&mut self, query: &impl Composable, mut f: F) -> Result<u64>
+    fn for_each<F>(&mut self, query: impl Composable, mut f: F) -> Result<u64>
     where
         F: for<'r> FnMut(BorrowedRow<'r>) -> pgcast_core::Result<()>,
     {
@@ -655,13 +654,13 @@ pub trait ClientExt: Conn {
 
     /// Every row as dynamic values with its columns. A column of a type
     /// with no loader comes as the server's text for it.
-    fn fetch_records(&mut self, query: &impl Composable) -> Result<Vec<Record>> {
+    fn fetch_records(&mut self, query: impl Composable) -> Result<Vec<Record>> {
         self.fetch_all::<Record>(query)
     }
 
     /// Describes the query on the server (nothing runs) and checks that its
     /// columns fit `T`, with the error the real run would give.
-    fn describe<T: RowType>(&mut self, query: &impl Composable) -> Result<()> {
+    fn describe<T: RowType>(&mut self, query: impl Composable) -> Result<()> {
         let session = self.session();
         let exec = Exec::<Statement, T>::describe(&session, query)?;
         timed(self, session.timeout(), |conn| {
@@ -671,7 +670,7 @@ pub trait ClientExt: Conn {
 
     /// Opens a server-side cursor over the query (inside a transaction),
     /// read in batches with [`Cursor::fetch_many`].
-    fn cursor<T: RowType>(&mut self, query: &impl Composable) -> Result<Cursor<'_, Self, T>> {
+    fn cursor<T: RowType>(&mut self, query: impl Composable) -> Result<Cursor<'_, Self, T>> {
         let exec = Exec::<Statement, T>::describe(&self.session(), query)?;
         let described = describe(self.generic_client(), exec)?;
         Cursor::open(self, described, false)
@@ -681,7 +680,7 @@ pub trait ClientExt: Conn {
     /// until closed or the session ends.
     fn cursor_with_hold<T: RowType>(
         &mut self,
-        query: &impl Composable,
+        query: impl Composable,
     ) -> Result<Cursor<'_, Self, T>> {
         let exec = Exec::<Statement, T>::describe(&self.session(), query)?;
         let described = describe(self.generic_client(), exec)?;
@@ -758,12 +757,12 @@ pub trait ClientExt: Conn {
     /// The number of rows copied.
     fn copy_in_rows<R: ToRow>(
         &mut self,
-        table: &impl Composable,
+        table: impl Composable,
         rows: impl IntoIterator<Item = R>,
     ) -> Result<u64> {
         let session = self.session();
         let scope = session.scope();
-        let (copy, describe_q) = copy_in_statements::<R>(table);
+        let (copy, describe_q) = copy_in_statements::<R>(&table);
         let copy_text = copy.render_with(&scope)?.text().to_owned();
         let trace = Trace::copy(&copy_text);
         let copied = trace.in_scope(|| {
@@ -801,11 +800,11 @@ pub trait ClientExt: Conn {
 
     /// Binary `COPY (query) TO STDOUT` decoded into `T` as data is read;
     /// the query's values are inlined (`COPY` takes no parameters).
-    fn copy_out_as<T: RowType>(&mut self, query: &impl Composable) -> Result<CopyOutRows<'_, T>> {
+    fn copy_out_as<T: RowType>(&mut self, query: impl Composable) -> Result<CopyOutRows<'_, T>> {
         let session = self.session();
         let select = query.render_inline_with(&session.scope())?;
         let exec =
-            Exec::<Statement, T>::columns(&session, &Sql::from_runtime_unchecked(select.clone()))?;
+            Exec::<Statement, T>::columns(&session, Sql::from_runtime_unchecked(select.clone()))?;
         let client = self.generic_client();
         let (exec, cols) = describe(client, exec)?;
         let decoder = exec.decoder(&cols)?;
@@ -821,7 +820,7 @@ pub trait ClientExt: Conn {
 
     /// Runs a `COPY … FROM STDIN` statement (text, CSV or binary) with the
     /// data read from `data`. The number of rows copied.
-    fn copy_in_raw(&mut self, statement: &impl Composable, mut data: impl Read) -> Result<u64> {
+    fn copy_in_raw(&mut self, statement: impl Composable, mut data: impl Read) -> Result<u64> {
         let text = statement.render_inline_with(&self.session().scope())?;
         let trace = Trace::copy(&text);
         let copied = trace.in_scope(|| {
@@ -840,7 +839,7 @@ pub trait ClientExt: Conn {
     }
 
     /// Runs a `COPY … TO STDOUT` statement; its data as a reader.
-    fn copy_out_raw(&mut self, statement: &impl Composable) -> Result<postgres::CopyOutReader<'_>> {
+    fn copy_out_raw(&mut self, statement: impl Composable) -> Result<postgres::CopyOutReader<'_>> {
         let text = statement.render_inline_with(&self.session().scope())?;
         let client = self.generic_client();
         Trace::copy(&text)

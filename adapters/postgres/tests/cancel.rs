@@ -56,18 +56,18 @@ fn timeout_cancels_on_the_server_and_the_connection_answers() {
     within("timeout", || {
         let mut client = PgClient::new(connect());
         let pid: i32 = client
-            .fetch_scalar(&Sql::new("SELECT pg_backend_pid()"))
+            .fetch_scalar(Sql::new("SELECT pg_backend_pid()"))
             .unwrap();
         let start = Instant::now();
         let err = client
             .with_timeout(Duration::from_millis(200))
-            .exec(&Sql::new("SELECT pg_sleep(10)"))
+            .exec(Sql::new("SELECT pg_sleep(10)"))
             .unwrap_err();
         let took = start.elapsed();
         assert!(err.is_timeout(), "{err:?}");
         assert_eq!(err.kind(), ErrorKind::Timeout);
         assert!(took < Duration::from_secs(3), "took {took:?}");
-        let one: i32 = client.fetch_scalar(&Sql::new("SELECT 1")).unwrap();
+        let one: i32 = client.fetch_scalar(Sql::new("SELECT 1")).unwrap();
         assert_eq!(one, 1);
         wait_idle(pid, 5);
         // a plain client, and fetch_one
@@ -93,7 +93,7 @@ fn session_timeout_and_per_query_override() {
         // could reach the statement right after a timed-out one
         let n = client
             .with_timeout(Duration::from_secs(20))
-            .exec(&Sql::new("SELECT pg_sleep(0.5)"))
+            .exec(Sql::new("SELECT pg_sleep(0.5)"))
             .unwrap();
         assert_eq!(n, 1);
         let err = client
@@ -112,7 +112,7 @@ fn timeout_in_an_iterator_is_a_deadline() {
     within("iterator deadline", || {
         let mut client = PgClient::new(connect());
         let pid: i32 = client
-            .fetch_scalar(&Sql::new("SELECT pg_backend_pid()"))
+            .fetch_scalar(Sql::new("SELECT pg_backend_pid()"))
             .unwrap();
         let mut rows = 0_u64;
         let mut timed_out = false;
@@ -132,7 +132,7 @@ fn timeout_in_an_iterator_is_a_deadline() {
             }
         }
         assert!(timed_out && rows > 0 && rows < 50_000_000, "{rows} rows");
-        let one: i32 = client.fetch_scalar(&Sql::new("SELECT 1")).unwrap();
+        let one: i32 = client.fetch_scalar(Sql::new("SELECT 1")).unwrap();
         assert_eq!(one, 1);
         wait_idle(pid, 5);
     });
@@ -143,7 +143,7 @@ fn dropped_iterator_stops_the_server() {
     within("dropped iterator", || {
         let mut client = PgClient::new(connect());
         let pid: i32 = client
-            .fetch_scalar(&Sql::new("SELECT pg_backend_pid()"))
+            .fetch_scalar(Sql::new("SELECT pg_backend_pid()"))
             .unwrap();
         let start = Instant::now();
         {
@@ -156,7 +156,7 @@ fn dropped_iterator_stops_the_server() {
         }
         assert!(start.elapsed() < Duration::from_secs(10));
         wait_idle(pid, 5);
-        let one: i32 = client.fetch_scalar(&Sql::new("SELECT 1")).unwrap();
+        let one: i32 = client.fetch_scalar(Sql::new("SELECT 1")).unwrap();
         assert_eq!(one, 1);
         // fetch_one over many rows reads two, and stops the rest
         let err = client

@@ -44,10 +44,10 @@ fn terminated_mid_query_and_mid_iteration() {
     within("faults", || {
         let mut client = PgClient::new(connect());
         let pid: i32 = client
-            .fetch_scalar(&Sql::new("SELECT pg_backend_pid()"))
+            .fetch_scalar(Sql::new("SELECT pg_backend_pid()"))
             .unwrap();
         let killer = terminate_later(pid, Duration::from_millis(300));
-        let err = client.exec(&Sql::new("SELECT pg_sleep(10)")).unwrap_err();
+        let err = client.exec(Sql::new("SELECT pg_sleep(10)")).unwrap_err();
         killer.join().unwrap();
         assert!(err.is_connection_lost(), "{err:?}");
         let err = client
@@ -57,7 +57,7 @@ fn terminated_mid_query_and_mid_iteration() {
 
         let mut client = PgClient::new(connect());
         let pid: i32 = client
-            .fetch_scalar(&Sql::new("SELECT pg_backend_pid()"))
+            .fetch_scalar(Sql::new("SELECT pg_backend_pid()"))
             .unwrap();
         let mut iter = client
             .fetch_iter::<(i64,)>(&Sql::new("SELECT generate_series(1, 50000000)"))

@@ -25,7 +25,7 @@ struct Item {
 
 fn items(client: &mut impl ClientExt) {
     client
-        .exec(&Sql::new(
+        .exec(Sql::new(
             "CREATE TEMP TABLE items (id int4 PRIMARY KEY, name text NOT NULL, price float8)",
         ))
         .unwrap();
@@ -46,7 +46,7 @@ fn every_query_method() {
     let mut client = connect();
     items(&mut client);
     let all: Vec<Item> = client
-        .fetch_all(&Sql::new("SELECT * FROM items ORDER BY id"))
+        .fetch_all(Sql::new("SELECT * FROM items ORDER BY id"))
         .unwrap();
     assert_eq!(
         all[1],
@@ -62,17 +62,17 @@ fn every_query_method() {
     assert_eq!(one.name, "fig");
     let none: Option<Item> = client
         .fetch_optional(
-            &(Sql::new("SELECT * FROM items WHERE id = ") + Placeholder::named("id"))
+            (Sql::new("SELECT * FROM items WHERE id = ") + Placeholder::named("id"))
                 .with("id", 9_i32),
         )
         .unwrap();
     assert_eq!(none, None);
     let count: i64 = client
-        .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
+        .fetch_scalar(Sql::new("SELECT count(*) FROM items"))
         .unwrap();
     assert_eq!(count, 3);
     let records: Vec<Record> = client
-        .fetch_records(&Sql::new("SELECT id, price FROM items ORDER BY id"))
+        .fetch_records(Sql::new("SELECT id, price FROM items ORDER BY id"))
         .unwrap();
     assert_eq!(records[0].get("price"), Some(&Value::Float8(0.5)));
     assert_eq!(records[1].get("price"), Some(&Value::Null));
@@ -86,7 +86,7 @@ fn every_query_method() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NoRows);
     let err = client
-        .exec(&Sql::new("SELECT * FROM no_such_table"))
+        .exec(Sql::new("SELECT * FROM no_such_table"))
         .unwrap_err();
     assert_eq!(err.code(), Some(SqlState::UNDEFINED_TABLE.code()));
     assert_eq!(err.query(), Some("SELECT * FROM no_such_table"));
@@ -107,7 +107,7 @@ fn sessions_cache_prepared_statements_and_scopes() {
         + Sql::new(", name) FROM items WHERE id = ")
         + Placeholder::named("id");
     for (id, name) in [(1, "apple"), (2, "pear")] {
-        let got: First<String> = client.fetch_one(&q.clone().with("id", id)).unwrap();
+        let got: First<String> = client.fetch_one(q.clone().with("id", id)).unwrap();
         assert_eq!(got.0, name);
     }
     assert_eq!(client.pg_session().cached_statements(), before + 1);
@@ -124,7 +124,7 @@ fn sessions_cache_prepared_statements_and_scopes() {
         .batch_execute("CREATE TYPE pg_temp.mood AS ENUM ('sad', 'ok'); CREATE TYPE pg_temp.pair AS (m pg_temp.mood, n int4)")
         .unwrap();
     let schema: String = client
-        .fetch_scalar(&Sql::new(
+        .fetch_scalar(Sql::new(
             "SELECT nspname::text FROM pg_namespace WHERE oid = pg_my_temp_schema()",
         ))
         .unwrap();
@@ -139,7 +139,7 @@ fn sessions_cache_prepared_statements_and_scopes() {
         .unwrap();
     tx.rollback().unwrap();
     let count: i64 = client
-        .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
+        .fetch_scalar(Sql::new("SELECT count(*) FROM items"))
         .unwrap();
     assert_eq!(count, 3);
 }
@@ -156,7 +156,7 @@ fn iterators_decode_as_they_read_and_can_be_dropped() {
         assert_eq!(rows.next().unwrap().unwrap().0, expected);
     }
     drop(rows);
-    let n: i64 = client.fetch_scalar(&Sql::new("SELECT 42::int8")).unwrap();
+    let n: i64 = client.fetch_scalar(Sql::new("SELECT 42::int8")).unwrap();
     assert_eq!(n, 42);
     let total: i64 = client
         .fetch_iter::<(i64, String)>(&Sql::new(
@@ -195,7 +195,7 @@ fn cursors_fetch_in_batches() {
 fn copy_binary_text_and_failures() {
     let mut client = PgClient::new(connect());
     items(&mut client);
-    client.exec(&Sql::new("DELETE FROM items")).unwrap();
+    client.exec(Sql::new("DELETE FROM items")).unwrap();
     let rows: Vec<Item> = (1..=5000)
         .map(|i| Item {
             id: i,
@@ -204,7 +204,7 @@ fn copy_binary_text_and_failures() {
         })
         .collect();
     let n = client
-        .copy_in_rows(&Identifier::new("items"), rows.clone())
+        .copy_in_rows(Identifier::new("items"), rows.clone())
         .unwrap();
     assert_eq!(n, 5000);
     let back: Vec<Item> = client
@@ -237,7 +237,7 @@ fn copy_binary_text_and_failures() {
         20_000_i32
     ))
     .unwrap();
-    let err = tx.copy_in_rows(&Identifier::new("items"), bad).unwrap_err();
+    let err = tx.copy_in_rows(Identifier::new("items"), bad).unwrap_err();
     assert_eq!(err.row(), Some(1));
     assert_eq!(err.kind(), ErrorKind::Adapt(pgcast::ErrorKind::Nul));
     tx.rollback().unwrap();
@@ -248,11 +248,11 @@ fn copy_binary_text_and_failures() {
         price: None,
     }];
     let err = client
-        .copy_in_rows(&Identifier::new("items"), dup)
+        .copy_in_rows(Identifier::new("items"), dup)
         .unwrap_err();
     assert_eq!(err.code(), Some(SqlState::UNIQUE_VIOLATION.code()));
     let count: i64 = client
-        .fetch_scalar(&Sql::new("SELECT count(*) FROM items"))
+        .fetch_scalar(Sql::new("SELECT count(*) FROM items"))
         .unwrap();
     assert_eq!(count, 5000);
 }
@@ -313,12 +313,12 @@ fn obs_logger_and_slow_reports_through_the_blocking_adapter() {
     session.set_slow_threshold(Some(std::time::Duration::ZERO));
     session.set_explain_slow(true);
     let n: i64 = client
-        .fetch_scalar(&Sql::new("SELECT count(*) FROM pg_class"))
+        .fetch_scalar(Sql::new("SELECT count(*) FROM pg_class"))
         .unwrap();
     assert!(n > 0);
     let last = logs.lock().unwrap().last().cloned().unwrap();
     assert!(last.5 && last.6, "slow, with its plan: {last:?}");
-    let err = client.exec(&Sql::new("SELECT 1 / 0")).unwrap_err();
+    let err = client.exec(Sql::new("SELECT 1 / 0")).unwrap_err();
     assert_eq!(err.code(), Some("22012"));
     let last = logs.lock().unwrap().last().cloned().unwrap();
     assert!(matches!(&last.2, Outcome::Failed { code: Some(c), .. } if c == "22012"));

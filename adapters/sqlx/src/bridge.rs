@@ -180,7 +180,11 @@ where
 
 /// Runs `query` as a command (no column asked for as text: sqlx decodes
 /// what the server sends) and hands each `PgRow` to `on_row`.
-async fn each_row<C, F>(conn: &mut C, query: &(impl Composable + Sync), on_row: F) -> Result<u64>
+async fn each_row<C, F>(
+    conn: &mut C,
+    query: impl Composable + Send + Sync,
+    on_row: F,
+) -> Result<u64>
 where
     C: Conn + ?Sized,
     F: FnMut(&PgRow) -> ControlFlow<()> + Send,
@@ -197,7 +201,7 @@ where
 /// Rows decoded by sqlx's `FromRow`, with the query for errors.
 async fn rows_sqlx<C, R>(
     conn: &mut C,
-    query: &(impl Composable + Sync),
+    query: impl Composable + Send + Sync,
     most: Option<usize>,
 ) -> Result<Vec<R>>
 where
@@ -254,7 +258,7 @@ pub trait SqlxExt: Conn {
     /// `#[derive(sqlx::FromRow)]` struct).
     fn fetch_all_sqlx<R>(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<Vec<R>>> + Send
     where
         R: for<'r> sqlx::FromRow<'r, PgRow> + Send,
@@ -267,13 +271,13 @@ pub trait SqlxExt: Conn {
     /// [`TooManyRows`](crate::ErrorKind::TooManyRows) otherwise.
     fn fetch_one_sqlx<R>(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<R>> + Send
     where
         R: for<'r> sqlx::FromRow<'r, PgRow> + Send,
     {
         async move {
-            let text = query_text(query);
+            let text = query_text(&query);
             let row = one_sqlx(self, query, false).await?;
             pgcast_core::exec::exactly_one(row, &text)
         }
@@ -282,7 +286,7 @@ pub trait SqlxExt: Conn {
     /// At most one row, decoded by sqlx's `FromRow`.
     fn fetch_optional_sqlx<R>(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<Option<R>>> + Send
     where
         R: for<'r> sqlx::FromRow<'r, PgRow> + Send,
@@ -293,7 +297,7 @@ pub trait SqlxExt: Conn {
     /// The first column of exactly one row, decoded by sqlx's `Decode`.
     fn fetch_scalar_sqlx<T>(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<T>> + Send
     where
         T: for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + Send,
@@ -309,7 +313,7 @@ pub trait SqlxExt: Conn {
 impl<C: Conn + ?Sized> SqlxExt for C {}
 
 /// The query's text, for errors (empty if it does not render).
-fn query_text(query: &impl Composable) -> String {
+fn query_text(query: impl Composable) -> String {
     query
         .render()
         .map(|r| r.text().to_owned())
@@ -318,14 +322,14 @@ fn query_text(query: &impl Composable) -> String {
 
 async fn one_sqlx<C, R>(
     conn: &mut C,
-    query: &(impl Composable + Sync),
+    query: impl Composable + Send + Sync,
     at_most: bool,
 ) -> Result<Option<R>>
 where
     C: Conn + ?Sized,
     R: for<'r> sqlx::FromRow<'r, PgRow> + Send,
 {
-    let mut rows: Vec<R> = rows_sqlx(conn, query, Some(2)).await?;
+    let mut rows: Vec<R> = rows_sqlx(conn, &query, Some(2)).await?;
     let more = rows.len() > 1;
     rows.truncate(1);
     expect_one(rows.pop(), more, at_most, &query_text(query))

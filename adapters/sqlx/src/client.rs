@@ -196,7 +196,7 @@ pub(crate) async fn sessions(
 /// Every row of a query as `T`.
 async fn all<C: Conn + ?Sized, T: RowType>(
     conn: &mut C,
-    query: &(impl Composable + Sync),
+    query: impl Composable + Send + Sync,
 ) -> Result<Vec<T>> {
     let overlay = Overlay::of(&*conn);
     let mut held = conn.hold().await?;
@@ -226,7 +226,7 @@ async fn all<C: Conn + ?Sized, T: RowType>(
 /// "Exactly one" or "at most one" row, reading at most two.
 async fn one<C: Conn + ?Sized, T: RowType>(
     conn: &mut C,
-    query: &(impl Composable + Sync),
+    query: impl Composable + Send + Sync,
     at_most: bool,
 ) -> Result<Option<T>> {
     let overlay = Overlay::of(&*conn);
@@ -297,11 +297,14 @@ pub type BorrowedRow<'r> = LentRow<'r, RowRef<'r>>;
 /// let users: Vec<User> = conn.fetch_all(&sql!("SELECT id, email FROM {table:i} WHERE id >= {min}")).await?;
 /// # Ok(()) }
 /// ```
+///
+/// Every verb takes the query by value or by reference: by value, its
+/// text and values are given to the request instead of copied.
 pub trait ClientExt: Conn {
     /// Runs a command; the number of rows it affected.
     fn exec(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<u64>> + Send {
         async move {
             let overlay = Overlay::of(&*self);
@@ -315,7 +318,7 @@ pub trait ClientExt: Conn {
     /// Every row as a `T` (a `FromRow` type: derived struct, tuple, scalar).
     fn fetch_all<T: RowType>(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<Vec<T>>> + Send {
         all(self, query)
     }
@@ -325,7 +328,7 @@ pub trait ClientExt: Conn {
     /// [`TooManyRows`](crate::ErrorKind::TooManyRows) otherwise.
     fn fetch_one<T: RowType>(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<T>> + Send {
         async move {
             let row = one(self, query, false).await?;
@@ -336,7 +339,7 @@ pub trait ClientExt: Conn {
     /// At most one row as a `T`.
     fn fetch_optional<T: RowType>(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<Option<T>>> + Send {
         one(self, query, true)
     }
@@ -344,7 +347,7 @@ pub trait ClientExt: Conn {
     /// The first column of exactly one row, as any `Load` type.
     fn fetch_scalar<T: LoadOwned + Send + 'static>(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<T>> + Send {
         async move { self.fetch_one::<First<T>>(query).await.map(|First(v)| v) }
     }
@@ -372,7 +375,7 @@ pub trait ClientExt: Conn {
     /// ```
     fn for_each<F>(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
         mut f: F,
     ) -> impl Future<Output = Result<u64>> + Send
     where
@@ -429,7 +432,7 @@ pub trait ClientExt: Conn {
     /// with no loader comes as the server's text for it.
     fn fetch_records(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<Vec<Record>>> + Send {
         all(self, query)
     }
@@ -438,7 +441,7 @@ pub trait ClientExt: Conn {
     /// holds the connection until it ends or is dropped.
     fn fetch_stream<'c, T: RowType>(
         &'c mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<BoxStream<'c, Result<T>>>> + Send {
         async move {
             let overlay = Overlay::of(&*self);
@@ -453,7 +456,7 @@ pub trait ClientExt: Conn {
     /// columns fit `T`, with the error the real run would give.
     fn describe<T: RowType>(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<()>> + Send {
         async move {
             let overlay = Overlay::of(&*self);
@@ -468,7 +471,7 @@ pub trait ClientExt: Conn {
     /// stay on the server until [`fetch_many`](crate::CursorFetch::fetch_many) asks for them.
     fn cursor<T: RowType>(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<Cursor<'_, T>>> + Send {
         Cursor::open(self, query, false)
     }
@@ -477,7 +480,7 @@ pub trait ClientExt: Conn {
     /// until closed or the session ends.
     fn cursor_with_hold<T: RowType>(
         &mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<Cursor<'_, T>>> + Send {
         Cursor::open(self, query, true)
     }
@@ -587,36 +590,39 @@ impl<C: Conn + ?Sized> ClientExt for C {}
 /// ```
 pub trait PoolExt: sealed::Sealed {
     /// [`ClientExt::exec`] on a connection of the pool.
-    fn exec(&self, query: &(impl Composable + Sync)) -> impl Future<Output = Result<u64>> + Send;
+    fn exec(
+        &self,
+        query: impl Composable + Send + Sync,
+    ) -> impl Future<Output = Result<u64>> + Send;
     /// [`ClientExt::fetch_all`] on a connection of the pool.
     fn fetch_all<T: RowType>(
         &self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<Vec<T>>> + Send;
     /// [`ClientExt::fetch_one`] on a connection of the pool.
     fn fetch_one<T: RowType>(
         &self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<T>> + Send;
     /// [`ClientExt::fetch_optional`] on a connection of the pool.
     fn fetch_optional<T: RowType>(
         &self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<Option<T>>> + Send;
     /// [`ClientExt::fetch_scalar`] on a connection of the pool.
     fn fetch_scalar<T: LoadOwned + Send + 'static>(
         &self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<T>> + Send;
     /// [`ClientExt::fetch_records`] on a connection of the pool.
     fn fetch_records(
         &self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<Vec<Record>>> + Send;
     /// [`ClientExt::for_each`] on a connection of the pool.
     fn for_each<F>(
         &self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
         f: F,
     ) -> impl Future<Output = Result<u64>> + Send
     where
@@ -625,12 +631,12 @@ pub trait PoolExt: sealed::Sealed {
     /// stream holds until it ends or is dropped.
     fn fetch_stream<T: RowType>(
         &self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<BoxStream<'static, Result<T>>>> + Send;
     /// [`ClientExt::describe`] on a connection of the pool.
     fn describe<T: RowType>(
         &self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<()>> + Send;
     /// The pool with `scope` for the queries run through it.
     fn with_scope(&self, scope: &Adapters) -> Pooled<'_>;
@@ -643,7 +649,7 @@ pub trait PoolExt: sealed::Sealed {
 impl sealed::Sealed for PgPool {}
 
 impl PoolExt for PgPool {
-    async fn exec(&self, query: &(impl Composable + Sync)) -> Result<u64> {
+    async fn exec(&self, query: impl Composable + Send + Sync) -> Result<u64> {
         Pooled {
             pool: self,
             scope: None,
@@ -653,7 +659,7 @@ impl PoolExt for PgPool {
         .await
     }
 
-    async fn fetch_all<T: RowType>(&self, query: &(impl Composable + Sync)) -> Result<Vec<T>> {
+    async fn fetch_all<T: RowType>(&self, query: impl Composable + Send + Sync) -> Result<Vec<T>> {
         Pooled {
             pool: self,
             scope: None,
@@ -663,7 +669,7 @@ impl PoolExt for PgPool {
         .await
     }
 
-    async fn fetch_one<T: RowType>(&self, query: &(impl Composable + Sync)) -> Result<T> {
+    async fn fetch_one<T: RowType>(&self, query: impl Composable + Send + Sync) -> Result<T> {
         Pooled {
             pool: self,
             scope: None,
@@ -675,7 +681,7 @@ impl PoolExt for PgPool {
 
     async fn fetch_optional<T: RowType>(
         &self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> Result<Option<T>> {
         Pooled {
             pool: self,
@@ -688,7 +694,7 @@ impl PoolExt for PgPool {
 
     async fn fetch_scalar<T: LoadOwned + Send + 'static>(
         &self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> Result<T> {
         Pooled {
             pool: self,
@@ -699,7 +705,7 @@ impl PoolExt for PgPool {
         .await
     }
 
-    async fn fetch_records(&self, query: &(impl Composable + Sync)) -> Result<Vec<Record>> {
+    async fn fetch_records(&self, query: impl Composable + Send + Sync) -> Result<Vec<Record>> {
         Pooled {
             pool: self,
             scope: None,
@@ -709,7 +715,7 @@ impl PoolExt for PgPool {
         .await
     }
 
-    async fn for_each<F>(&self, query: &(impl Composable + Sync), f: F) -> Result<u64>
+    async fn for_each<F>(&self, query: impl Composable + Send + Sync, f: F) -> Result<u64>
     where
         F: for<'r> FnMut(BorrowedRow<'r>) -> pgcast_core::Result<()> + Send,
     {
@@ -724,7 +730,7 @@ impl PoolExt for PgPool {
 
     async fn fetch_stream<T: RowType>(
         &self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> Result<BoxStream<'static, Result<T>>> {
         let mut held = Held::Pooled(self.acquire().await.map_err(error)?);
         let (session, base) = sessions(&mut held, &Overlay::default()).await?;
@@ -732,7 +738,7 @@ impl PoolExt for PgPool {
         Ok(crate::stream::rows(held, base, exec))
     }
 
-    async fn describe<T: RowType>(&self, query: &(impl Composable + Sync)) -> Result<()> {
+    async fn describe<T: RowType>(&self, query: impl Composable + Send + Sync) -> Result<()> {
         Pooled {
             pool: self,
             scope: None,

@@ -34,7 +34,7 @@ pub trait CopyExt: ClientExt {
     /// `COPY` with an error naming the row.
     fn copy_in_rows<R, I>(
         &mut self,
-        table: &(impl Composable + Sync),
+        table: impl Composable + Send + Sync,
         rows: I,
     ) -> impl Future<Output = Result<u64>> + Send
     where
@@ -48,7 +48,7 @@ pub trait CopyExt: ClientExt {
     /// [`copy_in_rows`](Self::copy_in_rows) from a stream of rows.
     fn copy_in_stream<R, S>(
         &mut self,
-        table: &(impl Composable + Sync),
+        table: impl Composable + Send + Sync,
         rows: S,
     ) -> impl Future<Output = Result<u64>> + Send
     where
@@ -60,7 +60,7 @@ pub trait CopyExt: ClientExt {
             let mut held = self.hold().await?;
             let (session, base) = sessions(&mut held, &overlay).await?;
             let scope = session.scope();
-            let (copy, describe_q) = copy_in_statements::<R>(table);
+            let (copy, describe_q) = copy_in_statements::<R>(&table);
             let copy_text = copy.render_with(&scope)?.text().to_owned();
             let mut exec = Exec::<Statement, Record>::columns(&session, &describe_q)?;
             let columns = describe(&mut held, &base, &mut exec).await?;
@@ -100,7 +100,7 @@ pub trait CopyExt: ClientExt {
     /// its columns are described first to plan `T`.
     fn copy_out_as<'c, T: RowType>(
         &'c mut self,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
     ) -> impl Future<Output = Result<BoxStream<'c, Result<T>>>> + Send {
         async move {
             let overlay = Overlay::of(&*self);
@@ -109,7 +109,7 @@ pub trait CopyExt: ClientExt {
             let select = query.render_inline_with(&session.scope())?;
             let mut exec = Exec::<Statement, T>::columns(
                 &session,
-                &Sql::from_runtime_unchecked(select.clone()),
+                Sql::from_runtime_unchecked(select.clone()),
             )?;
             let columns = describe(&mut held, &base, &mut exec).await?;
             let decoder = exec.decoder(&columns)?;

@@ -29,7 +29,7 @@ pub struct Cursor<'c, T: RowType> {
 impl<'c, T: RowType> Cursor<'c, T> {
     pub(crate) async fn open<C: Conn + ?Sized>(
         conn: &'c mut C,
-        query: &(impl Composable + Sync),
+        query: impl Composable + Send + Sync,
         hold: bool,
     ) -> Result<Cursor<'c, T>> {
         let overlay = Overlay::of(&*conn);

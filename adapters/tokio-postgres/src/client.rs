@@ -20,7 +20,7 @@ use crate::cancel::{Canceller, guarded};
 use crate::rows::{RowRef, columns, error, simple_rows};
 use crate::{Cursor, First, Result, RowStream, Session};
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
     impl Sealed for tokio_postgres::Client {}
     impl Sealed for tokio_postgres::Transaction<'_> {}
@@ -124,11 +124,29 @@ pub trait TransactionExt {
     fn pg_transaction(&mut self) -> impl Future<Output = Result<PgClient<Transaction<'_>>>> + Send;
 }
 
-impl TransactionExt for PgClient<Client> {
+impl<C: OwnsClient> TransactionExt for PgClient<C> {
     async fn pg_transaction(&mut self) -> Result<PgClient<Transaction<'_>>> {
         let session = self.pg_session().clone();
-        let tx = self.client_mut().transaction().await.map_err(error)?;
+        let tx = self
+            .client_mut()
+            .driver_client()
+            .transaction()
+            .await
+            .map_err(error)?;
         Ok(PgClient::with_session(tx, session))
+    }
+}
+
+/// A connection that owns its driver client: a transaction can be opened
+/// on it.
+pub trait OwnsClient: Send + Sync + sealed::Sealed {
+    /// The driver client.
+    fn driver_client(&mut self) -> &mut Client;
+}
+
+impl OwnsClient for Client {
+    fn driver_client(&mut self) -> &mut Client {
+        self
     }
 }
 
@@ -473,9 +491,13 @@ pub type BorrowedRow<'r> = LentRow<'r, RowRef<'r>>;
 /// [`Prepare`](pgcast_core::exec::Prepare)): described first when its result
 /// is unseen, in one round trip when every type is known, prepared and kept
 /// when it repeats. Results are streamed and decoded as they arrive.
+///
+/// Every verb takes the query by value or by reference: `fetch_one(&q)`
+/// renders `q` and leaves it to be run again; `fetch_one(sql!(…))` gives
+/// its text and values to the request instead of having them copied.
 pub trait ClientExt: Conn {
     /// Runs a command; the number of rows it affected.
-    fn exec(&self, query: &impl Composable) -> impl Future<Output = Result<u64>> + Send {
+    fn exec(&self, query: impl Composable) -> impl Future<Output = Result<u64>> + Send {
         let session = self.session();
         let exec = Exec::command(&session, query).map(Box::new);
         let text = text_of(session.timeout(), &exec);
@@ -502,7 +524,7 @@ pub trait ClientExt: Conn {
     /// statement, its last row included.
     fn fetch_stream<T: RowType>(
         &self,
-        query: &impl Composable,
+        query: impl Composable,
     ) -> impl Future<Output = Result<RowStream<T>>> + Send {
         let session = self.session();
         let exec = Exec::query(&session, query).map(Box::new);
@@ -524,7 +546,7 @@ pub trait ClientExt: Conn {
     /// Every row as a `T` (a `FromRow` type: derived struct, tuple, scalar).
     fn fetch_all<T: RowType>(
         &self,
-        query: &impl Composable,
+        query: impl Composable,
     ) -> impl Future<Output = Result<Vec<T>>> + Send {
         let session = self.session();
         let exec = Exec::query(&session, query).map(Box::new);
@@ -547,7 +569,7 @@ pub trait ClientExt: Conn {
     /// [`TooManyRows`](crate::ErrorKind::TooManyRows) otherwise.
     fn fetch_one<T: RowType>(
         &self,
-        query: &impl Composable,
+        query: impl Composable,
     ) -> impl Future<Output = Result<T>> + Send {
         let session = self.session();
         let exec = Exec::query(&session, query).map(Box::new);
@@ -564,7 +586,7 @@ pub trait ClientExt: Conn {
     /// At most one row as a `T`.
     fn fetch_optional<T: RowType>(
         &self,
-        query: &impl Composable,
+        query: impl Composable,
     ) -> impl Future<Output = Result<Option<T>>> + Send {
         let session = self.session();
         let exec = Exec::query(&session, query).map(Box::new);
@@ -577,7 +599,7 @@ pub trait ClientExt: Conn {
     /// The first column of exactly one row, as any `Load` type.
     fn fetch_scalar<T: LoadOwned + Send + 'static>(
         &self,
-        query: &impl Composable,
+        query: impl Composable,
     ) -> impl Future<Output = Result<T>> + Send {
         let row = self.fetch_one::<First<T>>(query);
         async move { row.await.map(|First(v)| v) }
@@ -607,7 +629,7 @@ pub trait ClientExt: Conn {
     /// ```
     fn for_each<'s, F>(
         &'s self,
-        query: &impl Composable,
+        query: impl Composable,
         mut f: F,
     ) -> impl Future<Output = Result<u64>> + Send
     where
@@ -644,7 +666,7 @@ pub trait ClientExt: Conn {
     /// with no loader comes as the server's text for it.
     fn fetch_records(
         &self,
-        query: &impl Composable,
+        query: impl Composable,
     ) -> impl Future<Output = Result<Vec<Record>>> + Send {
         self.fetch_all::<Record>(query)
     }
@@ -654,7 +676,7 @@ pub trait ClientExt: Conn {
     /// test for every query of an application.
     fn describe<T: RowType>(
         &self,
-        query: &impl Composable,
+        query: impl Composable,
     ) -> impl Future<Output = Result<()>> + Send {
         let session = self.session();
         let exec = Exec::<Statement, T>::describe(&session, query).map(Box::new);
@@ -668,7 +690,7 @@ pub trait ClientExt: Conn {
     /// stay on the server until [`fetch_many`](crate::CursorFetch::fetch_many) asks for them.
     fn cursor<T: RowType>(
         &self,
-        query: &impl Composable,
+        query: impl Composable,
     ) -> impl Future<Output = Result<Cursor<'_, Self, T>>> + Send {
         let exec = Exec::<Statement, T>::describe(&self.session(), query);
         async move { Cursor::open(self, describe(self, exec?).await?, false).await }
@@ -679,7 +701,7 @@ pub trait ClientExt: Conn {
     /// when the creating transaction commits).
     fn cursor_with_hold<T: RowType>(
         &self,
-        query: &impl Composable,
+        query: impl Composable,
     ) -> impl Future<Output = Result<Cursor<'_, Self, T>>> + Send {
         let exec = Exec::<Statement, T>::describe(&self.session(), query);
         async move { Cursor::open(self, describe(self, exec?).await?, true).await }

@@ -186,7 +186,7 @@ pub trait CopyExt: ClientExt {
     /// same, with the server's error.
     fn copy_in_rows<R, I>(
         &self,
-        table: &impl Composable,
+        table: impl Composable,
         rows: I,
     ) -> impl Future<Output = Result<u64>> + Send
     where
@@ -200,7 +200,7 @@ pub trait CopyExt: ClientExt {
     /// [`copy_in_rows`](Self::copy_in_rows) from a stream of rows.
     fn copy_in_stream<R, S>(
         &self,
-        table: &impl Composable,
+        table: impl Composable,
         rows: S,
     ) -> impl Future<Output = Result<u64>> + Send
     where
@@ -209,7 +209,7 @@ pub trait CopyExt: ClientExt {
     {
         let session = self.session();
         let scope = session.scope();
-        let (copy, describe_q) = copy_in_statements::<R>(table);
+        let (copy, describe_q) = copy_in_statements::<R>(&table);
         let copy_text = copy.render_with(&scope).map(|c| c.text().to_owned());
         let described = Exec::<Statement, Record>::columns(&session, &describe_q);
         async move {
@@ -237,7 +237,7 @@ pub trait CopyExt: ClientExt {
     /// its columns are described first to plan `T`.
     fn copy_out_as<T: RowType>(
         &self,
-        query: &impl Composable,
+        query: impl Composable,
     ) -> impl Future<Output = Result<CopyOutRows<T>>> + Send {
         let session = self.session();
         let select = query.render_inline_with(&session.scope());
@@ -247,7 +247,7 @@ pub trait CopyExt: ClientExt {
             let select = select?;
             let exec = Exec::<Statement, T>::columns(
                 &session,
-                &Sql::from_runtime_unchecked(select.clone()),
+                Sql::from_runtime_unchecked(select.clone()),
             )?;
             let (exec, columns) = describe(self, exec).await?;
             let decoder = exec.decoder(&columns)?;
@@ -270,7 +270,7 @@ pub trait CopyExt: ClientExt {
     /// The number of rows copied.
     fn copy_in_raw<S, B>(
         &self,
-        statement: &impl Composable,
+        statement: impl Composable,
         data: S,
     ) -> impl Future<Output = Result<u64>> + Send
     where
@@ -300,7 +300,7 @@ pub trait CopyExt: ClientExt {
     /// chunks (the server sends one row per chunk in text and CSV).
     fn copy_out_raw(
         &self,
-        statement: &impl Composable,
+        statement: impl Composable,
     ) -> impl Future<Output = Result<BoxStream<'static, Result<Bytes>>>> + Send {
         let text = statement.render_inline_with(&self.session().scope());
         async move {

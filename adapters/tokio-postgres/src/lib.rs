@@ -40,12 +40,15 @@ mod cancel;
 mod client;
 mod copy;
 mod cursor;
+#[cfg(feature = "deadpool")]
+pub mod pool;
 mod rows;
 mod stream;
 
 pub use batch::{BatchExt, PIPELINE_DEPTH};
 pub use client::{
-    BorrowedRow, ClientExt, Conn, PgClient, Scoped, TransactionEnd, TransactionExt, server_info,
+    BorrowedRow, ClientExt, Conn, OwnsClient, PgClient, Scoped, TransactionEnd, TransactionExt,
+    server_info,
 };
 pub use copy::{CopyExt, CopyOutRows};
 pub use cursor::Cursor;

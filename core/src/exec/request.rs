@@ -50,13 +50,18 @@ pub struct Request {
 
 impl Request {
     /// Renders `query` in `scope`; an error if a placeholder has no value.
-    pub fn new(query: &impl Composable, scope: &Adapters) -> super::Result<Request> {
-        Request::from_rendered(query.render_with(scope)?, scope)
+    /// A query given by value (rather than by reference) gives its text
+    /// and values to the request instead of having them copied.
+    pub fn new(query: impl Composable, scope: &Adapters) -> super::Result<Request> {
+        Request::owning(query.into_rendered_owned(scope)?, scope)
     }
 
     /// A query rendered earlier, sent with the policy and types of `scope`.
     pub fn from_rendered(rendered: Rendered<'_>, scope: &Adapters) -> super::Result<Request> {
-        let mut rendered = rendered.into_owned();
+        Request::owning(rendered.into_owned(), scope)
+    }
+
+    fn owning(mut rendered: Rendered<'static>, scope: &Adapters) -> super::Result<Request> {
         let mut types = Vec::with_capacity(rendered.params().len());
         let mut missing = Vec::new();
         for param in rendered.params_mut() {

@@ -146,7 +146,7 @@ enum Sent {
 
 impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     /// A query whose rows are read into `T`.
-    pub fn query(session: &Session<S>, query: &impl Composable) -> Result<Exec<S, T>> {
+    pub fn query(session: &Session<S>, query: impl Composable) -> Result<Exec<S, T>> {
         Exec::new(session, query, Wants::Rows)
     }
 
@@ -157,14 +157,14 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     /// [`decoder`](Self::decoder) then checks `T`'s plan
     /// against the description, and [`request`](Self::request) is what
     /// would run (with the columns no loader reads asked for as text).
-    pub fn describe(session: &Session<S>, query: &impl Composable) -> Result<Exec<S, T>> {
+    pub fn describe(session: &Session<S>, query: impl Composable) -> Result<Exec<S, T>> {
         Exec::new(session, query, Wants::Describe)
     }
 
     /// A query described only for its columns' types (what `COPY` in
     /// needs): like [`describe`](Exec::describe), without asking for any
     /// column as text.
-    pub fn columns(session: &Session<S>, query: &impl Composable) -> Result<Exec<S, T>> {
+    pub fn columns(session: &Session<S>, query: impl Composable) -> Result<Exec<S, T>> {
         Exec::new(session, query, Wants::Columns)
     }
 
@@ -173,8 +173,12 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
         Exec::from_request(session, request, Wants::Rows)
     }
 
-    fn new(session: &Session<S>, query: &impl Composable, wants: Wants) -> Result<Exec<S, T>> {
-        let request = session.in_scope(|scope| Request::new(query, scope))?;
+    fn new(session: &Session<S>, query: impl Composable, wants: Wants) -> Result<Exec<S, T>> {
+        if !session.is_pooler() {
+            let request = session.in_scope(|scope| Request::new(query, scope))?;
+            return Ok(Exec::from_request(session, request, wants));
+        }
+        let request = session.in_scope(|scope| Request::new(&query, scope))?;
         let mut exec = Exec::from_request(session, request, wants);
         // Behind a pooler, what the simple protocol needs: the query with
         // its values inlined (only when it will be used).
@@ -748,7 +752,7 @@ fn planned(columns: &[Column], text_columns: &[(usize, Type)]) -> Vec<Column> {
 impl<S: Clone + Send + 'static> Exec<S, super::rows::Record> {
     /// A command: its rows, if any, are not read (so no column is asked
     /// for as text).
-    pub fn command(session: &Session<S>, query: &impl Composable) -> Result<Self> {
+    pub fn command(session: &Session<S>, query: impl Composable) -> Result<Self> {
         Exec::new(session, query, Wants::Command)
     }
 

@@ -646,6 +646,53 @@ pub trait Composable: Clone + fmt::Debug + PartialEq + Sized {
     fn render_inline_with(&self, scope: &Adapters) -> Result<String> {
         self.clone().into_composed().render_inline_with(scope)
     }
+
+    /// Renders this, consuming it, into a result that owns every value
+    /// (what a driver adapter keeps while the statement runs): a query
+    /// built whole gives its text and values instead of copying them.
+    #[doc(hidden)]
+    fn into_rendered_owned(self, scope: &Adapters) -> Result<Rendered<'static>> {
+        render::render_static(self.into_composed(), scope)
+    }
+}
+
+/// A reference renders what it refers to, without copying it first (and
+/// appends a copy of it): a driver verb takes a query by value or by
+/// reference alike.
+impl<T: Composable> Composable for &T {
+    fn append_to<'q>(self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
+        (*self).append_ref_to(target);
+    }
+
+    fn append_ref_to<'q>(&self, target: &mut Composed<'q>)
+    where
+        Self: 'q,
+    {
+        (**self).append_ref_to(target);
+    }
+
+    fn render(&self) -> Result<Rendered<'_>> {
+        (**self).render()
+    }
+
+    fn render_with(&self, scope: &Adapters) -> Result<Rendered<'_>> {
+        (**self).render_with(scope)
+    }
+
+    fn render_inline(&self) -> Result<String> {
+        (**self).render_inline()
+    }
+
+    fn render_inline_with(&self, scope: &Adapters) -> Result<String> {
+        (**self).render_inline_with(scope)
+    }
+
+    fn into_rendered_owned(self, scope: &Adapters) -> Result<Rendered<'static>> {
+        (*self).render_with(scope).map(Rendered::into_owned)
+    }
 }
 
 impl<'a> Composable for Composed<'a> {
@@ -699,6 +746,10 @@ impl<'a> Composable for Composed<'a> {
 
     fn render_with(&self, scope: &Adapters) -> Result<Rendered<'_>> {
         Composed::render_with(self, scope)
+    }
+
+    fn into_rendered_owned(self, scope: &Adapters) -> Result<Rendered<'static>> {
+        render::render_static(self, scope)
     }
 }
 

@@ -614,8 +614,27 @@ pub(crate) fn render<'a>(q: &Composed<'a>, scope: &Adapters) -> Result<Rendered<
 /// was built, the text is moved and each bound value moved into its
 /// parameter, nothing copied.
 pub(crate) fn render_owned<'a>(q: Composed<'a>, scope: &Adapters) -> Result<Rendered<'a>> {
+    render_moved(q, scope, |b| b, |r| r)
+}
+
+/// [`render_owned`] into a result owning every value: borrowed ones are
+/// copied as they are moved into their parameters (one pass, not a
+/// rendering and then a copy).
+pub(crate) fn render_static(q: Composed<'_>, scope: &Adapters) -> Result<Rendered<'static>> {
+    render_moved(q, scope, Bound::into_owned, Rendered::into_owned)
+}
+
+/// Renders `q` consuming it: each bound value goes through `own` into its
+/// parameter; a query not built whole renders piece by piece and goes
+/// through `whole`.
+fn render_moved<'a, 'b>(
+    q: Composed<'a>,
+    scope: &Adapters,
+    own: impl Fn(Bound<'a>) -> Bound<'b>,
+    whole: impl FnOnce(Rendered<'a>) -> Rendered<'b>,
+) -> Result<Rendered<'b>> {
     if q.deferred != 0 || (q.literals != 0 && scope.has_dumpers()) {
-        return render(&q, scope);
+        return render(&q, scope).map(whole);
     }
     if q.params > PROTOCOL_MAX_PARAMS {
         return Err(too_many_params());
@@ -625,7 +644,7 @@ pub(crate) fn render_owned<'a>(q: Composed<'a>, scope: &Adapters) -> Result<Rend
     let mut params = Vec::with_capacity(q.params);
     for kind in q.values {
         if let Kind::Bound(b) = kind {
-            params.push(Param::new(ParamSource::Value(b), dumpers, policy));
+            params.push(Param::new(ParamSource::Value(own(b)), dumpers, policy));
         }
     }
     Ok(Rendered {
