@@ -13,7 +13,7 @@ use pgcast_core::row::{Column, RawRow, ToRow};
 use pgcast_core::sql::{Composable, Sql};
 use pgcast_core::typeinfo::TypeInfo;
 use pgcast_core::{Adapters, Format, LoadOwned, Type};
-use pgcast_tokio_postgres::{BorrowedRow, RowRef, columns, error, simple_rows};
+use pgcast_tokio_postgres::{BorrowedRow, Described, RowRef, columns, error, simple_rows};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{CancelToken, Client, GenericClient, Statement, Transaction};
 
@@ -278,7 +278,7 @@ fn drive<'c, C: GenericClient, T: RowType>(
             let rows = match &statement {
                 Some(st) => match exec.rows_kept() {
                     Some(rows) => rows,
-                    None => exec.rows(&columns(st.columns()))?,
+                    None => exec.rows(&Described(st.columns()))?,
                 },
                 None => exec.rows_later(),
             };
@@ -347,7 +347,7 @@ fn explain<C: GenericClient>(client: &mut C, plan: Explain) {
 /// The next row of `iter` decoded; at the end, the statement is reported.
 fn next_row<T: RowType>(iter: &mut postgres::RowIter<'_>, rows: &mut Rows<T>) -> Option<Result<T>> {
     match iter.next() {
-        Ok(Some(row)) => Some(rows.decode(&RowRef(&row), || columns(row.columns()))),
+        Ok(Some(row)) => Some(rows.decode(&RowRef(&row), || Described(row.columns()))),
         Ok(None) => {
             rows.set_affected(iter.rows_affected());
             None
@@ -637,7 +637,7 @@ pub trait ClientExt: Conn {
                         }
                         Err(e) => return Err(rows.driver_error(error(e))),
                     };
-                    rows.decode(&RowRef(&row), || columns(row.columns()))?;
+                    rows.decode(&RowRef(&row), || Described(row.columns()))?;
                     let lender = lent.get_or_insert_with(|| {
                         LentRows::new(columns(row.columns()), scope.clone())
                     });

@@ -4,7 +4,7 @@ use std::fmt;
 
 use pgcast_core::exec::{CursorState, Exec, Record, RowType, Trace};
 use pgcast_core::row::Column;
-use pgcast_tokio_postgres::{RowRef, columns, error};
+use pgcast_tokio_postgres::{Described, RowRef, error};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{GenericClient, Statement};
 
@@ -71,7 +71,7 @@ impl<'c, C: Conn + ?Sized, T: RowType> Cursor<'c, C, T> {
         let mut rows = self.state.rows();
         let mut out = Vec::with_capacity(n.map_or(0, |n| n.min(10_000) as usize));
         while let Some(row) = iter.next().map_err(|e| error(e).with_query(text))? {
-            out.push(rows.decode(&RowRef(&row), || columns(row.columns()))?);
+            out.push(rows.decode(&RowRef(&row), || Described(row.columns()))?);
         }
         self.state.batch_done(n, out.len());
         Ok(out)

@@ -17,7 +17,7 @@ use pgcast_core::{Adapters, Format, LoadOwned, Type};
 use tokio_postgres::{Client, GenericClient, Statement, Transaction};
 
 use crate::cancel::{Canceller, guarded};
-use crate::rows::{RowRef, columns, error, simple_rows};
+use crate::rows::{Described, RowRef, columns, error, simple_rows};
 use crate::{Cursor, First, Result, RowStream, Session};
 
 pub(crate) mod sealed {
@@ -393,7 +393,7 @@ async fn start<C: Conn + ?Sized, T: RowType>(
     let rows = match statement {
         Some(st) => match exec.rows_kept() {
             Some(rows) => rows,
-            None => exec.rows(&columns(st.columns()))?,
+            None => exec.rows(&Described(st.columns()))?,
         },
         None => exec.rows_later(),
     };

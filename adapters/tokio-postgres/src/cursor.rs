@@ -8,7 +8,7 @@ use pgcast_core::exec::{CursorFetch, CursorState, Exec, Record, RowType, Trace};
 use tokio_postgres::{GenericClient, Statement};
 
 use crate::client::run;
-use crate::rows::{RowRef, columns, error};
+use crate::rows::{Described, RowRef, error};
 use crate::{Conn, Result};
 
 /// A server-side cursor over a query's result: rows stay on the server
@@ -78,7 +78,7 @@ impl<'c, C: Conn + ?Sized, T: RowType> Cursor<'c, C, T> {
         let mut out = Vec::with_capacity(n.map_or(0, |n| n.min(10_000) as usize));
         while let Some(row) = stream.next().await {
             let row = row.map_err(|e| error(e).with_query(text))?;
-            out.push(rows.decode(&RowRef(&row), || columns(row.columns()))?);
+            out.push(rows.decode(&RowRef(&row), || Described(row.columns()))?);
         }
         self.state.batch_done(n, out.len());
         Ok(out)

@@ -55,7 +55,7 @@ pub use cursor::Cursor;
 pub use pgcast_core::exec::{
     CursorFetch, Error, ErrorKind, First, Prepare, Record, Result, RowType,
 };
-pub use rows::{RowRef, columns, error, simple_rows};
+pub use rows::{Described, RowRef, columns, error, simple_rows};
 pub use stream::RowStream;
 
 /// The per-connection state of a rust-postgres client: scope, statements,

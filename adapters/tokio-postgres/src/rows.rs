@@ -3,8 +3,8 @@
 
 use pgcast_core::bridge::Raw;
 use pgcast_core::exec::{Error, ServerReport, SimpleRows};
-use pgcast_core::row::{Column, RawRow};
-use pgcast_core::{ErrorKind as PgErrorKind, Format};
+use pgcast_core::row::{Column, Description, RawRow};
+use pgcast_core::{ErrorKind as PgErrorKind, Format, Type};
 use tokio_postgres::Row;
 
 /// A driver [`Row`] as a pgcast [`RawRow`]: each value's bytes through
@@ -45,10 +45,22 @@ impl RawRow for RowRef<'_> {
 /// The description of a driver result as pgcast [`Column`]s (rust-postgres
 /// drivers receive every value in binary format).
 pub fn columns(columns: &[tokio_postgres::Column]) -> Vec<Column> {
-    columns
-        .iter()
-        .map(|c| Column::new(c.name(), c.type_().clone(), Format::Binary))
-        .collect()
+    Described(columns).to_columns()
+}
+
+/// A tokio-postgres result description read in place: a row plan made
+/// for it before is found without copying it into [`Column`]s.
+#[derive(Clone, Copy, Debug)]
+pub struct Described<'a>(pub &'a [tokio_postgres::Column]);
+
+impl Description for Described<'_> {
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+
+    fn column(&self, i: usize) -> Option<(&str, &Type, Format)> {
+        self.0.get(i).map(|c| (c.name(), c.type_(), Format::Binary))
+    }
 }
 
 /// A driver error as pgcast's, with the server's report when there is one.

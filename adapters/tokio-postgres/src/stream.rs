@@ -11,7 +11,7 @@ use pgcast_core::exec::{Error, Explain, Result, RowType, Rows};
 use std::future::Future;
 
 use crate::cancel::{Canceller, Rest};
-use crate::rows::{RowRef, columns, error};
+use crate::rows::{Described, RowRef, error};
 
 /// Rows of a query decoded into `T` one at a time, as they come off the
 /// wire: memory stays flat however large the result.
@@ -136,7 +136,7 @@ impl<T: RowType> RowStream<T> {
         match self.poll_row(cx) {
             Poll::Ready(Some(Ok(row))) => Poll::Ready(Some(
                 self.rows
-                    .decode(&RowRef(&row), || columns(row.columns()))
+                    .decode(&RowRef(&row), || Described(row.columns()))
                     .map(|_| row),
             )),
             other => other,
@@ -203,7 +203,7 @@ impl<T: RowType> Stream for RowStream<T> {
         let this = &mut *self;
         match this.poll_row(cx) {
             Poll::Ready(Some(Ok(row))) => Poll::Ready(Some(
-                this.rows.decode(&RowRef(&row), || columns(row.columns())),
+                this.rows.decode(&RowRef(&row), || Described(row.columns())),
             )),
             Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
             Poll::Ready(None) => Poll::Ready(None),

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::observe::{Explain, Observed};
-use crate::row::{Column, ColumnPlan, Columns, FromRow, FromRowOwned, RawRow};
+use crate::row::{Column, ColumnPlan, Columns, Description, FromRow, FromRowOwned, RawRow};
 use crate::{Adapters, Error, ErrorKind, Format, LoadOwned, Value, ValueLoader};
 
 /// What a query decodes its rows into: planned once per result description
@@ -271,7 +271,7 @@ impl<T: RowType> Decoder<T> {
 
 /// Makes the decoder of a result from its columns, once the first row shows
 /// them.
-pub(crate) type Planner<T> = Box<dyn FnOnce(&[Column]) -> crate::Result<Decoder<T>> + Send>;
+pub(crate) type Planner<T> = Box<dyn FnOnce(&dyn Description) -> crate::Result<Decoder<T>> + Send>;
 
 enum Plan<T: RowType> {
     Ready(Decoder<T>),
@@ -373,12 +373,13 @@ impl<T: RowType> Rows<T> {
 
     /// Decodes the next row; an error names the row and the query.
     /// `columns` describes the row: asked for only if the result was not
-    /// planned yet (at the first row of a result sent in one round trip).
+    /// planned yet (at the first row of a result sent in one round trip),
+    /// and copied only if no plan was made for it before.
     #[inline]
-    pub fn decode<R: RawRow + ?Sized>(
+    pub fn decode<R: RawRow + ?Sized, D: Description>(
         &mut self,
         row: &R,
-        columns: impl FnOnce() -> Vec<Column>,
+        columns: impl FnOnce() -> D,
     ) -> super::Result<T> {
         let n = self.seen;
         self.seen += 1;

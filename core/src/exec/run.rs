@@ -10,7 +10,7 @@ use std::any::Any;
 use std::marker::PhantomData;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::row::Column;
+use crate::row::{Column, Description};
 use crate::sql::Composable;
 use crate::typeinfo::TypeInfo;
 use crate::{Format, Type};
@@ -611,11 +611,11 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
         let text_columns = self.text_columns.clone();
         let query = Arc::clone(&text);
         Rows::later(
-            Box::new(move |columns: &[Column]| {
+            Box::new(move |described: &dyn Description| {
                 if text_columns.is_empty() {
-                    session.decoder::<T>(&query, columns)
+                    session.decoder::<T>(&query, described)
                 } else {
-                    session.decoder::<T>(&query, &planned(columns, &text_columns))
+                    session.decoder::<T>(&query, &planned(&described.to_columns(), &text_columns))
                 }
             }),
             text,
@@ -655,21 +655,22 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
 
     /// The rows of a result described by `columns`, planned for `T` (the
     /// plan cached per description by the session).
-    pub fn rows(&self, columns: &[Column]) -> Result<Rows<T>> {
+    pub fn rows(&self, columns: &(impl Description + ?Sized)) -> Result<Rows<T>> {
         let text = self.ran();
         let rows = Rows::shared(self.decoder(columns)?, text);
         Ok(rows.observed(self.observed().take()))
     }
 
     /// The decoder of `T` for a result of this request described by
-    /// `columns` (cached per description by the session).
-    pub fn decoder(&self, columns: &[Column]) -> Result<Decoder<T>> {
+    /// `columns` (cached per description by the session: a description
+    /// planned before is not copied).
+    pub fn decoder(&self, columns: &(impl Description + ?Sized)) -> Result<Decoder<T>> {
         let text = self.request.text();
         if self.text_columns.is_empty() {
             self.session.decoder::<T>(text, columns)
         } else {
             self.session
-                .decoder::<T>(text, &planned(columns, &self.text_columns))
+                .decoder::<T>(text, &planned(&columns.to_columns(), &self.text_columns))
         }
         .map_err(|e| Error::from(e).with_query(text))
     }

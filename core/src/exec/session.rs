@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
 use crate::Adapters;
-use crate::row::Column;
+use crate::row::{Column, Description};
 
 use super::comment::Tags;
 use super::observe::{Logger, Observer, QueryLog, ServerInfo};
@@ -889,7 +889,11 @@ impl<S: Clone + Send + 'static> Session<S> {
 
     /// The decoder of `T` for a result of `text` described by `columns`:
     /// planned once per description, then taken from the cache.
-    pub fn decoder<T: RowType>(&self, text: &str, columns: &[Column]) -> crate::Result<Decoder<T>> {
+    pub fn decoder<T: RowType>(
+        &self,
+        text: &str,
+        described: &(impl Description + ?Sized),
+    ) -> crate::Result<Decoder<T>> {
         let caching = self.shared.caching && self.overlay.is_none();
         let id = TypeId::of::<T>();
         if caching {
@@ -897,13 +901,16 @@ impl<S: Clone + Send + 'static> Session<S> {
             let found = cache.entries.get(text).and_then(|e| {
                 e.plans
                     .iter()
-                    .find(|(t, cols, _)| *t == id && **cols == *columns)
+                    .find(|(t, cols, _)| *t == id && described.matches(cols))
                     .and_then(|(_, _, plan)| plan.downcast_ref::<T::Plan>())
             });
             if let Some(plan) = found {
                 return Ok(Decoder::from_plan(plan.clone()));
             }
         }
+        // A description not planned yet: copied, once.
+        let columns = described.to_columns();
+        let columns = columns.as_slice();
         let decoder = Decoder::<T>::new(columns, &self.scope())?;
         if caching {
             let mut cache = self.cache();

@@ -55,6 +55,76 @@ impl Column {
     }
 }
 
+/// A result's description as a driver holds it: its columns' names, types
+/// and formats, read in place. A plan kept for the same description is
+/// found without copying it into [`Column`]s; only a new one is copied.
+///
+/// ```
+/// use pgcast_core::row::{Column, Description};
+/// use pgcast_core::{Format, Type};
+///
+/// let kept = vec![Column::new("id", Type::INT8, Format::Binary)];
+/// let described = [Column::new("id", Type::INT8, Format::Binary)];
+/// assert!(described.as_slice().matches(&kept));
+/// assert_eq!(described.as_slice().to_columns(), kept);
+/// ```
+pub trait Description {
+    /// How many columns.
+    fn count(&self) -> usize;
+    /// The `i`-th column's name, type and format (`None` past the last).
+    fn column(&self, i: usize) -> Option<(&str, &Type, Format)>;
+
+    /// Whether this describes `columns`.
+    fn matches(&self, columns: &[Column]) -> bool {
+        self.count() == columns.len()
+            && columns.iter().enumerate().all(|(i, c)| {
+                self.column(i).is_some_and(|(name, ty, format)| {
+                    c.name == name && c.ty == *ty && c.format == format
+                })
+            })
+    }
+
+    /// The columns, copied.
+    fn to_columns(&self) -> Vec<Column> {
+        (0..self.count())
+            .filter_map(|i| self.column(i))
+            .map(|(name, ty, format)| Column::new(name, ty.clone(), format))
+            .collect()
+    }
+}
+
+impl Description for [Column] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn column(&self, i: usize) -> Option<(&str, &Type, Format)> {
+        self.get(i).map(|c| (c.name.as_str(), &c.ty, c.format))
+    }
+
+    fn to_columns(&self) -> Vec<Column> {
+        self.to_vec()
+    }
+}
+
+impl Description for Vec<Column> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn column(&self, i: usize) -> Option<(&str, &Type, Format)> {
+        self.as_slice().column(i)
+    }
+
+    fn matches(&self, columns: &[Column]) -> bool {
+        **self == *columns
+    }
+
+    fn to_columns(&self) -> Vec<Column> {
+        self.clone()
+    }
+}
+
 /// A result's columns as a row type plans against them: the description, the
 /// conversion policy in force, and the name prefix of a flattened field.
 ///

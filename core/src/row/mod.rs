@@ -41,7 +41,7 @@ mod optional;
 mod source;
 mod to_row;
 
-pub use columns::{CheckFn, Column, ColumnPlan, Columns};
+pub use columns::{CheckFn, Column, ColumnPlan, Columns, Description};
 pub use from_row::{FromRow, FromRowOwned, Scalar};
 pub use group::{Grouped, Grouper, fold_children, group, try_group};
 pub use optional::{ColumnRead, OptionalPlan};
