@@ -70,6 +70,52 @@ pub(crate) async fn settled(client: &Client) {
 /// watched on.
 pub(crate) type Rest = Pin<Box<tokio_postgres::RowStream>>;
 
+/// A cancel in flight on a client: registered before the request goes out,
+/// released (the next statements of the client may go) when dropped.
+struct Gate(watch::Sender<bool>);
+
+impl Gate {
+    fn open(client_key: usize) -> Gate {
+        let (done, rx) = watch::channel(false);
+        GATES
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((client_key, rx));
+        PENDING.fetch_add(1, Ordering::AcqRel);
+        Gate(done)
+    }
+}
+
+impl Drop for Gate {
+    fn drop(&mut self) {
+        let mut gates = GATES.lock().unwrap_or_else(PoisonError::into_inner);
+        gates.retain(|(_, rx)| !rx.same_channel(&self.0.subscribe()));
+        PENDING.store(gates.len(), Ordering::Release);
+        drop(gates);
+        let _ = self.0.send(true);
+    }
+}
+
+/// Sends the cancel request and reads `rest`, the statement's result, to
+/// its end (the cancel's error); when it ended by itself first, waits a
+/// moment for the request to land.
+async fn cancel_and_settle(token: CancelToken, rest: Option<Pin<&mut tokio_postgres::RowStream>>) {
+    let sent = token.cancel_query(NoTls).await.is_ok();
+    let canceled = match rest {
+        Some(mut rest) if sent => loop {
+            match rest.next().await {
+                Some(Ok(_)) => {}
+                Some(Err(e)) => break e.code() == Some(&SqlState::QUERY_CANCELED),
+                None => break false,
+            }
+        },
+        _ => false,
+    };
+    if sent && !canceled {
+        tokio::time::sleep(SETTLE).await;
+    }
+}
+
 /// Cancels the statement running on the connection of `token` in the
 /// background (the caller cannot wait: a `Drop`), the next statement of
 /// `client_key` waiting until it settled. `rest` is the statement's result
@@ -80,33 +126,22 @@ pub(crate) fn cancel_in_background(token: CancelToken, client_key: usize, rest: 
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         return;
     };
-    let (done, rx) = watch::channel(false);
-    GATES
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push((client_key, rx));
-    PENDING.fetch_add(1, Ordering::AcqRel);
+    let gate = Gate::open(client_key);
     runtime.spawn(async move {
-        let sent = token.cancel_query(NoTls).await.is_ok();
-        let canceled = match rest {
-            Some(mut rest) if sent => loop {
-                match rest.next().await {
-                    Some(Ok(_)) => {}
-                    Some(Err(e)) => break e.code() == Some(&SqlState::QUERY_CANCELED),
-                    None => break false,
-                }
-            },
-            _ => false,
-        };
-        if sent && !canceled {
-            tokio::time::sleep(SETTLE).await;
-        }
-        let mut gates = GATES.lock().unwrap_or_else(PoisonError::into_inner);
-        gates.retain(|(_, rx)| !rx.same_channel(&done.subscribe()));
-        PENDING.store(gates.len(), Ordering::Release);
-        drop(gates);
-        let _ = done.send(true);
+        let mut rest = rest;
+        cancel_and_settle(token, rest.as_mut().map(Pin::as_mut)).await;
+        drop(gate);
     });
+}
+
+/// Cancels the statement of `rest`, a result being read on `client`, and
+/// reads what is left of it, here (a verb that needs no more rows):
+/// statements of the client sent meanwhile wait, as for a cancel in the
+/// background.
+pub(crate) async fn cancel_rest_now(client: &Client, rest: Pin<&mut tokio_postgres::RowStream>) {
+    let gate = Gate::open(key(client));
+    cancel_and_settle(client.cancel_token(), Some(rest)).await;
+    drop(gate);
 }
 
 /// What cancelling a statement in flight needs: its connection's cancel

@@ -3,11 +3,12 @@
 //! connection gains, [`PgClient`] a client with a session of its own.
 
 use std::future::Future;
+use std::pin::pin;
 use std::time::Duration;
 
 use futures_util::{StreamExt, pin_mut};
 use pgcast_core::exec::{
-    Action, Exec, Explain, Lent, LentRow, LentRows, Lookup, Record, Registration, RowType,
+    Action, Exec, Explain, Lent, LentRow, LentRows, Lookup, Record, Registration, RowType, Rows,
     ServerInfo, SimpleRows, Tags, Trace, exactly_one, expect_one,
 };
 use pgcast_core::row::RawRow;
@@ -16,7 +17,7 @@ use pgcast_core::typeinfo::TypeInfo;
 use pgcast_core::{Adapters, Format, LoadOwned, Type};
 use tokio_postgres::{Client, GenericClient, Statement, Transaction};
 
-use crate::cancel::{Canceller, guarded};
+use crate::cancel::{Canceller, cancel_rest_now, guarded};
 use crate::rows::{Described, RowRef, columns, error, simple_rows};
 use crate::{Cursor, First, Result, RowStream, Session};
 
@@ -385,11 +386,22 @@ async fn prepare<T: RowType>(
 /// hold a pointer rather than the request's few hundred bytes.
 async fn start<C: Conn + ?Sized, T: RowType>(
     conn: &C,
-    mut exec: Box<Exec<Statement, T>>,
+    exec: Box<Exec<Statement, T>>,
     own: bool,
 ) -> Result<RowStream<T>> {
-    let client = conn.generic_client();
-    let (statement, stream) = run(client, &mut exec).await?;
+    let (stream, rows) = started(conn, exec).await?;
+    let cancel = own.then(|| Canceller::new(conn.generic_client().client()));
+    Ok(RowStream::new(stream, rows, cancel))
+}
+
+/// Runs `exec`: the driver's stream of its rows and their decoder. The
+/// verbs that read the rows themselves pin the stream in their own future
+/// (no [`RowStream`], nothing boxed).
+async fn started<C: Conn + ?Sized, T: RowType>(
+    conn: &C,
+    mut exec: Box<Exec<Statement, T>>,
+) -> Result<(tokio_postgres::RowStream, Rows<T>)> {
+    let (statement, stream) = run(conn.generic_client(), &mut exec).await?;
     let rows = match statement {
         Some(st) => match exec.rows_kept() {
             Some(rows) => rows,
@@ -397,8 +409,18 @@ async fn start<C: Conn + ?Sized, T: RowType>(
         },
         None => exec.rows_later(),
     };
-    let cancel = own.then(|| Canceller::new(client.client()));
-    Ok(RowStream::new(stream, rows, cancel))
+    Ok((stream, rows))
+}
+
+/// A row the driver gave (or its error, or the end), decoded.
+fn decoded<T: RowType>(
+    rows: &mut Rows<T>,
+    next: Option<std::result::Result<tokio_postgres::Row, tokio_postgres::Error>>,
+) -> Option<Result<T>> {
+    match next? {
+        Ok(row) => Some(rows.decode(&RowRef(&row), || Described(row.columns()))),
+        Err(e) => Some(Err(rows.driver_error(error(e)))),
+    }
 }
 
 /// The query text of a composed query, for a timeout's error (only when a
@@ -552,15 +574,16 @@ pub trait ClientExt: Conn {
         let exec = Exec::query(&session, query).map(Box::new);
         let text = text_of(session.timeout(), &exec);
         timed(self, session.timeout(), text, move || async move {
-            let mut stream = start::<_, T>(self, exec?, false).await?.held();
-            let mut rows = Vec::new();
-            while let Some(row) = stream.next().await {
-                rows.push(row?);
+            let (stream, mut rows) = started::<_, T>(self, exec?).await?;
+            let mut stream = pin!(stream);
+            let mut out = Vec::new();
+            while let Some(row) = decoded(&mut rows, stream.next().await) {
+                out.push(row?);
             }
-            if let Some(plan) = stream.finish() {
+            if let Some(plan) = rows.finish(stream.rows_affected()) {
                 explain(self.generic_client(), plan).await;
             }
-            Ok(rows)
+            Ok(out)
         })
     }
 
@@ -576,10 +599,7 @@ pub trait ClientExt: Conn {
         let text = text_of(session.timeout(), &exec);
         // `one` has already reported no rows, with the query.
         timed(self, session.timeout(), text, move || async move {
-            exactly_one(
-                one(self, start::<_, T>(self, exec?, false).await?, false).await?,
-                "",
-            )
+            exactly_one(one(self, exec?, false).await?, "")
         })
     }
 
@@ -592,7 +612,7 @@ pub trait ClientExt: Conn {
         let exec = Exec::query(&session, query).map(Box::new);
         let text = text_of(session.timeout(), &exec);
         timed(self, session.timeout(), text, move || async move {
-            one(self, start::<_, T>(self, exec?, false).await?, true).await
+            one(self, exec?, true).await
         })
     }
 
@@ -799,23 +819,28 @@ pub trait ClientExt: Conn {
 
 impl<C: Conn + ?Sized> ClientExt for C {}
 
-/// "Exactly one" or "at most one" row of a stream.
+/// "Exactly one" or "at most one" row of `exec`'s result, read off the
+/// driver's stream pinned in this future.
 async fn one<C: Conn + ?Sized, T: RowType>(
     conn: &C,
-    stream: RowStream<T>,
+    exec: Box<Exec<Statement, T>>,
     at_most: bool,
 ) -> Result<Option<T>> {
-    let mut stream = stream.held();
-    let first = stream.next().await.transpose()?;
-    let more = first.is_some() && stream.next().await.transpose()?.is_some();
+    let (stream, mut rows) = started(conn, exec).await?;
+    let mut stream = pin!(stream);
+    let first = decoded(&mut rows, stream.next().await).transpose()?;
+    let more = first.is_some()
+        && decoded(&mut rows, stream.next().await)
+            .transpose()?
+            .is_some();
     if more {
         // Rows the answer does not need: the server stops sending them.
-        stream.cancel_rest_with(Canceller::new(conn.generic_client().client()));
+        cancel_rest_now(conn.generic_client().client(), stream.as_mut()).await;
     }
-    if let Some(plan) = stream.finish() {
+    if let Some(plan) = rows.finish(stream.rows_affected()) {
         Box::pin(explain(conn.generic_client(), plan)).await;
     }
-    expect_one(first, more, at_most, stream.query())
+    expect_one(first, more, at_most, rows.query())
 }
 
 /// Fetches a slow statement's plan (`EXPLAIN (FORMAT JSON)`, one round

@@ -82,13 +82,6 @@ impl<T: RowType> RowStream<T> {
         self
     }
 
-    /// Cancels the statement through `cancel` if rows are still to come
-    /// (the stream ends).
-    pub(crate) fn cancel_rest_with(&mut self, cancel: Canceller) {
-        self.cancel = Some(cancel);
-        self.cancel_rest();
-    }
-
     /// Cancels the statement if rows are still to come and the stream can
     /// (the stream ends).
     pub(crate) fn cancel_rest(&mut self) {
