@@ -16,7 +16,10 @@
 //! deadpool-postgres's connections (the hand-written code uses their
 //! statement cache), each carrying its pgcast session. Reported: the median
 //! throughput and client CPU (every thread of the process) per lookup,
-//! pgcast's ratio to the hand-written code.
+//! pgcast's ratio to the hand-written code, and the median of the
+//! per-round ratios (each pgcast round against the hand-written round
+//! beside it). `PGCAST_BENCH_ROUNDS` sets the rounds (15),
+//! `PGCAST_BENCH_TRACE=1` prints each round's time.
 //!
 //! Streaming: `fetch_stream` over 10 million `(int8, text)` rows
 //! (`PGCAST_BENCH_STREAM_ROWS`), the process's resident memory (`VmRSS`)
@@ -126,10 +129,7 @@ async fn round(pool: &Pool, who: Contender, lookups: i64) -> (Duration, Duration
 /// Interleaved rounds of `hand` and pgcast on `pool`; prints a table row
 /// for each.
 async fn compare(label: &str, url: &str, pooler: bool, hand: Contender, lookups: i64) {
-    let rounds = std::env::var("PGCAST_BENCH_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(7);
+    let rounds = rounds();
     // One contender alone (0: hand-written, 1: pgcast), for profiling it.
     let only: Option<usize> = std::env::var("PGCAST_BENCH_ONLY")
         .ok()
@@ -171,20 +171,43 @@ async fn compare(label: &str, url: &str, pooler: bool, hand: Contender, lookups:
     let base = usize::from(wall[0].is_empty());
     let base_w = median(&mut wall[base].clone());
     let base_c = median(&mut cpu[base].clone());
+    // Each round's ratio to the hand-written code's round beside it: what
+    // drifts over the run (the machine's load) cancels within a pair.
+    let mut paired: Vec<f64> = wall[0]
+        .iter()
+        .zip(&wall[1])
+        .map(|(hand, ours)| hand.as_secs_f64() / ours.as_secs_f64())
+        .collect();
     for (k, (_, name)) in contenders.iter().enumerate() {
         if wall[k].is_empty() {
             continue;
         }
         let w = median(&mut wall[k]);
         let c = median(&mut cpu[k]);
+        let per_round = match (k, paired.is_empty()) {
+            (1, false) => {
+                paired.sort_by(f64::total_cmp);
+                format!("{:.2}", paired[paired.len() / 2])
+            }
+            _ => "1.00".into(),
+        };
         println!(
-            "| {label} | {name} | {:.0} /s | {:.2} | {:.1} µs | {:.2} |",
+            "| {label} | {name} | {:.0} /s | {:.2} | {per_round} | {:.1} µs | {:.2} |",
             per_s(w),
             per_s(w) / per_s(base_w),
             us(c),
             c.as_secs_f64() / base_c.as_secs_f64(),
         );
     }
+}
+
+/// Rounds per comparison (`PGCAST_BENCH_ROUNDS`, 15 by default), after
+/// one that warms up.
+fn rounds() -> usize {
+    std::env::var("PGCAST_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(15)
 }
 
 async fn stream_rows(url: &str, rows: i64) {
@@ -256,10 +279,13 @@ fn main() {
             .unwrap();
         println!(
             "\n{lookups} point lookups per round by {TASKS} tasks over a pool of {POOL}, \
-             median of 7 interleaved rounds:\n"
+             medians of {} interleaved rounds:\n",
+            rounds()
         );
-        println!("| path | contender | throughput | ratio | client CPU per lookup | ratio |");
-        println!("|---|---|---|---|---|---|");
+        println!(
+            "| path | contender | throughput | ratio | per-round ratio | client CPU per lookup | ratio |"
+        );
+        println!("|---|---|---|---|---|---|---|");
         compare("direct", db.url(), false, Contender::HandPrepared, lookups).await;
         compare(
             "PgBouncer",

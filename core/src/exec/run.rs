@@ -174,7 +174,13 @@ impl<S: Clone + Send + 'static, T: RowType> Exec<S, T> {
     }
 
     fn new(session: &Session<S>, query: impl Composable, wants: Wants) -> Result<Exec<S, T>> {
-        if !session.is_pooler() {
+        // The query is given to the request unless the inlined text may be
+        // needed too (behind a pooler, a text not described yet).
+        let inline = session.is_pooler()
+            && session
+                .in_scope(|scope| query.text_as_built(scope))
+                .is_none_or(|text| session.wants_inline(text));
+        if !inline {
             let request = session.in_scope(|scope| Request::new(query, scope))?;
             return Ok(Exec::from_request(session, request, wants));
         }

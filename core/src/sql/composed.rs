@@ -654,6 +654,14 @@ pub trait Composable: Clone + fmt::Debug + PartialEq + Sized {
     fn into_rendered_owned(self, scope: &Adapters) -> Result<Rendered<'static>> {
         render::render_static(self.into_composed(), scope)
     }
+
+    /// The text this renders to in `scope`, when it is known without
+    /// rendering (a query built whole); `None` otherwise.
+    #[doc(hidden)]
+    fn text_as_built(&self, scope: &Adapters) -> Option<&str> {
+        let _ = scope;
+        None
+    }
 }
 
 /// A reference renders what it refers to, without copying it first (and
@@ -692,6 +700,10 @@ impl<T: Composable> Composable for &T {
 
     fn into_rendered_owned(self, scope: &Adapters) -> Result<Rendered<'static>> {
         (*self).render_with(scope).map(Rendered::into_owned)
+    }
+
+    fn text_as_built(&self, scope: &Adapters) -> Option<&str> {
+        (**self).text_as_built(scope)
     }
 }
 
@@ -750,6 +762,10 @@ impl<'a> Composable for Composed<'a> {
 
     fn into_rendered_owned(self, scope: &Adapters) -> Result<Rendered<'static>> {
         render::render_static(self, scope)
+    }
+
+    fn text_as_built(&self, scope: &Adapters) -> Option<&str> {
+        render::built_whole(self, scope).then_some(self.text.as_str())
     }
 }
 

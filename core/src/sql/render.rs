@@ -524,8 +524,16 @@ pub(crate) fn push_decimal(n: u64, out: &mut String) {
     }
 }
 
+/// Whether `q`'s text was written whole as it was built, as `scope` would
+/// render it: every value bound and numbered, every literal a common
+/// scalar written by its own type's rules, which a scope registering no
+/// dumper keeps.
+pub(crate) fn built_whole(q: &Composed<'_>, scope: &Adapters) -> bool {
+    q.deferred == 0 && (q.literals == 0 || !scope.has_dumpers())
+}
+
 fn run<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters, inline: bool) -> Result<Renderer<'s, 'a>> {
-    if !inline && q.deferred == 0 && (q.literals == 0 || !scope.has_dumpers()) {
+    if !inline && built_whole(q, scope) {
         return rendered_as_built(q, scope);
     }
     let mut r = Renderer {
@@ -633,7 +641,7 @@ fn render_moved<'a, 'b>(
     own: impl Fn(Bound<'a>) -> Bound<'b>,
     whole: impl FnOnce(Rendered<'a>) -> Rendered<'b>,
 ) -> Result<Rendered<'b>> {
-    if q.deferred != 0 || (q.literals != 0 && scope.has_dumpers()) {
+    if !built_whole(&q, scope) {
         return render(&q, scope).map(whole);
     }
     if q.params > PROTOCOL_MAX_PARAMS {
