@@ -43,7 +43,7 @@ pub struct Request {
     rendered: Rendered<'static>,
     /// The text sent instead of the rendered one (a wrapped query).
     text: Option<Box<str>>,
-    types: Vec<Type>,
+    types: Types,
     policy: Policy,
     missing: Vec<Type>,
 }
@@ -62,7 +62,7 @@ impl Request {
     }
 
     fn owning(mut rendered: Rendered<'static>, scope: &Adapters) -> super::Result<Request> {
-        let mut types = Vec::with_capacity(rendered.params().len());
+        let mut types = Types::with_capacity(rendered.params().len());
         let mut missing = Vec::new();
         for param in rendered.params_mut() {
             let ty = match param.source() {
@@ -118,7 +118,7 @@ impl Request {
     /// The type each parameter is sent as; [`Type::UNKNOWN`] lets the
     /// server infer it.
     pub fn param_types(&self) -> &[Type] {
-        &self.types
+        self.types.as_slice()
     }
 
     /// The named types (derived composites and enums) the scope does not
@@ -143,7 +143,7 @@ impl Request {
     /// The parameters with the types they are sent as, for a driver that
     /// sends them in one round trip without preparing.
     pub fn typed_args(&self) -> impl ExactSizeIterator<Item = (Arg<'_>, Type)> + '_ {
-        self.args().zip(self.types.iter().cloned())
+        self.args().zip(self.types.as_slice().iter().cloned())
     }
 
     /// Whether every parameter can go out without the server describing the
@@ -155,8 +155,53 @@ impl Request {
                 .rendered
                 .params()
                 .iter()
-                .zip(&self.types)
+                .zip(self.types.as_slice())
                 .all(|(p, ty)| !untyped(ty) || p.format() == Format::Text)
+    }
+}
+
+/// The types the parameters go out as: those of a statement of a few
+/// parameters (most) held in place, any more in a list of their own.
+#[derive(Clone, Debug)]
+enum Types {
+    Few(u8, [Type; FEW]),
+    Many(Vec<Type>),
+}
+
+/// How many parameter types a request holds without allocating.
+const FEW: usize = 4;
+
+impl Types {
+    fn with_capacity(n: usize) -> Types {
+        if n <= FEW {
+            Types::Few(0, [const { Type::UNKNOWN }; FEW])
+        } else {
+            Types::Many(Vec::with_capacity(n))
+        }
+    }
+
+    fn push(&mut self, ty: Type) {
+        match self {
+            Types::Few(n, few) => match few.get_mut(usize::from(*n)) {
+                Some(slot) => {
+                    *slot = ty;
+                    *n += 1;
+                }
+                None => {
+                    let mut many = few.to_vec();
+                    many.push(ty);
+                    *self = Types::Many(many);
+                }
+            },
+            Types::Many(many) => many.push(ty),
+        }
+    }
+
+    fn as_slice(&self) -> &[Type] {
+        match self {
+            Types::Few(n, few) => few.get(..usize::from(*n)).unwrap_or_default(),
+            Types::Many(many) => many,
+        }
     }
 }
 
@@ -271,5 +316,48 @@ impl ToSql for Arg<'_> {
 
     fn encode_format(&self, _: &Type) -> postgres_types::Format {
         self.param.format().into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::{Sql, bind};
+
+    #[test]
+    fn parameter_types_in_place_and_past_it() {
+        for n in 0..=7_i32 {
+            let mut q = Sql::new("SELECT 1").into_composed();
+            for i in 0..n {
+                q.push(Sql::new(", "));
+                q.push(bind(i64::from(i)));
+            }
+            let r = Request::new(q, &Adapters::global()).unwrap();
+            assert_eq!(r.param_types().len(), n as usize);
+            assert!(r.param_types().iter().all(|ty| *ty == Type::INT8));
+            assert_eq!(r.typed_args().len(), n as usize);
+        }
+        let mut types = Types::with_capacity(2);
+        for ty in [
+            Type::INT4,
+            Type::TEXT,
+            Type::BOOL,
+            Type::INT8,
+            Type::UUID,
+            Type::DATE,
+        ] {
+            types.push(ty);
+        }
+        assert_eq!(
+            types.as_slice(),
+            &[
+                Type::INT4,
+                Type::TEXT,
+                Type::BOOL,
+                Type::INT8,
+                Type::UUID,
+                Type::DATE
+            ]
+        );
     }
 }
