@@ -428,16 +428,19 @@ where
             None
         } else {
             let types = match &statement {
-                Some(st) => st.params().to_vec(),
-                None => exec.request().param_types().to_vec(),
+                Some(st) => st.params(),
+                None => exec.request().param_types(),
             };
             Some(
-                arguments(exec.request().args(), &types, &scope)
+                arguments(exec.request().args(), types, &scope)
                     .map_err(|e| e.with_query(exec.text()))?,
             )
         };
         let mut rows = match &statement {
-            Some(st) => exec.rows(st.columns())?,
+            Some(st) => match exec.rows_kept() {
+                Some(rows) => rows,
+                None => exec.rows(st.columns())?,
+            },
             None => exec.rows_later(),
         };
         let mut affected = 0;
