@@ -16,13 +16,14 @@
 //!   too).
 //!
 //! Reports each contender's median wall time and client CPU time (this
-//! thread's, from `/proc/thread-self/schedstat`) per round, and its ratio to
-//! the prepared floor. `cargo bench -p pgcast-benches --bench lookup`.
-//! `PGCAST_BENCH_ONLY=<index>` runs one contender alone and
-//! `PGCAST_BENCH_ROUNDS` sets the rounds (for counting one contender's
-//! instructions under valgrind).
+//! thread's, from `/proc/thread-self/schedstat`) per round, its ratio to
+//! the prepared floor, and the median of its per-round ratios (each round
+//! against the floor's round beside it). `cargo bench -p pgcast-benches
+//! --bench lookup`. `PGCAST_BENCH_ROUNDS` sets the rounds (11, after one
+//! that warms up); `PGCAST_BENCH_ONLY=<index>` runs one contender alone
+//! (for counting its instructions under valgrind).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use pgcast::exec::Prepare;
 use pgcast::{FromRow, sql};
@@ -63,7 +64,7 @@ fn main() {
     let rounds = std::env::var("PGCAST_BENCH_ROUNDS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(7);
+        .unwrap_or(11);
     // One contender alone (its index), for profiling it under valgrind.
     let only: Option<usize> = std::env::var("PGCAST_BENCH_ONLY")
         .ok()
@@ -200,27 +201,42 @@ fn main() {
             return;
         }
         println!("{lookups} point lookups per round, median of {rounds} interleaved rounds:\n");
-        println!("| contender | wall | ratio | client CPU | ratio |");
-        println!("|---|---|---|---|---|");
+        println!("| contender | wall | ratio | per-round ratio | client CPU | ratio |");
+        println!("|---|---|---|---|---|---|");
         let base_wall = median(&mut wall[0].clone());
         let base_cpu = median(&mut cpus[0].clone());
         for (k, name) in names.iter().enumerate() {
+            // Each round's time over the floor's in the same round: what
+            // drifts over the run (the machine's load) cancels in a pair.
+            let paired = paired_median(&wall[k], &wall[0]);
             let w = median(&mut wall[k]);
             let c = median(&mut cpus[k]);
             println!(
-                "| {name} | {:.1} ms | {:.2} | {:.1} ms | {:.2} |",
+                "| {name} | {:.1} ms | {:.2} | {paired:.2} | {:.1} ms | {:.2} |",
                 w.as_secs_f64() * 1e3,
                 w.as_secs_f64() / base_wall.as_secs_f64(),
                 c.as_secs_f64() * 1e3,
                 c.as_secs_f64() / base_cpu.as_secs_f64()
             );
         }
+        let paired = paired_median(&wall[5], &wall[4]);
         let (sw, sc) = (median(&mut wall[4]), median(&mut cpus[4]));
         let (pw, pc) = (median(&mut wall[5]), median(&mut cpus[5]));
         println!(
-            "\npgcast-sqlx over sqlx: wall {:.2}, client CPU {:.2}",
+            "\npgcast-sqlx over sqlx: wall {:.2} (per round {paired:.2}), client CPU {:.2}",
             pw.as_secs_f64() / sw.as_secs_f64(),
             pc.as_secs_f64() / sc.as_secs_f64()
         );
     });
+}
+
+/// The median over rounds of `ours[r] / base[r]`.
+fn paired_median(ours: &[Duration], base: &[Duration]) -> f64 {
+    let mut ratios: Vec<f64> = ours
+        .iter()
+        .zip(base)
+        .map(|(o, b)| o.as_secs_f64() / b.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN)
 }
