@@ -8,7 +8,9 @@
 //! Driver adapters join it behind features: `tokio-postgres` (as
 //! `pgcast::tokio_postgres`, the crate `pgcast-tokio-postgres`),
 //! `postgres` (as `pgcast::postgres`, the crate `pgcast-postgres`), and `sqlx`
-//! (as `pgcast::sqlx`, the crate `pgcast-sqlx`).
+//! (as `pgcast::sqlx`, the crate `pgcast-sqlx`); `deadpool` adds a
+//! deadpool pool whose connections keep their sessions
+//! (`pgcast::tokio_postgres::pool`).
 //!
 //! ```
 //! use pgcast::{Ctx, Load};
