@@ -11,36 +11,20 @@ mod support;
 use std::future::Future;
 use std::time::Duration;
 
-use bytes::{BufMut, BytesMut};
 use pgcast::sql::{Literal, Sql};
 use pgcast::tokio_postgres::{ClientExt, CopyExt, PgClient};
 use pgcast::types::Array;
 use pgcast::{
-    Adapters, Ctx, Dumper, Format, FromRow, IsNull, Load, Loader, PgComposite, Policy, Result,
-    ToRow, Type, Value, sql,
+    Adapters, Ctx, Format, FromRow, Load, Loader, PgComposite, Result, ToRow, Type, Value, sql,
 };
 
-use support::connect;
+use support::{Shout, connect};
 
 /// Runs a test body under a time limit, so a hang fails instead of stalling.
 async fn limited<T>(secs: u64, body: impl Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(secs), body)
         .await
         .unwrap_or_else(|_| panic!("timed out after {secs} s"))
-}
-
-/// Writes strings in upper case: a stand-in for any dumper of one's own.
-struct Shout;
-
-impl Dumper<String> for Shout {
-    fn pg_type(&self, _: &String, _: &Policy) -> Type {
-        Type::TEXT
-    }
-
-    fn dump(&self, value: &String, _: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
-        out.put_slice(value.to_uppercase().as_bytes());
-        Ok(IsNull::No)
-    }
 }
 
 /// Loads `int4` as the text `#n`: a stand-in for any loader of one's own.

@@ -1,6 +1,9 @@
 //! `sql!`: what each hole kind renders, captures, explicit arguments, and
 //! that the expansion is the same tree as the hand-built one.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use pgcast::ErrorKind;
 use pgcast::sql;
 use pgcast::sql::{Composed, Identifier, Literal, Placeholder, Sql, assignments, bind};
@@ -102,8 +105,8 @@ fn literal_and_nested() {
 
 #[test]
 fn captured_literals_are_borrowed_and_render_in_any_scope() {
-    use bytes::{BufMut, BytesMut};
-    use pgcast::{Adapters, Ctx, Dumper, IsNull, Policy, Result, Type};
+    use pgcast::Adapters;
+    use support::Shout;
 
     // Borrowed (a `String`, a `&str`), copied (a scalar), or a `Literal`:
     // each still usable after the query is built.
@@ -153,16 +156,6 @@ fn captured_literals_are_borrowed_and_render_in_any_scope() {
 
     // A scope with a dumper for strings writes the literals its way: the
     // text written while building is not used there.
-    struct Shout;
-    impl Dumper<String> for Shout {
-        fn pg_type(&self, _: &String, _: &Policy) -> Type {
-            Type::TEXT
-        }
-        fn dump(&self, value: &String, _: &Ctx<'_>, out: &mut BytesMut) -> Result<IsNull> {
-            out.put_slice(value.to_uppercase().as_bytes());
-            Ok(IsNull::No)
-        }
-    }
     let mut scope = Adapters::global().scope();
     scope.register_dumper::<String>(Shout);
     assert_eq!(

@@ -14,6 +14,25 @@ use pgcast::row::RawRow;
 use pgcast::{Ctx, Dump, Error, ErrorKind, Format, Load, LoadOwned, Type};
 use tokio_postgres::{Client, NoTls, SimpleQueryMessage};
 
+/// Writes strings in upper case: a stand-in for any dumper of one's own.
+pub struct Shout;
+
+impl pgcast::Dumper<String> for Shout {
+    fn pg_type(&self, _: &String, _: &pgcast::Policy) -> Type {
+        Type::TEXT
+    }
+
+    fn dump(
+        &self,
+        value: &String,
+        _: &Ctx<'_>,
+        out: &mut BytesMut,
+    ) -> pgcast::Result<pgcast::IsNull> {
+        out.extend_from_slice(value.to_uppercase().as_bytes());
+        Ok(pgcast::IsNull::No)
+    }
+}
+
 /// A new connection to the shared server (started on first use).
 pub async fn connect() -> Client {
     let db = pgcast_tempdb::shared().unwrap_or_else(|e| panic!("{e}"));
