@@ -41,19 +41,26 @@ async fn pooled_clients_and_transactions() {
 
     let mut client = pool.get().await.unwrap();
     let tx = client.transaction().await.unwrap();
-    tx.exec(&Sql::new("CREATE TEMP TABLE pooled (n int4)"))
+    // deadpool's transaction derefs to the driver's, which has the verbs
+    writes_and_reads(&*tx, "pooled").await;
+    tx.rollback().await.unwrap();
+    assert_eq!(pool.status().max_size, 4);
+}
+
+/// Creates the temporary table `table` in `tx`, writes a row and reads it
+/// back.
+async fn writes_and_reads(tx: &impl ClientExt, table: &str) {
+    tx.exec(sql!("CREATE TEMP TABLE {table:i} (n int4)"))
         .await
         .unwrap();
-    tx.exec(&sql!("INSERT INTO pooled VALUES ({})", 7_i32))
+    tx.exec(sql!("INSERT INTO {table:i} VALUES ({})", 7_i32))
         .await
         .unwrap();
     let n: i32 = tx
-        .fetch_scalar(&Sql::new("SELECT n FROM pooled"))
+        .fetch_scalar(sql!("SELECT n FROM {table:i}"))
         .await
         .unwrap();
     assert_eq!(n, 7);
-    tx.rollback().await.unwrap();
-    assert_eq!(pool.status().max_size, 4);
 }
 
 /// pgcast's own deadpool manager: every pooled connection keeps its session
@@ -163,17 +170,7 @@ mod sessions {
         let pool = pool(db.url(), 1, |_| {});
         let mut client = within("get", pool.get()).await.unwrap();
         let tx = client.pg_transaction().await.unwrap();
-        tx.exec(&sql!("CREATE TEMP TABLE pooled_tx (n int4)"))
-            .await
-            .unwrap();
-        tx.exec(&sql!("INSERT INTO pooled_tx VALUES ({})", 7_i32))
-            .await
-            .unwrap();
-        let n: i32 = tx
-            .fetch_scalar(&sql!("SELECT n FROM pooled_tx"))
-            .await
-            .unwrap();
-        assert_eq!(n, 7);
+        super::writes_and_reads(&tx, "pooled_tx").await;
         tx.rollback().await.unwrap();
         let gone = client
             .fetch_optional::<(i32,)>(&sql!(
