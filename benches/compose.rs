@@ -5,10 +5,13 @@
 //!
 //! `cargo bench -p pgcast-benches --bench compose`, then
 //! `cargo run -p pgcast-benches -- --baseline push_str-floor compose`.
-//! Instruction counts, which a loaded machine does not disturb:
+//! Interleaved rounds, which spread a loaded machine's noise over every
+//! contender alike: `PGCAST_BENCH_ROUNDS=21 cargo bench -p pgcast-benches
+//! --bench compose`. Instruction counts, which load does not disturb:
 //! `benches/count-compose` (valgrind).
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
 use pgcast::sql;
@@ -261,9 +264,95 @@ fn count(spec: &str) {
     }
 }
 
+/// The contenders of the interleaved run, floor first.
+const CONTENDERS: [&str; 5] = [
+    "push_str-floor",
+    "sql-macro",
+    "format-macro",
+    "sql-format",
+    "sea-query",
+];
+
+/// Runs contender `name` `n` times; its wall and thread CPU time.
+fn batch(
+    name: &str,
+    n: usize,
+    input: &Input,
+    values: &(i64, String, String, i32, i64),
+) -> [Duration; 2] {
+    let (start, cpu) = (Instant::now(), pgcast_benches::thread_cpu());
+    for _ in 0..n {
+        match name {
+            "sql-macro" => drop(black_box(with_macro(black_box(input)))),
+            "sql-format" => drop(black_box(with_format(black_box(input)))),
+            "sea-query" => drop(black_box(with_sea_query(black_box(input)))),
+            "format-macro" => drop(black_box(with_format_macro(black_box(input), values).0)),
+            _ => drop(black_box(with_push_str(black_box(input), values).0)),
+        }
+    }
+    [start.elapsed(), pgcast_benches::thread_cpu() - cpu]
+}
+
+/// Interleaved rounds (`PGCAST_BENCH_ROUNDS=<rounds>`): every round runs a
+/// batch of each contender, in an order that turns each round, so that load
+/// on the machine falls on all of them alike; prints per-iteration medians
+/// of wall and thread CPU time, their ratios to the floor, and the median
+/// of the per-round wall ratios.
+fn interleaved(rounds: usize) {
+    let (input, values) = inputs();
+    let n = 20_000;
+    let k = CONTENDERS.len();
+    let mut times = vec![[Vec::new(), Vec::new()]; k];
+    for round in 0..rounds {
+        for i in 0..k {
+            let c = (round + i) % k;
+            let [wall, cpu] = batch(CONTENDERS[c], n, &input, &values);
+            times[c][0].push(wall / n as u32);
+            times[c][1].push(cpu / n as u32);
+        }
+    }
+    let per_round: Vec<Vec<f64>> = times
+        .iter()
+        .map(|[wall, _]| {
+            wall.iter()
+                .zip(&times[0][0])
+                .map(|(w, f)| w.as_secs_f64() / f.as_secs_f64())
+                .collect()
+        })
+        .collect();
+    let floor = [
+        pgcast_benches::median(&mut times[0][0].clone()),
+        pgcast_benches::median(&mut times[0][1].clone()),
+    ];
+    println!("{rounds} rounds of {n} iterations each");
+    println!("| contender | wall | × floor | per round | CPU | × floor |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (c, [wall, cpu]) in times.iter_mut().enumerate() {
+        let (wall, cpu) = (pgcast_benches::median(wall), pgcast_benches::median(cpu));
+        let mut ratios = per_round[c].clone();
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "| {} | {} ns | {:.2} | {:.2} | {} ns | {:.2} |",
+            CONTENDERS[c],
+            wall.as_nanos(),
+            wall.as_secs_f64() / floor[0].as_secs_f64(),
+            ratios[ratios.len() / 2],
+            cpu.as_nanos(),
+            cpu.as_secs_f64() / floor[1].as_secs_f64(),
+        );
+    }
+}
+
 fn main() {
     if let Ok(spec) = std::env::var("PGCAST_COUNT") {
         count(&spec);
+        return;
+    }
+    if let Some(rounds) = std::env::var("PGCAST_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+    {
+        interleaved(rounds);
         return;
     }
     benches();

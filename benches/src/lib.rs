@@ -119,16 +119,22 @@ pub fn row_count(default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// This thread's CPU time so far (`/proc/thread-self/schedstat`; zero where
-/// the file is missing), for reports of client CPU beside wall time.
+/// This thread's CPU time so far (`CLOCK_THREAD_CPUTIME_ID`, exact to the
+/// nanosecond, unlike the scheduler's tick-granular counters; zero where the
+/// clock is missing), for reports of client CPU beside wall time.
 pub fn thread_cpu() -> std::time::Duration {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-    let ns = text
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
-    std::time::Duration::from_nanos(ns)
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec for the call's duration.
+    if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } != 0 {
+        return std::time::Duration::ZERO;
+    }
+    std::time::Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
 }
 
 /// The median of `v` (sorted in place); zero for none.

@@ -230,11 +230,11 @@ fn generate(input: &Input, checked: &Checked) -> TokenStream {
         }
     });
     let capacity = parts.len();
-    // Values and literals (a `{x}` may turn out to be a composable: then
-    // one slot is unused).
+    // Bound values (a `{x}` may turn out to be a composable: then one slot
+    // is unused; common literals live in the text).
     let values = holes
         .iter()
-        .filter(|(_, kind)| matches!(kind, Kind::Bind | Kind::Literal))
+        .filter(|(_, kind)| matches!(kind, Kind::Bind))
         .count();
     // The text buffer: the static text, plus a guess for each identifier
     // (quotes included), nested query, `$n` and literal.

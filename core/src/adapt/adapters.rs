@@ -333,6 +333,24 @@ impl Adapters {
         Adapters(Arc::new(Registry::default()))
     }
 
+    /// The global registry's policy, when it registers no dumper (`None`
+    /// when it does, or when this thread's snapshot of it is not current):
+    /// all that rendering a query built whole with the global scope needs,
+    /// read without taking a reference to the registry.
+    #[inline]
+    pub(crate) fn global_policy_without_dumpers() -> Option<Policy> {
+        let generation = GLOBAL_GENERATION.load(Ordering::Acquire);
+        GLOBAL_CACHE
+            .try_with(|cache| match &*cache.try_borrow().ok()? {
+                Some((g, adapters)) if *g == generation && !adapters.has_dumpers() => {
+                    Some(*adapters.policy())
+                }
+                _ => None,
+            })
+            .ok()
+            .flatten()
+    }
+
     /// A snapshot of the global registry. Later changes to the global
     /// registry do not reach snapshots already taken.
     pub fn global() -> Adapters {

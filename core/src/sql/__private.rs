@@ -378,10 +378,10 @@ impl<C: Composable> QueryHole for C {
     }
 }
 
-/// An empty query sized for `pieces` pieces, `values` of them bound values
-/// or literals, and `text` bytes of trusted text and quoted identifiers
-/// (what `sql!` computes from its format string).
+/// An empty query sized for `pieces` pieces, `bound` of them bound values,
+/// and `text` bytes of trusted text and quoted identifiers (what `sql!`
+/// computes from its format string).
 #[inline]
-pub fn with_capacity<'q>(pieces: usize, text: usize, values: usize) -> Composed<'q> {
-    Composed::with_room(pieces, text, values)
+pub fn with_capacity<'q>(pieces: usize, text: usize, bound: usize) -> Composed<'q> {
+    Composed::with_room(pieces, text, bound)
 }

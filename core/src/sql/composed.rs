@@ -1,24 +1,27 @@
 //! [`Composed`] and the [`Composable`] trait every piece implements.
 //!
-//! A `Composed` keeps one text buffer, a list of pieces and a list of
-//! values. Trusted text and identifiers are written into the buffer when
-//! they are pushed (identifiers already quoted), and so are a bound value's
-//! `$n` (numbered in this query) and a literal of a common scalar: a query
-//! of such pieces renders by copying the buffer and listing its values.
-//! Anything else (a placeholder, another literal, a scope with dumpers of
-//! its own) renders piece by piece, each value's written text skipped and
-//! written again. Each piece is two words — where its text ends and what it
-//! is — so the list is copied and freed without visiting it; values,
-//! placeholders and literals sit in their own list, in order. The pieces
-//! keep the structure for equality, [`Debug`](fmt::Debug) and
-//! [`Composed::join`].
+//! A `Composed` keeps one text buffer, a list of pieces, its bound values
+//! and its other values. Trusted text and identifiers are written into the
+//! buffer when they are pushed (identifiers already quoted), and so are a
+//! bound value's `$n` (numbered in this query) and a literal of a common
+//! scalar, which lives only there, like an identifier. A bound value is
+//! stored as the [`Param`] it becomes, its type left for the rendering
+//! scope: a query of such pieces renders by typing its parameters in place
+//! and handing over its buffer and parameter list, nothing copied or
+//! allocated. Anything else (a placeholder, a literal of another type, a
+//! scope with dumpers of its own) renders piece by piece, each value's
+//! written text skipped and written again. Each piece is two words — where
+//! its text ends and what it is — so the list is copied and freed without
+//! visiting it. The pieces keep the structure for equality,
+//! [`Debug`](fmt::Debug) and [`Composed::join`].
 
 use std::fmt;
 use std::ops::{Add, AddAssign};
 
 use super::identifier::write_part;
-use super::literal::write_builtin_literal;
-use super::render::{self, Rendered};
+use super::literal::{Builtin, parse_builtin, write_builtin_literal};
+use super::render::{self, Param, Rendered};
+use super::spare;
 use super::stored::Stored;
 use super::{Bound, Identifier, Literal, Placeholder, Sql};
 use crate::{Adapters, Result};
@@ -28,19 +31,17 @@ const LITERAL_ESTIMATE: usize = 16;
 /// Bytes of text a `$n` is expected to take.
 const PARAM_ESTIMATE: usize = 4;
 
-/// What a non-text piece is (text pieces, `Sql` and `Identifier`, live in
-/// the buffer; these two variants only name them in [`Composed::iter`]).
+/// What a piece that is not in the buffer is (text, identifiers, common
+/// literals and bound values are, see [`Slot`]).
 #[derive(Clone, PartialEq)]
 pub(crate) enum Kind<'a> {
-    /// Trusted text.
-    Sql,
-    /// A quoted identifier.
-    Identifier,
     /// An identifier that failed its checks: an error when rendered.
     BadIdentifier(Box<Identifier>),
-    /// A literal's value (borrowed when `sql!` captured it).
+    /// A literal's value not written in the buffer (borrowed when `sql!`
+    /// captured it).
     Literal(Stored<'a>),
     Placeholder(Placeholder),
+    /// A value given for a placeholder: rendered where the placeholder was.
     Bound(Bound<'a>),
     /// A value given for a placeholder the query does not have: an error
     /// when rendered.
@@ -56,18 +57,53 @@ pub(crate) struct Piece {
     pub(crate) slot: Slot,
 }
 
-/// What a piece is: text in the buffer, or the value at an index of
-/// [`Composed::values`].
+/// What a piece is: text in the buffer (trusted, a quoted identifier, a
+/// common literal as its type writes it), the bound value at an index of
+/// [`Composed::bound`] (its `$n` in the buffer), or the value at an index
+/// of [`Composed::values`].
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) enum Slot {
     Sql,
     Identifier,
-    Value(usize),
+    Literal(Builtin),
+    Param(u32),
+    Value(u32),
 }
 
-/// The kinds [`Composed::iter`] names text pieces by.
-const SQL: Kind<'static> = Kind::Sql;
-const IDENTIFIER: Kind<'static> = Kind::Identifier;
+/// One piece as [`Composed::iter`] shows it.
+#[derive(Clone, Copy)]
+pub(crate) enum PieceRef<'q, 'a> {
+    Sql(&'q str),
+    /// The quoted text.
+    Identifier(&'q str),
+    /// A common literal: its type and its text.
+    Literal(Builtin, &'q str),
+    Bound(&'q Bound<'a>),
+    Value(&'q Kind<'a>),
+}
+
+impl PartialEq for PieceRef<'_, '_> {
+    fn eq(&self, other: &PieceRef<'_, '_>) -> bool {
+        match (self.normal(), other.normal()) {
+            (PieceRef::Sql(a), PieceRef::Sql(b)) => a == b,
+            (PieceRef::Identifier(a), PieceRef::Identifier(b)) => a == b,
+            (PieceRef::Literal(a, x), PieceRef::Literal(b, y)) => a == b && x == y,
+            (PieceRef::Bound(a), PieceRef::Bound(b)) => a == b,
+            (PieceRef::Value(a), PieceRef::Value(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl<'q, 'a> PieceRef<'q, 'a> {
+    /// A value given for a placeholder is a bound value like any other.
+    fn normal(self) -> PieceRef<'q, 'a> {
+        match self {
+            PieceRef::Value(Kind::Bound(b)) => PieceRef::Bound(b),
+            other => other,
+        }
+    }
+}
 
 /// A sequence of pieces: what `+`, [`Sql::join`], [`Sql::format`] and `sql!`
 /// build. Nested sequences are flattened, so `a + (b + c) == (a + b) + c`.
@@ -87,10 +123,14 @@ const IDENTIFIER: Kind<'static> = Kind::Identifier;
 /// ```
 #[derive(Clone, Default)]
 pub struct Composed<'a> {
-    /// Trusted text and quoted identifiers, in order.
+    /// Trusted text, quoted identifiers, common literals and each bound
+    /// value's `$n`, in order.
     pub(crate) text: String,
     pub(crate) pieces: Vec<Piece>,
-    /// The non-text pieces, in order.
+    /// The bound values whose `$n` the text holds, in order: the
+    /// parameters they become, typed when rendered.
+    pub(crate) bound: Vec<Param<'a>>,
+    /// The other pieces not in the text, in order.
     pub(crate) values: Vec<Kind<'a>>,
     /// Bytes the deferred pieces are expected to add when rendered.
     pub(crate) extra: usize,
@@ -111,6 +151,7 @@ impl<'a> Composed<'a> {
         Composed {
             text: String::new(),
             pieces: Vec::new(),
+            bound: Vec::new(),
             values: Vec::new(),
             extra: 0,
             params: 0,
@@ -179,14 +220,16 @@ impl<'a> Composed<'a> {
         Composed::with_room(pieces, text, 0)
     }
 
-    /// An empty sequence with room for `pieces` pieces, of which `values`
-    /// are not text, and `text` bytes.
+    /// An empty sequence with room for `pieces` pieces, of which `bound`
+    /// are bound values, and `text` bytes.
     #[inline]
-    pub(crate) fn with_room(pieces: usize, text: usize, values: usize) -> Composed<'a> {
+    pub(crate) fn with_room(pieces: usize, text: usize, bound: usize) -> Composed<'a> {
+        let (text, pieces, bound) = spare::buffers(text, pieces, bound);
         Composed {
-            text: String::with_capacity(text),
-            pieces: Vec::with_capacity(pieces),
-            values: Vec::with_capacity(values),
+            text,
+            pieces,
+            bound,
+            values: Vec::new(),
             extra: 0,
             params: 0,
             deferred: 0,
@@ -254,27 +297,35 @@ impl<'a> Composed<'a> {
     }
 
     /// Appends a bound value (what `sql!` does for each `{x}`): written
-    /// as its `$n` at once.
+    /// as its `$n` at once, and kept as the parameter it becomes.
     #[inline]
     pub(crate) fn push_bound(&mut self, bound: Bound<'a>) {
         self.params += 1;
-        self.text.push('$');
-        render::push_decimal(self.params as u64, &mut self.text);
-        self.push_slot(Kind::Bound(bound));
+        render::push_dollar(self.params, &mut self.text);
+        let slot = Slot::Param(index(self.bound.len()));
+        self.bound.push(Param::of_bound(bound));
+        self.pieces.push(Piece {
+            end: self.text.len(),
+            slot,
+        });
     }
 
     /// Appends a literal (what `sql!` does for each `{x:l}`): a common
-    /// scalar written at once, by its own type's rules; any other rendered
-    /// with the scope.
+    /// scalar written at once, by its own type's rules, and kept only
+    /// there; any other rendered with the scope.
     #[inline]
     pub(crate) fn push_literal(&mut self, value: Stored<'a>) {
-        if write_builtin_literal(&value, &mut self.text) {
+        if let Some(builtin) = write_builtin_literal(&value, &mut self.text) {
             self.literals += 1;
+            self.pieces.push(Piece {
+                end: self.text.len(),
+                slot: Slot::Literal(builtin),
+            });
         } else {
             self.extra += LITERAL_ESTIMATE;
             self.deferred += 1;
+            self.push_slot(Kind::Literal(value));
         }
-        self.push_slot(Kind::Literal(value));
     }
 
     /// Appends a piece that is not text.
@@ -293,21 +344,13 @@ impl<'a> Composed<'a> {
                 self.deferred += 1;
                 self.push_slot(kind);
             }
-            // Text pieces live in the buffer, never among the values.
-            Kind::Sql | Kind::Identifier => {}
         }
     }
 
-    /// Stores a value and its piece, which ends where the text does (its
-    /// rendering, if written, is the text since the previous piece).
-    #[inline(always)]
+    /// Stores a value not in the text and its piece.
+    #[inline]
     fn push_slot(&mut self, kind: Kind<'a>) {
-        let slot = Slot::Value(self.values.len());
-        if self.values.capacity() == 0 {
-            // Room for the values of a typical statement at once.
-            self.values
-                .reserve(self.pieces.capacity().div_ceil(2).max(4));
-        }
+        let slot = Slot::Value(index(self.values.len()));
         self.values.push(kind);
         self.pieces.push(Piece {
             end: self.text.len(),
@@ -333,8 +376,13 @@ impl<'a> Composed<'a> {
         };
         for p in pieces {
             match p.slot {
+                Slot::Param(i) => {
+                    if let Some(b) = src.bound.get(i as usize).and_then(Param::bound) {
+                        self.push_bound(b.clone());
+                    }
+                }
                 Slot::Value(i) => {
-                    if let Some(kind) = src.values.get(i) {
+                    if let Some(kind) = src.values.get(i as usize) {
                         self.push_kind(kind.clone());
                     }
                 }
@@ -351,27 +399,25 @@ impl<'a> Composed<'a> {
         }
     }
 
-    /// The kind of `piece`.
-    #[inline]
-    pub(crate) fn kind(&self, piece: &Piece) -> &Kind<'a> {
-        match piece.slot {
-            Slot::Sql => &SQL,
-            Slot::Identifier => &IDENTIFIER,
-            Slot::Value(i) => self.values.get(i).unwrap_or(&SQL),
-        }
-    }
-
-    /// The pieces, each with its text (empty for pieces not in the buffer).
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Kind<'a>)> + '_ {
+    /// The pieces.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = PieceRef<'_, 'a>> + '_ {
         let mut start = 0;
         self.pieces.iter().map(move |p| {
-            let text = match p.slot {
-                // A value's rendering (`$n`, a literal) is not its text.
-                Slot::Value(_) => "",
-                _ => self.text.get(start..p.end).unwrap_or_default(),
-            };
+            let text = self.text.get(start..p.end).unwrap_or_default();
             start = p.end;
-            (text, self.kind(p))
+            match p.slot {
+                Slot::Sql => PieceRef::Sql(text),
+                Slot::Identifier => PieceRef::Identifier(text),
+                Slot::Literal(builtin) => PieceRef::Literal(builtin, text),
+                Slot::Param(i) => match self.bound.get(i as usize).and_then(Param::bound) {
+                    Some(b) => PieceRef::Bound(b),
+                    None => PieceRef::Sql(""),
+                },
+                Slot::Value(i) => match self.values.get(i as usize) {
+                    Some(kind) => PieceRef::Value(kind),
+                    None => PieceRef::Sql(""),
+                },
+            }
         })
     }
 
@@ -407,6 +453,7 @@ impl<'a> Composed<'a> {
         out.params = self.params;
         out.deferred = self.deferred;
         out.literals = self.literals;
+        out.bound = self.bound;
         out.values = self.values;
         let mut start = 0;
         for (i, piece) in self.pieces.into_iter().enumerate() {
@@ -456,7 +503,7 @@ impl<'a> Composed<'a> {
     /// assert_eq!(r.params().len(), 2);
     /// ```
     pub fn into_rendered(self) -> Result<Rendered<'a>> {
-        render::render_owned(self, &Adapters::global())
+        render::render_owned_global(self)
     }
 
     /// [`into_rendered`](Self::into_rendered) with the dumpers and policy
@@ -481,6 +528,7 @@ impl<'a> Composed<'a> {
         Composed {
             text: self.text,
             pieces: self.pieces,
+            bound: self.bound.into_iter().map(Param::into_owned).collect(),
             values: self.values.into_iter().map(Kind::into_owned).collect(),
             extra: self.extra,
             params: self.params,
@@ -518,24 +566,31 @@ impl PartialEq for Composed<'_> {
 }
 
 /// Shows a piece as the value it was made from.
-struct DebugPiece<'a, 'b>(&'a str, &'a Kind<'b>);
+struct DebugPiece<'q, 'a>(PieceRef<'q, 'a>);
 
 impl fmt::Debug for DebugPiece<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.1 {
-            Kind::Sql => f.debug_tuple("Sql").field(&self.0).finish(),
-            Kind::Identifier => {
+        match self.0 {
+            PieceRef::Sql(text) => f.debug_tuple("Sql").field(&text).finish(),
+            PieceRef::Identifier(text) => {
                 let mut t = f.debug_tuple("Identifier");
-                for part in unquote(self.0) {
+                for part in unquote(text) {
                     t.field(&part);
                 }
                 t.finish()
             }
-            Kind::BadIdentifier(p) => p.fmt(f),
-            Kind::Literal(p) => f.debug_tuple("Literal").field(p).finish(),
-            Kind::Placeholder(p) => p.fmt(f),
-            Kind::Bound(p) => p.fmt(f),
-            Kind::Unfilled(name) => f.debug_tuple("Unfilled").field(name).finish(),
+            PieceRef::Literal(builtin, text) => f
+                .debug_tuple("Literal")
+                .field(&parse_builtin(builtin, text))
+                .finish(),
+            PieceRef::Bound(p) => p.fmt(f),
+            PieceRef::Value(kind) => match kind {
+                Kind::BadIdentifier(p) => p.fmt(f),
+                Kind::Literal(p) => f.debug_tuple("Literal").field(p).finish(),
+                Kind::Placeholder(p) => p.fmt(f),
+                Kind::Bound(p) => p.fmt(f),
+                Kind::Unfilled(name) => f.debug_tuple("Unfilled").field(name).finish(),
+            },
         }
     }
 }
@@ -568,7 +623,7 @@ impl fmt::Debug for Composed<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Composed(")?;
         f.debug_list()
-            .entries(self.iter().map(|(text, kind)| DebugPiece(text, kind)))
+            .entries(self.iter().map(DebugPiece))
             .finish()?;
         f.write_str(")")
     }
@@ -721,15 +776,17 @@ impl<'a> Composable for Composed<'a> {
             target.push_composed(&self);
         } else {
             let offset = target.text.len();
-            let base = target.values.len();
+            let (bound, values) = (index(target.bound.len()), index(target.values.len()));
             target.text.push_str(&self.text);
             target.pieces.extend(self.pieces.into_iter().map(|p| Piece {
                 end: p.end + offset,
                 slot: match p.slot {
-                    Slot::Value(i) => Slot::Value(i + base),
+                    Slot::Param(i) => Slot::Param(i.saturating_add(bound)),
+                    Slot::Value(i) => Slot::Value(i.saturating_add(values)),
                     slot => slot,
                 },
             }));
+            target.bound.extend(self.bound);
             target.values.extend(self.values);
             target.extra += self.extra;
             target.params += self.params;
@@ -926,11 +983,17 @@ impl<'a, C: Composable + 'a> Extend<C> for Composed<'a> {
     }
 }
 
+/// An index into a query's value lists, which cannot reach 2³² entries
+/// (that would take hundreds of gigabytes: each entry is dozens of bytes);
+/// the conversion saturates rather than wraps.
+#[inline]
+fn index(len: usize) -> u32 {
+    u32::try_from(len).unwrap_or(u32::MAX)
+}
+
 impl<'a> Kind<'a> {
     fn into_owned(self) -> Kind<'static> {
         match self {
-            Kind::Sql => Kind::Sql,
-            Kind::Identifier => Kind::Identifier,
             Kind::BadIdentifier(id) => Kind::BadIdentifier(id),
             Kind::Literal(l) => Kind::Literal(l.into_owned()),
             Kind::Placeholder(p) => Kind::Placeholder(p),

@@ -124,23 +124,143 @@ pub(crate) fn write_common_literal(value: &Stored<'_>, scope: &Adapters, out: &m
     if scope.has_dumpers() && scope.dumper(value.key()).is_some() {
         return false;
     }
-    write_builtin_literal(value, out)
+    write_builtin_literal(value, out).is_some()
+}
+
+/// The common scalars a query writes as literals when they are pushed,
+/// keeping them only as that text (see [`parse_builtin`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Builtin {
+    Bool,
+    I16,
+    I32,
+    I64,
+    Str,
+}
+
+impl Builtin {
+    /// The Rust type a dumper for it is registered for (see
+    /// [`Stored::key`]).
+    pub(crate) fn key(self) -> std::any::TypeId {
+        use std::any::TypeId;
+        match self {
+            Builtin::Bool => TypeId::of::<bool>(),
+            Builtin::I16 => TypeId::of::<i16>(),
+            Builtin::I32 => TypeId::of::<i32>(),
+            Builtin::I64 => TypeId::of::<i64>(),
+            Builtin::Str => TypeId::of::<String>(),
+        }
+    }
 }
 
 /// Writes a common scalar as a literal by its own type's rules (the text
-/// its text dumper gives, quoted): whether it is one.
+/// its text dumper gives, quoted): which one it is, `None` for any other
+/// value.
 #[inline]
-pub(crate) fn write_builtin_literal(value: &Stored<'_>, out: &mut String) -> bool {
-    match value {
-        Stored::I16(v) => write_int(i64::from(*v), out),
-        Stored::I32(v) => write_int(i64::from(*v), out),
-        Stored::I64(v) => write_int(*v, out),
-        Stored::Bool(v) => out.push_str(if *v { "true" } else { "false" }),
+pub(crate) fn write_builtin_literal(value: &Stored<'_>, out: &mut String) -> Option<Builtin> {
+    Some(match value {
+        Stored::I16(v) => {
+            write_int(i64::from(*v), out);
+            Builtin::I16
+        }
+        Stored::I32(v) => {
+            write_int(i64::from(*v), out);
+            Builtin::I32
+        }
+        Stored::I64(v) => {
+            write_int(*v, out);
+            Builtin::I64
+        }
+        Stored::Bool(v) => {
+            out.push_str(if *v { "true" } else { "false" });
+            Builtin::Bool
+        }
         // A NUL takes the general path, for the text dumper's error.
-        Stored::Str(s) if !s.as_bytes().contains(&0) => write_quoted(s, out),
-        _ => return false,
+        Stored::Str(s) if write_str_literal(s, out) => Builtin::Str,
+        _ => return None,
+    })
+}
+
+/// Writes `s` quoted, as [`write_quoted`] does; `false` (nothing written)
+/// when it has a NUL.
+#[inline]
+fn write_str_literal(s: &str, out: &mut String) -> bool {
+    if s.len() > SHORT_QUOTED {
+        if s.as_bytes().contains(&0) {
+            return false;
+        }
+        write_quoted(s, out);
+        return true;
+    }
+    // A short string: one pass into a buffer on the stack, every quote and
+    // backslash doubled, then one copy.
+    let mut buf = [0_u8; 2 * SHORT_QUOTED + 2];
+    let (mut n, mut nul, mut backslash) = (0, false, false);
+    for &b in s.as_bytes() {
+        if let Some([x, y]) = buf.get_mut(n..n + 2) {
+            *x = b;
+            *y = b;
+        }
+        nul |= b == 0;
+        backslash |= b == b'\\';
+        n += 1 + usize::from((b == b'\'') | (b == b'\\'));
+    }
+    if nul {
+        return false;
+    }
+    // Doubling an ASCII byte keeps the text UTF-8.
+    match std::str::from_utf8(buf.get(..n).unwrap_or_default()) {
+        Ok(body) => {
+            out.reserve(body.len() + 4);
+            out.push_str(if backslash { " E'" } else { "'" });
+            out.push_str(body);
+            out.push('\'');
+        }
+        Err(_) => write_quoted_as(s, backslash, out),
     }
     true
+}
+
+/// The value a common literal was written from: `text` is what
+/// [`write_builtin_literal`] wrote for a value of kind `builtin` (for
+/// showing the piece, and for rendering it again in a scope that registers
+/// a dumper of its type).
+pub(crate) fn parse_builtin(builtin: Builtin, text: &str) -> Stored<'static> {
+    let int = || {
+        let digits = text.trim_start().strip_prefix('-');
+        let magnitude: i128 = digits.unwrap_or(text).parse().unwrap_or(0);
+        if digits.is_some() {
+            -magnitude
+        } else {
+            magnitude
+        }
+    };
+    match builtin {
+        Builtin::Bool => Stored::Bool(text == "true"),
+        Builtin::I16 => Stored::I16(i16::try_from(int()).unwrap_or(0)),
+        Builtin::I32 => Stored::I32(i32::try_from(int()).unwrap_or(0)),
+        Builtin::I64 => Stored::I64(i64::try_from(int()).unwrap_or(0)),
+        Builtin::Str => {
+            // `'…'` or ` E'…'`, each quote and backslash doubled.
+            let quoted = text
+                .trim_start()
+                .strip_prefix('E')
+                .unwrap_or(text.trim_start());
+            let inner = quoted
+                .strip_prefix('\'')
+                .and_then(|q| q.strip_suffix('\''))
+                .unwrap_or(quoted);
+            let mut value = String::with_capacity(inner.len());
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                value.push(c);
+                if c == '\'' || c == '\\' {
+                    chars.next();
+                }
+            }
+            Stored::new(value)
+        }
+    }
 }
 
 /// An integer as a bare literal: decimal, a space before a minus sign.
@@ -253,19 +373,26 @@ pub(crate) fn write_text_literal(
 /// `'…'` with `'` doubled, or ` E'…'` with `\` doubled too when there is one.
 #[inline]
 pub(crate) fn write_quoted(text: &str, out: &mut String) {
-    let escape = text.as_bytes().contains(&b'\\');
+    write_quoted_as(text, text.as_bytes().contains(&b'\\'), out);
+}
+
+/// [`write_quoted`] knowing whether `text` has a backslash (`escape`).
+fn write_quoted_as(text: &str, escape: bool, out: &mut String) {
     out.push_str(if escape { " E'" } else { "'" });
     let mut start = 0;
     for (i, b) in text.bytes().enumerate() {
         if b == b'\'' || b == b'\\' {
-            out.push_str(&text[start..=i]);
+            out.push_str(text.get(start..=i).unwrap_or_default());
             out.push(b as char);
             start = i + 1;
         }
     }
-    out.push_str(&text[start..]);
+    out.push_str(text.get(start..).unwrap_or_default());
     out.push('\'');
 }
+
+/// Strings up to this many bytes are quoted through a buffer on the stack.
+const SHORT_QUOTED: usize = 32;
 
 /// `-12`, `3.5`, `1e+300`, `.5`: what the lexer reads as one numeric constant
 /// after an optional minus (anything else, `NaN` and `Infinity` included, is quoted).
@@ -501,5 +628,45 @@ mod tests {
         assert_eq!(q("\\"), " E'\\\\'");
         assert_eq!(q("a'b\\c"), " E'a''b\\\\c'");
         assert_eq!(q("ü'€"), "'ü''€'");
+        // Past the short-string path: the same rules.
+        let long = "it's \\ ü ".repeat(8);
+        assert_eq!(q(&long), format!(" E'{}'", "it''s \\\\ ü ".repeat(8)));
+    }
+
+    #[test]
+    fn common_literals_read_back_from_their_text() {
+        let long = "a'b\\c ü".repeat(9);
+        for value in [
+            Stored::new(true),
+            Stored::new(false),
+            Stored::new(i16::MIN),
+            Stored::new(i16::MAX),
+            Stored::new(-5_i32),
+            Stored::new(i64::MIN),
+            Stored::new(i64::MAX),
+            Stored::new(""),
+            Stored::new("it's"),
+            Stored::new("back\\slash"),
+            Stored::borrowed(&long),
+        ] {
+            let mut text = String::new();
+            let builtin = write_builtin_literal(&value, &mut text).unwrap();
+            assert!(
+                parse_builtin(builtin, &text) == value,
+                "{value:?} as {text}"
+            );
+            assert_eq!(builtin.key(), value.key());
+        }
+        let (nul, mut text) = (Stored::new("a\0b"), String::new());
+        assert_eq!(
+            write_builtin_literal(&nul, &mut text),
+            None,
+            "a NUL goes the general way"
+        );
+        assert_eq!(
+            write_builtin_literal(&Stored::new(1.5_f64), &mut text),
+            None
+        );
+        assert!(text.is_empty());
     }
 }

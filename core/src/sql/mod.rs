@@ -39,6 +39,7 @@ mod lists;
 mod literal;
 mod placeholder;
 mod render;
+mod spare;
 mod stored;
 mod text;
 mod unnest;

@@ -14,8 +14,11 @@ use bytes::BytesMut;
 use postgres_types::Type;
 
 use super::composed::{Composed, Kind, Slot};
-use super::literal::{resolve, resolve_builtin, write_common_literal, write_literal};
+use super::literal::{
+    Builtin, parse_builtin, resolve, resolve_builtin, write_common_literal, write_literal,
+};
 use super::placeholder::Kind as PlaceholderKind;
+use super::spare;
 use super::stored::Stored;
 use super::{Bound, QueryValue};
 use crate::{Adapters, Ctx, DynDumper, Error, ErrorKind, Format, IsNull, Policy, Result};
@@ -64,6 +67,43 @@ impl<'a> Param<'a> {
             ty,
             format: Format::Binary,
             dumper,
+        }
+    }
+
+    /// A bound value's parameter, typed when its query is rendered (see
+    /// [`typed`](Self::typed)).
+    #[inline]
+    pub(crate) fn of_bound(bound: Bound<'a>) -> Param<'a> {
+        Param {
+            source: ParamSource::Value(bound),
+            ty: None,
+            format: Format::Binary,
+            dumper: None,
+        }
+    }
+
+    /// Types this parameter's value by the dumpers of `scope` (`None`: it
+    /// registers none) and `policy`, in place.
+    #[inline]
+    pub(crate) fn typed(&mut self, scope: Option<&Adapters>, policy: &Policy) {
+        if let ParamSource::Value(v) = &self.source {
+            match scope {
+                Some(scope) => {
+                    let (ty, dumper) = resolve(&v.0, scope);
+                    self.ty = Some(ty);
+                    self.dumper = dumper.cloned();
+                }
+                None => self.ty = Some(resolve_builtin(&v.0, policy)),
+            }
+        }
+    }
+
+    /// The bound value, for a parameter made from one.
+    #[inline]
+    pub(crate) fn bound(&self) -> Option<&Bound<'a>> {
+        match &self.source {
+            ParamSource::Value(v) => Some(v),
+            _ => None,
         }
     }
 
@@ -260,18 +300,23 @@ impl<'a> Rendered<'a> {
     }
 
     /// The same query owning its values (borrowed ones copied once).
-    pub fn into_owned(self) -> Rendered<'static> {
+    pub fn into_owned(mut self) -> Rendered<'static> {
+        let params = std::mem::take(&mut self.params);
         Rendered {
-            text: self.text,
-            params: self.params.into_iter().map(Param::into_owned).collect(),
-            scope: self.scope,
+            text: std::mem::take(&mut self.text),
+            // Each parameter moved into its own place: the list is reused.
+            params: params.into_iter().map(Param::into_owned).collect(),
+            scope: self.scope.take(),
             policy: self.policy,
         }
     }
 
     /// The text and the parameters.
-    pub fn into_parts(self) -> (String, Vec<Param<'a>>) {
-        (self.text, self.params)
+    pub fn into_parts(mut self) -> (String, Vec<Param<'a>>) {
+        (
+            std::mem::take(&mut self.text),
+            std::mem::take(&mut self.params),
+        )
     }
 
     /// Supplies the value of the named placeholder `name` (every `$n` of it);
@@ -350,6 +395,17 @@ impl<'a> Rendered<'a> {
             });
         }
         Ok(DumpedParams { buf, items })
+    }
+}
+
+/// The text and the parameter list are kept for the next query built on
+/// this thread (see the `spare` module).
+impl Drop for Rendered<'_> {
+    fn drop(&mut self) {
+        spare::give_back(
+            std::mem::take(&mut self.text),
+            std::mem::take(&mut self.params),
+        );
     }
 }
 
@@ -440,12 +496,10 @@ impl<'a> Renderer<'_, 'a> {
     #[inline]
     fn piece(&mut self, kind: &Kind<'a>) -> Result<()> {
         match kind {
-            Kind::Sql | Kind::Identifier => {}
             // Fails with the identifier's error (it failed when pushed).
             Kind::BadIdentifier(id) => id.write(&mut self.out)?,
             Kind::Literal(l) => self.literal(l)?,
-            Kind::Bound(b) if self.inline => self.literal(&b.0)?,
-            Kind::Bound(b) => self.param(ParamSource::Value(b.clone()))?,
+            Kind::Bound(b) => self.bound(b)?,
             Kind::Unfilled(name) => {
                 return Err(Error::new(
                     ErrorKind::Format,
@@ -475,6 +529,23 @@ impl<'a> Renderer<'_, 'a> {
         Ok(())
     }
 
+    /// A bound value: a parameter, or a literal when inlining.
+    #[inline]
+    fn bound(&mut self, b: &Bound<'a>) -> Result<()> {
+        if self.inline {
+            self.literal(&b.0)
+        } else {
+            self.param(ParamSource::Value(b.clone()))
+        }
+    }
+
+    /// Whether the scope registers a dumper for a common literal's type,
+    /// which then writes it instead of the text written when it was pushed.
+    #[inline]
+    fn dumps(&self, builtin: Builtin) -> bool {
+        self.scope.has_dumpers() && self.scope.dumper(builtin.key()).is_some()
+    }
+
     fn literal(&mut self, value: &Stored<'_>) -> Result<()> {
         if write_common_literal(value, self.scope, &mut self.out) {
             return Ok(());
@@ -499,8 +570,7 @@ impl<'a> Renderer<'_, 'a> {
 
     #[inline]
     fn dollar(&mut self, n: usize) {
-        self.out.push('$');
-        push_decimal(n as u64, &mut self.out);
+        push_dollar(n, &mut self.out);
     }
 }
 
@@ -509,11 +579,30 @@ impl<'a> Renderer<'_, 'a> {
 pub(crate) fn push_decimal(n: u64, out: &mut String) {
     if n < 10 {
         out.push(char::from(b'0' + n as u8));
-        return;
+    } else {
+        push_digits(n, out);
     }
+}
+
+/// `$0` to `$9`, written whole.
+const SMALL_DOLLARS: [&str; 10] = ["$0", "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9"];
+
+/// Writes `$n`.
+#[inline]
+pub(crate) fn push_dollar(n: usize, out: &mut String) {
+    match SMALL_DOLLARS.get(n) {
+        Some(small) => out.push_str(small),
+        None => {
+            out.push('$');
+            push_digits(n as u64, out);
+        }
+    }
+}
+
+/// [`push_decimal`] of a number of more than one digit.
+fn push_digits(mut n: u64, out: &mut String) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
-    let mut n = n;
     while n > 0 {
         i -= 1;
         digits[i] = b'0' + (n % 10) as u8;
@@ -550,12 +639,31 @@ fn run<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters, inline: bool) -> Result<Re
     let mut copied = 0;
     let mut start = 0;
     for piece in &q.pieces {
-        if let Slot::Value(i) = piece.slot {
+        let again = match piece.slot {
+            Slot::Sql | Slot::Identifier => false,
+            Slot::Literal(builtin) => r.dumps(builtin),
+            Slot::Param(_) | Slot::Value(_) => true,
+        };
+        if again {
             r.out
                 .push_str(q.text.get(copied..start).unwrap_or_default());
             copied = piece.end;
-            if let Some(kind) = q.values.get(i) {
-                r.piece(kind)?;
+            match piece.slot {
+                Slot::Literal(builtin) => {
+                    let text = q.text.get(start..piece.end).unwrap_or_default();
+                    r.literal(&parse_builtin(builtin, text))?;
+                }
+                Slot::Param(i) => {
+                    if let Some(b) = q.bound.get(i as usize).and_then(Param::bound) {
+                        r.bound(b)?;
+                    }
+                }
+                Slot::Value(i) => {
+                    if let Some(kind) = q.values.get(i as usize) {
+                        r.piece(kind)?;
+                    }
+                }
+                Slot::Sql | Slot::Identifier => {}
             }
         }
         start = piece.end;
@@ -572,30 +680,29 @@ fn run<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters, inline: bool) -> Result<Re
 
 /// A query whose text was rendered as it was built (every value bound,
 /// numbered in order, each literal a common scalar and the scope
-/// registering no dumper for it): the text as it is, and its values.
+/// registering no dumper for it): the text as it is, and its parameters.
 fn rendered_as_built<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters) -> Result<Renderer<'s, 'a>> {
-    let mut r = Renderer {
-        out: q.text.clone(),
-        scope,
-        inline: false,
-        params: Vec::with_capacity(q.params),
-        positional: 0,
-        scratch: None,
-    };
-    if q.params > PROTOCOL_MAX_PARAMS {
+    if q.bound.len() > PROTOCOL_MAX_PARAMS {
         return Err(too_many_params());
     }
     let dumpers = scope.has_dumpers().then_some(scope);
-    for kind in &q.values {
-        if let Kind::Bound(b) = kind {
-            r.params.push(Param::new(
-                ParamSource::Value(b.clone()),
-                dumpers,
-                scope.policy(),
-            ));
-        }
-    }
-    Ok(r)
+    let params = q
+        .bound
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            p.typed(dumpers, scope.policy());
+            p
+        })
+        .collect();
+    Ok(Renderer {
+        out: q.text.clone(),
+        scope,
+        inline: false,
+        params,
+        positional: 0,
+        scratch: None,
+    })
 }
 
 /// More parameters than a statement can have.
@@ -622,42 +729,63 @@ pub(crate) fn render<'a>(q: &Composed<'a>, scope: &Adapters) -> Result<Rendered<
 /// was built, the text is moved and each bound value moved into its
 /// parameter, nothing copied.
 pub(crate) fn render_owned<'a>(q: Composed<'a>, scope: &Adapters) -> Result<Rendered<'a>> {
-    render_moved(q, scope, |b| b, |r| r)
+    render_moved(q, scope, |params| params, |r| r)
 }
 
 /// [`render_owned`] into a result owning every value: borrowed ones are
 /// copied as they are moved into their parameters (one pass, not a
 /// rendering and then a copy).
 pub(crate) fn render_static(q: Composed<'_>, scope: &Adapters) -> Result<Rendered<'static>> {
-    render_moved(q, scope, Bound::into_owned, Rendered::into_owned)
+    // Each parameter moved into its own place: the list is reused.
+    let own = |params: Vec<Param<'_>>| params.into_iter().map(Param::into_owned).collect();
+    render_moved(q, scope, own, Rendered::into_owned)
 }
 
-/// Renders `q` consuming it: each bound value goes through `own` into its
-/// parameter; a query not built whole renders piece by piece and goes
+/// Renders `q` consuming it: its parameters are typed in place and go
+/// through `own`; a query not built whole renders piece by piece and goes
 /// through `whole`.
 fn render_moved<'a, 'b>(
     q: Composed<'a>,
     scope: &Adapters,
-    own: impl Fn(Bound<'a>) -> Bound<'b>,
+    own: impl FnOnce(Vec<Param<'a>>) -> Vec<Param<'b>>,
     whole: impl FnOnce(Rendered<'a>) -> Rendered<'b>,
 ) -> Result<Rendered<'b>> {
     if !built_whole(&q, scope) {
         return render(&q, scope).map(whole);
     }
-    if q.params > PROTOCOL_MAX_PARAMS {
+    moved_whole(q, scope.has_dumpers().then_some(scope), scope.policy(), own)
+}
+
+/// [`render_owned`] with the global scope, which a query built whole needs
+/// only the policy of when it registers no dumper: read from the thread's
+/// snapshot, no reference to the registry taken.
+pub(crate) fn render_owned_global(q: Composed<'_>) -> Result<Rendered<'_>> {
+    match Adapters::global_policy_without_dumpers() {
+        Some(policy) if q.deferred == 0 => moved_whole(q, None, &policy, |params| params),
+        _ => render_owned(q, &Adapters::global()),
+    }
+}
+
+/// A query built whole, consumed: its text moved, its parameters typed in
+/// place (with the scope's dumpers, `dumpers`, if it registers any) and
+/// moved through `own`.
+#[inline]
+fn moved_whole<'a, 'b>(
+    mut q: Composed<'a>,
+    dumpers: Option<&Adapters>,
+    policy: &Policy,
+    own: impl FnOnce(Vec<Param<'a>>) -> Vec<Param<'b>>,
+) -> Result<Rendered<'b>> {
+    if q.bound.len() > PROTOCOL_MAX_PARAMS {
         return Err(too_many_params());
     }
-    let dumpers = scope.has_dumpers().then_some(scope);
-    let policy = scope.policy();
-    let mut params = Vec::with_capacity(q.params);
-    for kind in q.values {
-        if let Kind::Bound(b) = kind {
-            params.push(Param::new(ParamSource::Value(own(b)), dumpers, policy));
-        }
+    for p in &mut q.bound {
+        p.typed(dumpers, policy);
     }
+    spare::give_back_pieces(std::mem::take(&mut q.pieces));
     Ok(Rendered {
         text: q.text,
-        params,
+        params: own(q.bound),
         scope: dumpers.cloned(),
         policy: *policy,
     })
