@@ -279,7 +279,19 @@ impl<'a> Composed<'a> {
     #[inline]
     pub(crate) fn push_identifier(&mut self, id: &Identifier) {
         let start = self.text.len();
-        if id.write(&mut self.text).is_ok() {
+        // One- and two-part names (`t`, `schema.t`) written part by part,
+        // inline; longer ones by the identifier.
+        let written = match id.parts() {
+            [one] => write_part(one, &mut self.text).is_ok(),
+            [first, second] => {
+                write_part(first, &mut self.text).is_ok() && {
+                    self.text.push('.');
+                    write_part(second, &mut self.text).is_ok()
+                }
+            }
+            _ => id.write(&mut self.text).is_ok(),
+        };
+        if written {
             self.pieces.push(Piece {
                 end: self.text.len(),
                 slot: Slot::Identifier,
@@ -502,6 +514,7 @@ impl<'a> Composed<'a> {
     /// assert_eq!(r.text(), "SELECT * FROM users WHERE name = $1 AND age > $2");
     /// assert_eq!(r.params().len(), 2);
     /// ```
+    #[inline]
     pub fn into_rendered(self) -> Result<Rendered<'a>> {
         render::render_owned_global(self)
     }
@@ -1038,6 +1051,31 @@ mod tests {
         let joined = (Sql::new("a") + bind(1_i32) + Identifier::new("b")).join(", ");
         assert_eq!(joined.render().unwrap().text(), r#"a, $1, "b""#);
         assert_eq!(joined.param_count_upper_bound(), 1);
+    }
+
+    #[test]
+    fn a_bad_part_of_a_qualified_name_leaves_no_text_behind() {
+        for bad in [
+            Identifier::qualified(["s", ""]),
+            Identifier::qualified(["", "t"]),
+            Identifier::qualified(["s", "t\0"]),
+            Identifier::qualified(["a", "b", ""]),
+            Identifier::qualified(Vec::<String>::new()),
+        ] {
+            let q =
+                Sql::new("SELECT * FROM ") + bad.clone() + Sql::new(" WHERE x = ") + bind(1_i32);
+            assert_eq!(
+                q.render().unwrap_err().kind(),
+                crate::ErrorKind::Identifier,
+                "{bad:?}"
+            );
+            assert_eq!(q.text, "SELECT * FROM  WHERE x = $1", "{bad:?}");
+            assert!(format!("{q:?}").contains("Identifier"), "{q:?}");
+        }
+        let good = Sql::new("FROM ") + Identifier::qualified(["s", "t\"x"]);
+        assert_eq!(good.render().unwrap().text(), r#"FROM "s"."t""x""#);
+        let three = Sql::new("FROM ") + Identifier::qualified(["d", "s", "t"]);
+        assert_eq!(three.render().unwrap().text(), r#"FROM "d"."s"."t""#);
     }
 
     /// A dumper of `i32` writing text, to give a scope dumpers of its own.

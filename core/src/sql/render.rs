@@ -759,6 +759,7 @@ fn render_moved<'a, 'b>(
 /// [`render_owned`] with the global scope, which a query built whole needs
 /// only the policy of when it registers no dumper: read from the thread's
 /// snapshot, no reference to the registry taken.
+#[inline]
 pub(crate) fn render_owned_global(q: Composed<'_>) -> Result<Rendered<'_>> {
     match Adapters::global_policy_without_dumpers() {
         Some(policy) if q.deferred == 0 => moved_whole(q, None, &policy, |params| params),
