@@ -224,11 +224,10 @@ impl<'a> Composed<'a> {
     /// are bound values, and `text` bytes.
     #[inline]
     pub(crate) fn with_room(pieces: usize, text: usize, bound: usize) -> Composed<'a> {
-        let (text, pieces, bound) = spare::buffers(text, pieces, bound);
         Composed {
-            text,
-            pieces,
-            bound,
+            text: spare::text(text),
+            pieces: spare::pieces(pieces),
+            bound: Vec::with_capacity(bound),
             values: Vec::new(),
             extra: 0,
             params: 0,

@@ -398,14 +398,11 @@ impl<'a> Rendered<'a> {
     }
 }
 
-/// The text and the parameter list are kept for the next query built on
-/// this thread (see the `spare` module).
+/// The text is kept for the next query built on this thread (see the
+/// `spare` module).
 impl Drop for Rendered<'_> {
     fn drop(&mut self) {
-        spare::give_back(
-            std::mem::take(&mut self.text),
-            std::mem::take(&mut self.params),
-        );
+        spare::give_back_text(std::mem::take(&mut self.text));
     }
 }
 
