@@ -260,19 +260,38 @@ fn count(spec: &str) {
     let (name, n) = spec.split_once(':').unwrap_or((spec, "10000"));
     let n: usize = n.parse().expect("PGCAST_COUNT=<contender>:<iterations>");
     let (input, values) = inputs();
-    let built = build_macro(&input);
+    assert!(run(name, n, &input, &values), "no contender {name}");
+}
+
+/// Runs `f` `n` times.
+#[inline(always)]
+fn repeat(n: usize, mut f: impl FnMut()) {
     for _ in 0..n {
-        match name {
-            "x-build-only" => drop(black_box(build_macro(black_box(&input)))),
-            "x-render-only" => drop(black_box(built.render().unwrap())),
-            "sql-macro" => drop(black_box(with_macro(black_box(&input)))),
-            "sql-format" => drop(black_box(with_format(black_box(&input)))),
-            "sea-query" => drop(black_box(with_sea_query(black_box(&input)))),
-            "format-macro" => drop(black_box(with_format_macro(black_box(&input), &values).0)),
-            "push_str-floor" => drop(black_box(with_push_str(black_box(&input), &values).0)),
-            other => panic!("no contender {other}"),
-        }
+        f();
     }
+}
+
+/// Runs contender `name` `n` times (chosen once, not in the loop, so no
+/// contender pays for the choice); `false` for no such contender.
+fn run(name: &str, n: usize, input: &Input, values: &(i64, String, String, i32, i64)) -> bool {
+    match name {
+        "x-build-only" => repeat(n, || drop(black_box(build_macro(black_box(input))))),
+        "x-render-only" => {
+            let built = build_macro(input);
+            repeat(n, || drop(black_box(built.render().unwrap())));
+        }
+        "sql-macro" => repeat(n, || drop(black_box(with_macro(black_box(input))))),
+        "sql-format" => repeat(n, || drop(black_box(with_format(black_box(input))))),
+        "sea-query" => repeat(n, || drop(black_box(with_sea_query(black_box(input))))),
+        "format-macro" => repeat(n, || {
+            drop(black_box(with_format_macro(black_box(input), values).0))
+        }),
+        "push_str-floor" => repeat(n, || {
+            drop(black_box(with_push_str(black_box(input), values).0))
+        }),
+        _ => return false,
+    }
+    true
 }
 
 /// The contenders of the interleaved run, floor first.
@@ -292,15 +311,7 @@ fn batch(
     values: &(i64, String, String, i32, i64),
 ) -> [Duration; 2] {
     let (start, cpu) = (Instant::now(), pgcast_benches::thread_cpu());
-    for _ in 0..n {
-        match name {
-            "sql-macro" => drop(black_box(with_macro(black_box(input)))),
-            "sql-format" => drop(black_box(with_format(black_box(input)))),
-            "sea-query" => drop(black_box(with_sea_query(black_box(input)))),
-            "format-macro" => drop(black_box(with_format_macro(black_box(input), values).0)),
-            _ => drop(black_box(with_push_str(black_box(input), values).0)),
-        }
-    }
+    run(name, n, input, values);
     [start.elapsed(), pgcast_benches::thread_cpu() - cpu]
 }
 

@@ -339,12 +339,19 @@ impl Adapters {
     /// read without taking a reference to the registry.
     #[inline]
     pub(crate) fn global_policy_without_dumpers() -> Option<Policy> {
+        Adapters::cached_global(|adapters| (!adapters.has_dumpers()).then(|| *adapters.policy()))
+            .flatten()
+    }
+
+    /// `f` of this thread's snapshot of the global registry, when it is
+    /// current (a lock-free check); `None` when the global registry
+    /// changed since, or the thread has no snapshot yet.
+    #[inline]
+    fn cached_global<R>(f: impl FnOnce(&Adapters) -> R) -> Option<R> {
         let generation = GLOBAL_GENERATION.load(Ordering::Acquire);
         GLOBAL_CACHE
             .try_with(|cache| match &*cache.try_borrow().ok()? {
-                Some((g, adapters)) if *g == generation && !adapters.has_dumpers() => {
-                    Some(*adapters.policy())
-                }
+                Some((g, adapters)) if *g == generation => Some(f(adapters)),
                 _ => None,
             })
             .ok()
@@ -354,17 +361,9 @@ impl Adapters {
     /// A snapshot of the global registry. Later changes to the global
     /// registry do not reach snapshots already taken.
     pub fn global() -> Adapters {
-        // A lock-free check of the thread's cached snapshot; the lock only
-        // when the global registry changed since.
-        let generation = GLOBAL_GENERATION.load(Ordering::Acquire);
-        let cached = GLOBAL_CACHE.try_with(|cache| {
-            let cache = cache.try_borrow().ok()?;
-            match &*cache {
-                Some((g, adapters)) if *g == generation => Some(adapters.clone()),
-                _ => None,
-            }
-        });
-        if let Ok(Some(adapters)) = cached {
+        // The thread's cached snapshot; the lock only when the global
+        // registry changed since.
+        if let Some(adapters) = Adapters::cached_global(Adapters::clone) {
             return adapters;
         }
         let (generation, adapters) = {

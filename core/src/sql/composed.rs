@@ -278,19 +278,7 @@ impl<'a> Composed<'a> {
     #[inline]
     pub(crate) fn push_identifier(&mut self, id: &Identifier) {
         let start = self.text.len();
-        // One- and two-part names (`t`, `schema.t`) written part by part,
-        // inline; longer ones by the identifier.
-        let written = match id.parts() {
-            [one] => write_part(one, &mut self.text).is_ok(),
-            [first, second] => {
-                write_part(first, &mut self.text).is_ok() && {
-                    self.text.push('.');
-                    write_part(second, &mut self.text).is_ok()
-                }
-            }
-            _ => id.write(&mut self.text).is_ok(),
-        };
-        if written {
+        if id.write(&mut self.text).is_ok() {
             self.pieces.push(Piece {
                 end: self.text.len(),
                 slot: Slot::Identifier,

@@ -176,49 +176,12 @@ pub(crate) fn write_builtin_literal(value: &Stored<'_>, out: &mut String) -> Opt
             Builtin::Bool
         }
         // A NUL takes the general path, for the text dumper's error.
-        Stored::Str(s) if write_str_literal(s, out) => Builtin::Str,
+        Stored::Str(s) if !s.as_bytes().contains(&0) => {
+            write_quoted(s, out);
+            Builtin::Str
+        }
         _ => return None,
     })
-}
-
-/// Writes `s` quoted, as [`write_quoted`] does; `false` (nothing written)
-/// when it has a NUL.
-#[inline]
-fn write_str_literal(s: &str, out: &mut String) -> bool {
-    if s.len() > SHORT_QUOTED {
-        if s.as_bytes().contains(&0) {
-            return false;
-        }
-        write_quoted(s, out);
-        return true;
-    }
-    // A short string: one pass into a buffer on the stack, every quote and
-    // backslash doubled, then one copy.
-    let mut buf = [0_u8; 2 * SHORT_QUOTED + 2];
-    let (mut n, mut nul, mut backslash) = (0, false, false);
-    for &b in s.as_bytes() {
-        if let Some([x, y]) = buf.get_mut(n..n + 2) {
-            *x = b;
-            *y = b;
-        }
-        nul |= b == 0;
-        backslash |= b == b'\\';
-        n += 1 + usize::from((b == b'\'') | (b == b'\\'));
-    }
-    if nul {
-        return false;
-    }
-    // Doubling an ASCII byte keeps the text UTF-8.
-    match std::str::from_utf8(buf.get(..n).unwrap_or_default()) {
-        Ok(body) => {
-            out.reserve(body.len() + 4);
-            out.push_str(if backslash { " E'" } else { "'" });
-            out.push_str(body);
-            out.push('\'');
-        }
-        Err(_) => write_quoted_as(s, backslash, out),
-    }
-    true
 }
 
 /// The value a common literal was written from: `text` is what
@@ -373,26 +336,19 @@ pub(crate) fn write_text_literal(
 /// `'…'` with `'` doubled, or ` E'…'` with `\` doubled too when there is one.
 #[inline]
 pub(crate) fn write_quoted(text: &str, out: &mut String) {
-    write_quoted_as(text, text.as_bytes().contains(&b'\\'), out);
-}
-
-/// [`write_quoted`] knowing whether `text` has a backslash (`escape`).
-fn write_quoted_as(text: &str, escape: bool, out: &mut String) {
+    let escape = text.as_bytes().contains(&b'\\');
     out.push_str(if escape { " E'" } else { "'" });
     let mut start = 0;
     for (i, b) in text.bytes().enumerate() {
         if b == b'\'' || b == b'\\' {
-            out.push_str(text.get(start..=i).unwrap_or_default());
+            out.push_str(&text[start..=i]);
             out.push(b as char);
             start = i + 1;
         }
     }
-    out.push_str(text.get(start..).unwrap_or_default());
+    out.push_str(&text[start..]);
     out.push('\'');
 }
-
-/// Strings up to this many bytes are quoted through a buffer on the stack.
-const SHORT_QUOTED: usize = 32;
 
 /// `-12`, `3.5`, `1e+300`, `.5`: what the lexer reads as one numeric constant
 /// after an optional minus (anything else, `NaN` and `Infinity` included, is quoted).
@@ -628,7 +584,7 @@ mod tests {
         assert_eq!(q("\\"), " E'\\\\'");
         assert_eq!(q("a'b\\c"), " E'a''b\\\\c'");
         assert_eq!(q("ü'€"), "'ü''€'");
-        // Past the short-string path: the same rules.
+        // A long string with quotes, backslashes and non-ASCII text.
         let long = "it's \\ ü ".repeat(8);
         assert_eq!(q(&long), format!(" E'{}'", "it''s \\\\ ü ".repeat(8)));
     }

@@ -52,22 +52,14 @@ impl<'a> Param<'a> {
     /// A parameter typed by the dumpers of `scope` (`None`: it registers
     /// none) and `policy`.
     fn new(source: ParamSource<'a>, scope: Option<&Adapters>, policy: &Policy) -> Param<'a> {
-        let (ty, dumper) = match &source {
-            ParamSource::Value(v) => match scope {
-                Some(scope) => {
-                    let (ty, dumper) = resolve(&v.0, scope);
-                    (Some(ty), dumper.cloned())
-                }
-                None => (Some(resolve_builtin(&v.0, policy)), None),
-            },
-            _ => (None, None),
-        };
-        Param {
+        let mut param = Param {
             source,
-            ty,
+            ty: None,
             format: Format::Binary,
-            dumper,
-        }
+            dumper: None,
+        };
+        param.typed(scope, policy);
+        param
     }
 
     /// A bound value's parameter, typed when its query is rendered (see
