@@ -333,13 +333,14 @@ impl Adapters {
         Adapters(Arc::new(Registry::default()))
     }
 
-    /// The global registry's policy, when it registers no dumper (`None`
-    /// when it does, or when this thread's snapshot of it is not current):
-    /// all that rendering a query built whole with the global scope needs,
-    /// read without taking a reference to the registry.
+    /// `f` of the global registry's policy, when it registers no dumper
+    /// (`None` when it does, or when this thread's snapshot of it is not
+    /// current): all that rendering a query built whole with the global
+    /// scope needs, read in place, without taking a reference to the
+    /// registry.
     #[inline]
-    pub(crate) fn global_policy_without_dumpers() -> Option<Policy> {
-        Adapters::cached_global(|adapters| (!adapters.has_dumpers()).then(|| *adapters.policy()))
+    pub(crate) fn with_global_policy_without_dumpers<R>(f: impl FnOnce(&Policy) -> R) -> Option<R> {
+        Adapters::cached_global(|adapters| (!adapters.has_dumpers()).then(|| f(adapters.policy())))
             .flatten()
     }
 

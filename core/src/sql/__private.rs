@@ -69,7 +69,7 @@ impl ScalarTag {
     /// An argument's value.
     #[inline]
     pub fn push_arg<T: Scalar>(self, value: T, name: Option<&'static str>, q: &mut Composed<'_>) {
-        push_bound(bind(value), name, q);
+        push_scalar(value, name, q);
     }
 
     /// A captured variable's value.
@@ -80,7 +80,7 @@ impl ScalarTag {
         name: Option<&'static str>,
         q: &mut Composed<'_>,
     ) {
-        push_bound(bind(*value), name, q);
+        push_scalar(*value, name, q);
     }
 
     /// A captured variable's value, as a literal.
@@ -124,7 +124,7 @@ impl RefTag {
         name: Option<&'static str>,
         q: &mut Composed<'b>,
     ) {
-        push_bound(value.bound(), name, q);
+        push_ref(value, name, q);
     }
 
     /// A captured variable's value (a reference itself).
@@ -135,7 +135,7 @@ impl RefTag {
         name: Option<&'static str>,
         q: &mut Composed<'b>,
     ) {
-        push_bound((*value).bound(), name, q);
+        push_ref(*value, name, q);
     }
 
     /// A captured variable's value (a reference itself), as a literal.
@@ -214,10 +214,37 @@ impl OwnedTag {
 
 #[inline]
 fn push_bound<'q>(bound: Bound<'q>, name: Option<&'static str>, q: &mut Composed<'q>) {
-    q.push_bound(match name {
+    q.push_bound(named(bound, name));
+}
+
+#[inline(always)]
+fn named<'q>(bound: Bound<'q>, name: Option<&'static str>) -> Bound<'q> {
+    match name {
         Some(name) => bound.named(name),
         None => bound,
-    });
+    }
+}
+
+// The two below take the value itself, a scalar or a reference (in
+// registers), and make its `Bound` where the query keeps it: a `Bound`
+// made here and passed on would travel through memory, and copying it
+// right after it was stored stalls (see `Composed::push_bound_with`).
+// Not inlined, so that the caller does not make it on its stack again.
+
+/// Appends a scalar, bound by value.
+#[inline(never)]
+fn push_scalar<T: Scalar>(value: T, name: Option<&'static str>, q: &mut Composed<'_>) {
+    q.push_bound_with(move || named(bind(value), name));
+}
+
+/// Appends a reference, bound for its life.
+#[inline(never)]
+fn push_ref<'b, U: BindRef + ?Sized>(
+    value: &'b U,
+    name: Option<&'static str>,
+    q: &mut Composed<'b>,
+) {
+    q.push_bound_with(move || named(value.bound(), name));
 }
 
 /// `{x}` given an owned value: bound as a parameter.

@@ -299,10 +299,22 @@ impl<'a> Composed<'a> {
     /// as its `$n` at once, and kept as the parameter it becomes.
     #[inline]
     pub(crate) fn push_bound(&mut self, bound: Bound<'a>) {
+        self.push_bound_with(move || bound);
+    }
+
+    /// Appends the bound value `make` returns (see
+    /// [`push_bound`](Self::push_bound)), made where it is kept, after
+    /// room is made for it. `Vec::push` would have it made first, on the
+    /// stack, and copied over: the copy's wide loads then wait on the
+    /// narrower stores that just made it (store forwarding fails), which
+    /// cost `sql!` a tenth of its time.
+    #[inline]
+    pub(crate) fn push_bound_with(&mut self, make: impl FnOnce() -> Bound<'a>) {
         self.params += 1;
         render::push_dollar(self.params, &mut self.text);
         let slot = Slot::Param(index(self.bound.len()));
-        self.bound.push(Param::of_bound(bound));
+        self.bound
+            .extend(std::iter::once_with(move || Param::of_bound(make())));
         self.pieces.push(Piece {
             end: self.text.len(),
             slot,

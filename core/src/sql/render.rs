@@ -742,26 +742,40 @@ fn render_moved<'a, 'b>(
     if !built_whole(&q, scope) {
         return render(&q, scope).map(whole);
     }
-    moved_whole(q, scope.has_dumpers().then_some(scope), scope.policy(), own)
+    let mut q = q;
+    moved_whole(
+        &mut q,
+        scope.has_dumpers().then_some(scope),
+        scope.policy(),
+        own,
+    )
 }
 
 /// [`render_owned`] with the global scope, which a query built whole needs
 /// only the policy of when it registers no dumper: read from the thread's
 /// snapshot, no reference to the registry taken.
 #[inline]
-pub(crate) fn render_owned_global(q: Composed<'_>) -> Result<Rendered<'_>> {
-    match Adapters::global_policy_without_dumpers() {
-        Some(policy) if q.deferred == 0 => moved_whole(q, None, &policy, |params| params),
-        _ => render_owned(q, &Adapters::global()),
+pub(crate) fn render_owned_global(mut q: Composed<'_>) -> Result<Rendered<'_>> {
+    if q.deferred == 0 {
+        // The policy is read where the snapshot keeps it: a copy handed out
+        // would be stored and loaded again at once, a stall.
+        let rendered = Adapters::with_global_policy_without_dumpers(|policy| {
+            moved_whole(&mut q, None, policy, |params| params)
+        });
+        if let Some(rendered) = rendered {
+            return rendered;
+        }
     }
+    render_owned(q, &Adapters::global())
 }
 
-/// A query built whole, consumed: its text moved, its parameters typed in
-/// place (with the scope's dumpers, `dumpers`, if it registers any) and
-/// moved through `own`.
+/// A query built whole, emptied: its text moved out, its parameters typed
+/// in place (with the scope's dumpers, `dumpers`, if it registers any) and
+/// moved out through `own`. (The query is lent, not given: moving it whole
+/// would copy it right after its last piece was stored, a stall.)
 #[inline]
 fn moved_whole<'a, 'b>(
-    mut q: Composed<'a>,
+    q: &mut Composed<'a>,
     dumpers: Option<&Adapters>,
     policy: &Policy,
     own: impl FnOnce(Vec<Param<'a>>) -> Vec<Param<'b>>,
@@ -774,8 +788,8 @@ fn moved_whole<'a, 'b>(
     }
     spare::give_back_pieces(std::mem::take(&mut q.pieces));
     Ok(Rendered {
-        text: q.text,
-        params: own(q.bound),
+        text: std::mem::take(&mut q.text),
+        params: own(std::mem::take(&mut q.bound)),
         scope: dumpers.cloned(),
         policy: *policy,
     })
