@@ -44,6 +44,18 @@ fn values_are_borrowed_copied_or_moved() {
         Some(r#""Ann""#)
     );
     assert_eq!(r.params()[0].name(), Some("name"));
+    // A captured scalar is copied in, named like its variable.
+    assert_eq!(r.params()[1].name(), Some("min"));
+    assert_eq!(r.params()[1].pg_type(), Some(&pgcast::Type::INT8));
+    assert_eq!(
+        r.params()[1].value().map(|v| format!("{v:?}")).as_deref(),
+        Some("7")
+    );
+    // Positional arguments carry no name.
+    let r = sql!("SELECT {}, {}", 3_i16, "x").into_rendered().unwrap();
+    assert_eq!(r.params()[0].name(), None);
+    assert_eq!(r.params()[0].pg_type(), Some(&pgcast::Type::INT2));
+    assert_eq!(r.params()[1].name(), None);
     assert_eq!(owned(text.clone()).render().unwrap().params().len(), 1);
 
     // Captured owned values of any `Clone` type: borrowed, still usable after.

@@ -15,6 +15,13 @@ impl Dump for Secret {
     }
 }
 
+/// A second item named `Debug`, so that the compiler names the trait by
+/// its full path whatever else the crate graph holds (it shortens a name
+/// only when one item in the whole graph has it, and the optional
+/// features change that).
+#[allow(dead_code)]
+struct Debug;
+
 fn main() {
     let v = Secret;
     let _ = pgcast::sql!("SELECT {v:l}");
