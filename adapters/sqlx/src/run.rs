@@ -90,7 +90,7 @@ pub(crate) async fn lookup(conn: &mut PgConnection, l: &Lookup) -> Result<Option
         .to_sql_checked(&ty, &mut bytes)
         .map_err(|e| Error::driver(e, None).with_query(l.sql))?;
     let mut args = sqlx::postgres::PgArguments::default();
-    sqlx::Arguments::add(&mut args, crate::wire::Bytes(Some(bytes), type_info(&ty)))
+    sqlx::Arguments::add(&mut args, crate::wire::Bytes(Some(&bytes), type_info(&ty)))
         .map_err(|e| Error::driver(e, None))?;
     let row = sqlx::query_with(l.sql, args)
         .fetch_optional(&mut *conn)

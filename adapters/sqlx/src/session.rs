@@ -27,7 +27,8 @@ use crate::{Result, Session};
 /// The statement whose parameter types carry a connection's session number.
 pub const TAG_SQL: &str = "SELECT $1, $2, $3, $4, $5, $6, $7, $8 -- pgcast session";
 
-/// Sixteen built-in types, one per hexadecimal digit of the number.
+/// Sixteen built-in types, one per hexadecimal digit of the number (in
+/// ascending order: a digit is found by binary search).
 const DIGITS: [u32; 16] = [
     16, 17, 18, 19, 20, 21, 23, 25, 26, 700, 701, 1082, 1083, 1114, 1184, 1186,
 ];
@@ -57,7 +58,7 @@ fn read_tag(types: &[PgTypeInfo]) -> Option<u32> {
         return None;
     }
     types.iter().try_fold(0_u32, |n, ty| {
-        let digit = DIGITS.iter().position(|&d| d == oid(ty))?;
+        let digit = DIGITS.binary_search(&oid(ty)).ok()?;
         Some((n << 4) | digit as u32)
     })
 }
@@ -129,5 +130,9 @@ mod tests {
             assert_eq!(read_tag(&tag_types(n)), Some(n));
         }
         assert_eq!(read_tag(&tag_types(1)[..7]), None);
+        assert!(DIGITS.is_sorted(), "digits are found by binary search");
+        let mut other = tag_types(7).to_vec();
+        other[3] = PgTypeInfo::with_oid(sqlx::postgres::types::Oid(22));
+        assert_eq!(read_tag(&other), None, "a type that is no digit");
     }
 }

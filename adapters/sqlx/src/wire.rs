@@ -2,6 +2,8 @@
 //! [`RawRow`], sqlx's column types as pgcast [`Type`]s, its errors as
 //! [`Error`]s, pgcast parameters as sqlx arguments.
 
+use std::cell::Cell;
+
 use bytes::BytesMut;
 use pgcast_core::exec::{Arg, Error, ServerReport};
 use pgcast_core::row::{Column, RawRow};
@@ -125,9 +127,9 @@ pub fn error(e: sqlx::Error) -> Error {
 /// One parameter as sqlx writes it: pgcast's bytes, in binary, as `ty`
 /// (the OID goes out in the `Parse` message through
 /// [`Encode::produces`](sqlx::Encode::produces)).
-pub(crate) struct Bytes(pub(crate) Option<BytesMut>, pub(crate) PgTypeInfo);
+pub(crate) struct Bytes<'a>(pub(crate) Option<&'a [u8]>, pub(crate) PgTypeInfo);
 
-impl sqlx::Type<Postgres> for Bytes {
+impl sqlx::Type<Postgres> for Bytes<'_> {
     fn type_info() -> PgTypeInfo {
         PgTypeInfo::with_oid(SqlxOid(0))
     }
@@ -137,12 +139,12 @@ impl sqlx::Type<Postgres> for Bytes {
     }
 }
 
-impl sqlx::Encode<'_, Postgres> for Bytes {
+impl sqlx::Encode<'_, Postgres> for Bytes<'_> {
     fn encode_by_ref(
         &self,
         buf: &mut PgArgumentBuffer,
     ) -> Result<sqlx::encode::IsNull, BoxDynError> {
-        match &self.0 {
+        match self.0 {
             Some(bytes) => {
                 buf.extend_from_slice(bytes);
                 Ok(sqlx::encode::IsNull::No)
@@ -174,26 +176,61 @@ pub(crate) fn arguments<'a>(
 ) -> Result<PgArguments, Error> {
     let mut out = PgArguments::default();
     out.reserve(args.len(), 0);
+    // Each value is written into one buffer, which sqlx copies from at
+    // once; the buffer stays with the thread for the next query.
+    let mut scratch = SCRATCH.try_with(Cell::take).unwrap_or_default();
+    let added = add_all(&mut out, args, types, scope, &mut scratch);
+    if scratch.capacity() <= SCRATCH_KEPT {
+        let _ = SCRATCH.try_with(|kept| kept.set(scratch));
+    }
+    added.map(|()| out)
+}
+
+/// Adds each of `args` to `out`, written through `scratch`.
+fn add_all<'a>(
+    out: &mut PgArguments,
+    args: impl Iterator<Item = Arg<'a>>,
+    types: &[Type],
+    scope: &Adapters,
+    scratch: &mut BytesMut,
+) -> Result<(), Error> {
     for (arg, ty) in args.zip(types) {
-        let bytes = write(&arg, ty, scope)?;
+        scratch.clear();
+        let bytes = match write(&arg, ty, scope, scratch)? {
+            pgcast_core::IsNull::Yes => None,
+            pgcast_core::IsNull::No => Some(&scratch[..]),
+        };
         out.add(Bytes(bytes, type_info(ty)))
             .map_err(|e| Error::driver(e, None))?;
     }
-    Ok(out)
+    Ok(())
 }
 
-fn write(arg: &Arg<'_>, ty: &Type, scope: &Adapters) -> pgcast_core::Result<Option<BytesMut>> {
-    let mut out = BytesMut::new();
+/// The most a thread keeps of [`SCRATCH`] between queries.
+const SCRATCH_KEPT: usize = 16 * 1024;
+
+thread_local! {
+    /// The buffer [`arguments`] writes each value into.
+    static SCRATCH: Cell<BytesMut> = Cell::new(BytesMut::new());
+}
+
+/// `arg` as sqlx sends it, in binary as `ty`, into `out` (empty).
+fn write(
+    arg: &Arg<'_>,
+    ty: &Type,
+    scope: &Adapters,
+    out: &mut BytesMut,
+) -> pgcast_core::Result<pgcast_core::IsNull> {
     if arg.format() == Format::Binary {
-        return Ok(match arg.write(ty, &mut out)? {
-            pgcast_core::IsNull::Yes => None,
-            pgcast_core::IsNull::No => Some(out),
-        });
+        return arg.write(ty, out);
     }
-    if arg.write(&Type::TEXT, &mut out)? == pgcast_core::IsNull::Yes {
-        return Ok(None);
+    if arg.write(&Type::TEXT, out)? == pgcast_core::IsNull::Yes {
+        return Ok(pgcast_core::IsNull::Yes);
     }
-    transcode(&out, ty, scope).map(Some)
+    let binary = transcode(out, ty, scope)?;
+    out.clear();
+    out.extend_from_slice(&binary);
+    Ok(pgcast_core::IsNull::No)
 }
 
 /// The text form of a value of `ty` in binary: what a string bound where
