@@ -2,11 +2,10 @@
 //! [`RawRow`], sqlx's column types as pgcast [`Type`]s, its errors as
 //! [`Error`]s, pgcast parameters as sqlx arguments.
 
-use std::cell::Cell;
-
 use bytes::BytesMut;
 use pgcast_core::exec::{Arg, Error, ServerReport};
 use pgcast_core::row::{Column, RawRow};
+use pgcast_core::sql::with_buffer;
 use pgcast_core::{Adapters, Ctx, ErrorKind as PgErrorKind, Format, Kind, Oid, Type};
 use sqlx::error::BoxDynError;
 use sqlx::postgres::types::Oid as SqlxOid;
@@ -176,14 +175,10 @@ pub(crate) fn arguments<'a>(
 ) -> Result<PgArguments, Error> {
     let mut out = PgArguments::default();
     out.reserve(args.len(), 0);
-    // Each value is written into one buffer, which sqlx copies from at
-    // once; the buffer stays with the thread for the next query.
-    let mut scratch = SCRATCH.try_with(Cell::take).unwrap_or_default();
-    let added = add_all(&mut out, args, types, scope, &mut scratch);
-    if scratch.capacity() <= SCRATCH_KEPT {
-        let _ = SCRATCH.try_with(|kept| kept.set(scratch));
-    }
-    added.map(|()| out)
+    // Each value is written into the thread's spare buffer, which sqlx
+    // copies from at once.
+    with_buffer(|buf| add_all(&mut out, args, types, scope, buf))?;
+    Ok(out)
 }
 
 /// Adds each of `args` to `out`, written through `scratch`.
@@ -204,14 +199,6 @@ fn add_all<'a>(
             .map_err(|e| Error::driver(e, None))?;
     }
     Ok(())
-}
-
-/// The most a thread keeps of [`SCRATCH`] between queries.
-const SCRATCH_KEPT: usize = 16 * 1024;
-
-thread_local! {
-    /// The buffer [`arguments`] writes each value into.
-    static SCRATCH: Cell<BytesMut> = Cell::new(BytesMut::new());
 }
 
 /// `arg` as sqlx sends it, in binary as `ty`, into `out` (empty).

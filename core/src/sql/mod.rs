@@ -61,6 +61,7 @@ pub use lists::{any, assignments, in_list};
 pub use literal::Literal;
 pub use placeholder::{BindRef, Bound, Placeholder, bind, bind_ref};
 pub use render::{DumpedParam, DumpedParams, Param, ParamSource, Rendered};
+pub use spare::with_buffer;
 pub use stored::SharedValue;
 pub use text::Sql;
 pub use unnest::{Insert, Unnest, Update};

@@ -7,7 +7,6 @@
 //! collects the parameters.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::fmt;
 
 use bytes::BytesMut;
@@ -473,13 +472,6 @@ struct Renderer<'s, 'a> {
     scratch: Option<BytesMut>,
 }
 
-/// The largest scratch buffer kept for the next rendering on this thread.
-const SCRATCH_KEEP: usize = 4096;
-
-thread_local! {
-    static SCRATCH: Cell<BytesMut> = Cell::new(BytesMut::new());
-}
-
 impl<'a> Renderer<'_, 'a> {
     /// Writes a piece that is not in the text buffer.
     #[inline]
@@ -540,9 +532,7 @@ impl<'a> Renderer<'_, 'a> {
             return Ok(());
         }
         // Dumped as text first: into the thread's spare buffer.
-        let scratch = self
-            .scratch
-            .get_or_insert_with(|| SCRATCH.try_with(Cell::take).unwrap_or_default());
+        let scratch = self.scratch.get_or_insert_with(spare::bytes);
         write_literal(value, self.scope, scratch, &mut self.out)
     }
 
@@ -658,11 +648,8 @@ fn run<'s, 'a>(q: &Composed<'a>, scope: &'s Adapters, inline: bool) -> Result<Re
         start = piece.end;
     }
     r.out.push_str(q.text.get(copied..).unwrap_or_default());
-    if let Some(mut scratch) = r.scratch.take()
-        && scratch.capacity() <= SCRATCH_KEEP
-    {
-        scratch.clear();
-        let _ = SCRATCH.try_with(|s| s.set(scratch));
+    if let Some(scratch) = r.scratch.take() {
+        spare::give_back_bytes(scratch);
     }
     Ok(r)
 }
