@@ -16,7 +16,7 @@
 //!   too).
 //!
 //! Reports each contender's median wall time and client CPU time (this
-//! thread's, from `/proc/thread-self/schedstat`) per round, its ratio to
+//! thread's, `CLOCK_THREAD_CPUTIME_ID`) per round, its ratio to
 //! the prepared floor, and the median of its per-round ratios (each round
 //! against the floor's round beside it). `cargo bench -p pgcast-benches
 //! --bench lookup`. `PGCAST_BENCH_ROUNDS` sets the rounds (11, after one

@@ -15,7 +15,7 @@
 //! a fresh process that connects, warms up (the statement prepared and
 //! kept), then times `PGCAST_BENCH_LOOKUPS` lookups (20,000 by default). The
 //! report gives each build's median wall time and CPU time (the client
-//! thread's, from `/proc/thread-self/schedstat`) per round, and on/off.
+//! thread's, `CLOCK_THREAD_CPUTIME_ID`) per round, and on/off.
 
 use std::process::Command;
 use std::time::{Duration, Instant};
