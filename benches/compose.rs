@@ -333,14 +333,9 @@ fn interleaved(rounds: usize) {
             times[c][1].push(cpu / n as u32);
         }
     }
-    let per_round: Vec<Vec<f64>> = times
+    let per_round: Vec<f64> = times
         .iter()
-        .map(|[wall, _]| {
-            wall.iter()
-                .zip(&times[0][0])
-                .map(|(w, f)| w.as_secs_f64() / f.as_secs_f64())
-                .collect()
-        })
+        .map(|[wall, _]| pgcast_benches::paired_median(wall, &times[0][0]))
         .collect();
     let floor = [
         pgcast_benches::median(&mut times[0][0].clone()),
@@ -351,14 +346,12 @@ fn interleaved(rounds: usize) {
     println!("|---|---:|---:|---:|---:|---:|");
     for (c, [wall, cpu]) in times.iter_mut().enumerate() {
         let (wall, cpu) = (pgcast_benches::median(wall), pgcast_benches::median(cpu));
-        let mut ratios = per_round[c].clone();
-        ratios.sort_by(f64::total_cmp);
         println!(
             "| {} | {} ns | {:.2} | {:.2} | {} ns | {:.2} |",
             CONTENDERS[c],
             wall.as_nanos(),
             wall.as_secs_f64() / floor[0].as_secs_f64(),
-            ratios[ratios.len() / 2],
+            per_round[c],
             cpu.as_nanos(),
             cpu.as_secs_f64() / floor[1].as_secs_f64(),
         );

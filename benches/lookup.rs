@@ -23,11 +23,11 @@
 //! that warms up); `PGCAST_BENCH_ONLY=<index>` runs one contender alone
 //! (for counting its instructions under valgrind).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use pgcast::exec::Prepare;
 use pgcast::{FromRow, sql};
-use pgcast_benches::{median, thread_cpu as cpu};
+use pgcast_benches::{median, paired_median, thread_cpu as cpu};
 use pgcast_tokio_postgres::{ClientExt, PgClient};
 use tokio_postgres::types::Type;
 use tokio_postgres::{Client, NoTls};
@@ -228,15 +228,4 @@ fn main() {
             pc.as_secs_f64() / sc.as_secs_f64()
         );
     });
-}
-
-/// The median over rounds of `ours[r] / base[r]`.
-fn paired_median(ours: &[Duration], base: &[Duration]) -> f64 {
-    let mut ratios: Vec<f64> = ours
-        .iter()
-        .zip(base)
-        .map(|(o, b)| o.as_secs_f64() / b.as_secs_f64())
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN)
 }

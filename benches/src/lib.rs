@@ -180,3 +180,16 @@ pub fn lookup_table(table: &str, rows: i64) -> String {
          ANALYZE {table};"
     )
 }
+
+/// The median over rounds of `ours[r] / base[r]`: each round against the
+/// round beside it, so that what drifts over a run (the machine's load)
+/// cancels in a pair; NaN for no rounds.
+pub fn paired_median(ours: &[std::time::Duration], base: &[std::time::Duration]) -> f64 {
+    let mut ratios: Vec<f64> = ours
+        .iter()
+        .zip(base)
+        .map(|(o, b)| o.as_secs_f64() / b.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios.get(ratios.len() / 2).copied().unwrap_or(f64::NAN)
+}
